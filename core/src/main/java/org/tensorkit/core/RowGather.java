@@ -1,0 +1,132 @@
+package org.tensorkit.core;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Gathers rows of a table by an index array, validating every index on the way: the kernel behind
+ * {@link Tensor#take(Tensor)} and the Embedding lookup.
+ *
+ * <p>It reads the indices straight from their buffer and copies whole rows between the table's and the
+ * output's buffers, so it allocates nothing on the Java heap that grows with the batch and calls no native op
+ * (no OpenMP region, no per-op overhead).
+ */
+public final class RowGather {
+    private RowGather() {
+    }
+
+    /** Builds the exception for a bad index: its flat position in the index array and the value read. */
+    @FunctionalInterface
+    public interface BadIndex {
+        RuntimeException create(long flatPosition, double value);
+    }
+
+    /**
+     * Copies {@code table[indices[p]]} to row {@code p} of {@code out} for every position {@code p} of
+     * {@code indices} (C order). {@code table} is {@code (n, ...)}; {@code out} must be a fresh C-ordered
+     * array of {@code indices.length() * rowLength} elements of the table's type. Indices may be integer or
+     * floating point; a float index must be finite and integral. An index {@code i} is valid when
+     * {@code 0 <= i < n}, or {@code -n <= i < 0} when {@code allowNegative} (counted from the end). The first bad
+     * index in C order throws what {@code onBad} creates; {@code out} is then partly written.
+     */
+    public static void gather(INDArray table, INDArray indices, boolean allowNegative, INDArray out,
+                              BadIndex onBad) {
+        INDArray src = denseC(table);
+        INDArray idx = denseC(indices);
+        long n = src.size(0);
+        long count = idx.length();
+        int rowBytes = Math.toIntExact(src.length() / Math.max(n, 1) * src.dataType().width());
+        if (out.length() * out.dataType().width() != count * rowBytes || out.dataType() != src.dataType()
+                || out.isView() || out.ordering() != 'c') {
+            throw new IllegalArgumentException("out must be a fresh C-ordered " + src.dataType() + " array of "
+                    + count + " rows of " + rowBytes + " bytes, got " + out.shapeInfoToString());
+        }
+        ByteBuffer from = bytes(src);
+        ByteBuffer to = bytes(out);
+        IndexReader reader = IndexReader.of(idx);
+        for (int p = 0; p < count; p++) {
+            double raw = reader.read(p);
+            long row = (long) raw;
+            if (row != raw) { // NaN, infinite or fractional
+                throw onBad.create(p, raw);
+            }
+            if (row < 0 && allowNegative) {
+                row += n;
+            }
+            if (row < 0 || row >= n) {
+                throw onBad.create(p, raw);
+            }
+            to.put(p * rowBytes, from, Math.toIntExact(row * rowBytes), rowBytes);
+        }
+    }
+
+    /** The multi-index of flat position {@code flat} in an array of {@code shape}, as {@code [8, 0]}. */
+    public static String position(long flat, long[] shape) {
+        long[] pos = new long[shape.length];
+        long rest = flat;
+        for (int axis = shape.length - 1; axis >= 0; axis--) {
+            long d = Math.max(shape[axis], 1);
+            pos[axis] = rest % d;
+            rest /= d;
+        }
+        StringBuilder s = new StringBuilder("[");
+        for (int i = 0; i < pos.length; i++) {
+            s.append(i == 0 ? "" : ", ").append(pos[i]);
+        }
+        return s.append(']').toString();
+    }
+
+    /** An index value printed as the user wrote it: {@code 12} for integral values, {@code 3.5}, {@code NaN}. */
+    public static String formatIndex(double value) {
+        return value == Math.rint(value) && !Double.isInfinite(value) ? Long.toString((long) value)
+                : Double.toString(value);
+    }
+
+    private static INDArray denseC(INDArray a) {
+        boolean dense = !a.isView() && a.ordering() == 'c' && a.offset() == 0
+                && a.data().length() == a.length();
+        return dense ? a : a.dup('c');
+    }
+
+    private static ByteBuffer bytes(INDArray a) {
+        return a.data().asNio().order(ByteOrder.nativeOrder());
+    }
+
+    /** Reads index values from a buffer of any numeric type without boxing or a Java copy. */
+    private interface IndexReader {
+        double read(int position);
+
+        static IndexReader of(INDArray indices) {
+            ByteBuffer b = bytes(indices);
+            DataType type = indices.dataType();
+            switch (type) {
+                case INT:
+                    return b.asIntBuffer()::get;
+                case LONG: {
+                    var longs = b.asLongBuffer();
+                    return p -> {
+                        long v = longs.get(p);
+                        // keep huge ids out of range rather than rounding them into it
+                        return Math.abs(v) < (1L << 53) ? v : Double.POSITIVE_INFINITY * Long.signum(v);
+                    };
+                }
+                case FLOAT:
+                    return b.asFloatBuffer()::get;
+                case DOUBLE:
+                    return b.asDoubleBuffer()::get;
+                case SHORT:
+                    return b.asShortBuffer()::get;
+                case BYTE:
+                    return b::get;
+                case UBYTE:
+                    return p -> b.get(p) & 0xff;
+                default:
+                    throw new IllegalArgumentException("indices must be integer or floating point, got dtype "
+                            + DType.of(type));
+            }
+        }
+    }
+}

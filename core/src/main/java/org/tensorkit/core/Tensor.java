@@ -1,0 +1,449 @@
+package org.tensorkit.core;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * An n-dimensional array: a thin wrapper over an ND4J {@link INDArray}, named and printed as numpy names
+ * and prints it. A {@code Tensor} never changes shape and has no mutating methods; operations return new
+ * tensors. {@link #wrap(INDArray)} and {@link #unwrap()} cross to ND4J without copying.
+ *
+ * <p>{@link #toString()} is numpy's {@code str()} and {@link #repr()} numpy's {@code repr()}.
+ */
+public final class Tensor {
+    private final INDArray array;
+
+    private Tensor(INDArray array) {
+        this.array = array;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // ND4J interop
+
+    /** Wraps an ND4J array without copying; the tensor sees later writes to it. */
+    public static Tensor wrap(INDArray array) {
+        Objects.requireNonNull(array, "array");
+        DType.of(array.dataType()); // rejects types tensorkit cannot name
+        return new Tensor(array);
+    }
+
+    /** The ND4J array behind this tensor (no copy). */
+    public INDArray unwrap() {
+        return array;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Factories, named as in numpy
+
+    /** {@code np.arange(stop, dtype=dtype)}: 0, 1, ..., stop - 1. */
+    public static Tensor arange(long stop, DType dtype) {
+        return arange(0, stop, 1, dtype);
+    }
+
+    /** {@code np.arange(start, stop, step, dtype=dtype)}. */
+    public static Tensor arange(double start, double stop, double step, DType dtype) {
+        if (step == 0 || Double.isNaN(step)) {
+            throw new IllegalArgumentException("arange step must be non-zero, got " + step);
+        }
+        long n = Math.max(0, (long) Math.ceil((stop - start) / step));
+        double[] values = new double[Math.toIntExact(n)];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = start + i * step;
+        }
+        return of(values).cast(dtype);
+    }
+
+    /** {@code np.eye(n)}: the float64 identity, as numpy makes it. */
+    public static Tensor eye(int n) {
+        return eye(n, DType.FLOAT64);
+    }
+
+    /** {@code np.eye(n, dtype=dtype)}. */
+    public static Tensor eye(int n, DType dtype) {
+        requireNonNegative("n", n);
+        return new Tensor(Nd4j.eye(n).castTo(dtype.toNd4j()));
+    }
+
+    /** {@code np.zeros(shape)}: float64, as numpy's default. */
+    public static Tensor zeros(long... shape) {
+        return zeros(DType.FLOAT64, shape);
+    }
+
+    public static Tensor zeros(DType dtype, long... shape) {
+        return new Tensor(Nd4j.zeros(dtype.toNd4j(), checkedShape(shape)));
+    }
+
+    /** {@code np.ones(shape)}: float64, as numpy's default. */
+    public static Tensor ones(long... shape) {
+        return ones(DType.FLOAT64, shape);
+    }
+
+    public static Tensor ones(DType dtype, long... shape) {
+        return new Tensor(Nd4j.ones(dtype.toNd4j(), checkedShape(shape)));
+    }
+
+    /** {@code np.full(shape, value, dtype)}. */
+    public static Tensor full(double value, DType dtype, long... shape) {
+        return new Tensor(Nd4j.valueArrayOf(checkedShape(shape), value, dtype.toNd4j()));
+    }
+
+    /** A 0-d tensor. */
+    public static Tensor scalar(double value, DType dtype) {
+        return new Tensor(Nd4j.scalar(value).castTo(dtype.toNd4j()));
+    }
+
+    public static Tensor of(float... values) {
+        return new Tensor(Nd4j.createFromArray(Objects.requireNonNull(values, "values")));
+    }
+
+    public static Tensor of(float[][] values) {
+        return new Tensor(Nd4j.createFromArray(rectangular(values)));
+    }
+
+    public static Tensor of(float[][][] values) {
+        return new Tensor(Nd4j.createFromArray(rectangular(values)));
+    }
+
+    public static Tensor of(double... values) {
+        return new Tensor(Nd4j.createFromArray(Objects.requireNonNull(values, "values")));
+    }
+
+    public static Tensor of(double[][] values) {
+        return new Tensor(Nd4j.createFromArray(rectangular(values)));
+    }
+
+    public static Tensor of(int... values) {
+        return new Tensor(Nd4j.createFromArray(Objects.requireNonNull(values, "values")));
+    }
+
+    public static Tensor of(int[][] values) {
+        return new Tensor(Nd4j.createFromArray(rectangular(values)));
+    }
+
+    public static Tensor of(long... values) {
+        return new Tensor(Nd4j.createFromArray(Objects.requireNonNull(values, "values")));
+    }
+
+    public static Tensor of(long[][] values) {
+        return new Tensor(Nd4j.createFromArray(rectangular(values)));
+    }
+
+    public static Tensor of(boolean... values) {
+        return new Tensor(Nd4j.createFromArray(Objects.requireNonNull(values, "values")));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Properties
+
+    public Shape shape() {
+        return Shape.of(array.shape());
+    }
+
+    public DType dtype() {
+        return DType.of(array.dataType());
+    }
+
+    public int rank() {
+        return array.rank();
+    }
+
+    /** Number of elements ({@code a.size} in numpy). */
+    public long size() {
+        return array.length();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Indexing and reshaping
+
+    /**
+     * {@code a[i]}: integer indexing of the first axis (negative counts from the end). Returns a copy: the
+     * rank drops by one, so a row of a matrix is a vector and an element of a vector is 0-d.
+     */
+    public Tensor get(long i) {
+        if (rank() == 0) {
+            throw new IllegalArgumentException("cannot index a 0-d tensor; it has no axis 0");
+        }
+        long n = array.size(0);
+        long k = i < 0 ? i + n : i;
+        if (k < 0 || k >= n) {
+            throw new IllegalArgumentException("index " + i + " is out of bounds for axis 0 with size " + n);
+        }
+        INDArray row = array.get(NDArrayIndex.point(k));
+        if (rank() == 1) {
+            row = row.reshape(new long[0]);
+        }
+        return new Tensor(row.dup('c'));
+    }
+
+    /** {@code a.reshape(dims)}; one dimension may be -1 (inferred). The elements are copied in C order. */
+    public Tensor reshape(long... dims) {
+        Objects.requireNonNull(dims, "dims");
+        long known = 1;
+        int inferred = -1;
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] == -1 && inferred < 0) {
+                inferred = i;
+            } else if (dims[i] < 0) {
+                throw new IllegalArgumentException("reshape dims " + Arrays.toString(dims)
+                        + ": only one dimension may be -1 and none may be negative");
+            } else {
+                known *= dims[i];
+            }
+        }
+        long[] target = dims.clone();
+        if (inferred >= 0) {
+            if (known == 0 || size() % known != 0) {
+                throw new IllegalArgumentException("cannot reshape array of size " + size() + " into shape "
+                        + Arrays.toString(dims));
+            }
+            target[inferred] = size() / known;
+        } else if (known != size()) {
+            throw new IllegalArgumentException("cannot reshape array of size " + size() + " into shape "
+                    + Shape.of(dims));
+        }
+        return new Tensor(array.dup('c').reshape('c', target));
+    }
+
+    /**
+     * {@code np.take(a, indices, axis=0)}: gathers rows of the first axis. The result has shape
+     * {@code indices.shape + a.shape[1:]}. Indices must be integral and in {@code [-n, n)}.
+     */
+    public Tensor take(Tensor indices) {
+        Objects.requireNonNull(indices, "indices");
+        if (rank() == 0) {
+            throw new IllegalArgumentException("cannot take from a 0-d tensor; it has no axis 0");
+        }
+        long n = array.size(0);
+        long[] outShape = indices.shape().concat(shape().drop(1)).toArray();
+        INDArray out = Nd4j.createUninitialized(array.dataType(), outShape, 'c');
+        RowGather.gather(array, indices.array, true, out, (position, value) -> new IllegalArgumentException(
+                "index " + RowGather.formatIndex(value) + " at position "
+                        + RowGather.position(position, indices.array.shape())
+                        + " is out of bounds for axis 0 with size " + n + " (indices must be integers in ["
+                        + -n + ", " + n + "))"));
+        return new Tensor(out);
+    }
+
+    /** One-hot rows of {@code labels} over {@code depth} classes, float64 as {@code np.eye(depth)[labels]}. */
+    public static Tensor oneHot(Tensor labels, int depth) {
+        return eye(depth).take(labels);
+    }
+
+    /** This tensor converted to {@code dtype} (a copy; floats to integers truncate toward zero). */
+    public Tensor cast(DType dtype) {
+        Objects.requireNonNull(dtype, "dtype");
+        return new Tensor(array.castTo(dtype.toNd4j()).dup('c'));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Arithmetic
+
+    /**
+     * {@code np.dot(a, b)} for ranks 1 and 2: inner product of vectors (0-d result), vector-matrix,
+     * matrix-vector and matrix-matrix products. Mixed dtypes promote as numpy does.
+     */
+    public Tensor dot(Tensor other) {
+        Objects.requireNonNull(other, "other");
+        if (rank() == 0 || other.rank() == 0 || rank() > 2 || other.rank() > 2) {
+            throw new IllegalArgumentException("dot supports ranks 1 and 2, got shapes " + shape() + " and "
+                    + other.shape());
+        }
+        long inner = array.size(rank() - 1);
+        long otherInner = other.array.size(0);
+        if (inner != otherInner) {
+            throw new IllegalArgumentException("shapes " + shape() + " and " + other.shape()
+                    + " not aligned: " + inner + " (dim " + (rank() - 1) + ") != " + otherInner + " (dim 0)");
+        }
+        DataType type = promote(dtype(), other.dtype()).toNd4j();
+        INDArray a = array.castTo(type).reshape('c', rank() == 1 ? new long[] {1, inner} : array.shape());
+        INDArray b = other.array.castTo(type).reshape('c',
+                other.rank() == 1 ? new long[] {otherInner, 1} : other.array.shape());
+        INDArray product = a.mmul(b);
+        long[] outShape;
+        if (rank() == 1 && other.rank() == 1) {
+            outShape = new long[0];
+        } else if (rank() == 1) {
+            outShape = new long[] {other.array.size(1)};
+        } else if (other.rank() == 1) {
+            outShape = new long[] {array.size(0)};
+        } else {
+            outShape = product.shape();
+        }
+        return new Tensor(product.reshape('c', outShape).dup('c'));
+    }
+
+    /** {@code a @ b} ({@code np.matmul}) for ranks 1 and 2; same as {@link #dot(Tensor)} there. */
+    public Tensor matmul(Tensor other) {
+        return dot(other);
+    }
+
+    /**
+     * {@code np.allclose(a, b)}: same shape and {@code |a - b| <= atol + rtol * |b|} everywhere, with numpy's
+     * defaults rtol = 1e-5, atol = 1e-8. NaNs are never close.
+     */
+    public boolean allClose(Tensor other) {
+        return allClose(other, 1e-5, 1e-8);
+    }
+
+    public boolean allClose(Tensor other, double rtol, double atol) {
+        Objects.requireNonNull(other, "other");
+        if (!shape().equals(other.shape())) {
+            return false;
+        }
+        double[] a = toDoubleArray();
+        double[] b = other.toDoubleArray();
+        for (int i = 0; i < a.length; i++) {
+            boolean close = a[i] == b[i] || Math.abs(a[i] - b[i]) <= atol + rtol * Math.abs(b[i]);
+            if (!close) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Conversion to Java
+
+    /** All elements in C order, converted to float. */
+    public float[] toFloatArray() {
+        return contiguous().data().asFloat();
+    }
+
+    /** All elements in C order, converted to double. */
+    public double[] toDoubleArray() {
+        return contiguous().data().asDouble();
+    }
+
+    /** All elements in C order, converted to int (floats truncate). */
+    public int[] toIntArray() {
+        return contiguous().data().asInt();
+    }
+
+    /** All elements in C order, converted to long (floats truncate). */
+    public long[] toLongArray() {
+        return contiguous().data().asLong();
+    }
+
+    /** The only element of a size-1 tensor, as {@code a.item()}. */
+    public double item() {
+        if (size() != 1) {
+            throw new IllegalStateException("item() needs a tensor of size 1, got shape " + shape());
+        }
+        return toDoubleArray()[0];
+    }
+
+    private INDArray contiguous() {
+        if (array.isView() || array.ordering() != 'c' || array.data().length() != array.length()) {
+            return array.dup('c');
+        }
+        return array;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Printing and equality
+
+    /** numpy {@code str(a)}, as {@code print(a)} shows it. */
+    @Override
+    public String toString() {
+        return NumpyFormat.str(array, dtype());
+    }
+
+    /** numpy {@code repr(a)}, as a notebook cell shows it: {@code array([...], dtype=float32)}. */
+    public String repr() {
+        return NumpyFormat.repr(array, dtype());
+    }
+
+    /** Equal dtype, shape and elements (NaN equals NaN; 0.0 and -0.0 differ). */
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof Tensor t) || t.dtype() != dtype() || !t.shape().equals(shape())) {
+            return false;
+        }
+        return dtype().isFloatingPoint()
+                ? Arrays.equals(toDoubleArray(), t.toDoubleArray())
+                : Arrays.equals(toLongArray(), t.toLongArray());
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * shape().hashCode() + dtype().hashCode();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    /** numpy's type promotion for the types tensorkit names (enough for dot and arithmetic). */
+    static DType promote(DType a, DType b) {
+        if (a == b) {
+            return a;
+        }
+        if (a.isFloatingPoint() || b.isFloatingPoint()) {
+            if (a == DType.FLOAT64 || b == DType.FLOAT64) {
+                return DType.FLOAT64;
+            }
+            DType integer = a.isFloatingPoint() ? b : a;
+            DType floating = a.isFloatingPoint() ? a : b;
+            if (!integer.isFloatingPoint() && (integer == DType.INT64 || integer == DType.INT32)) {
+                return DType.FLOAT64;
+            }
+            if (a.isFloatingPoint() && b.isFloatingPoint()) {
+                return a.ordinal() > b.ordinal() ? a : b;
+            }
+            return floating;
+        }
+        if (a == DType.BOOL) {
+            return b;
+        }
+        if (b == DType.BOOL) {
+            return a;
+        }
+        return a.ordinal() > b.ordinal() ? a : b;
+    }
+
+    private static long[] checkedShape(long[] shape) {
+        Objects.requireNonNull(shape, "shape");
+        for (long d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("negative dimensions are not allowed: "
+                        + Arrays.toString(shape));
+            }
+        }
+        return shape;
+    }
+
+    private static void requireNonNegative(String name, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(name + " must be >= 0, got " + value);
+        }
+    }
+
+    /** Rejects null and ragged rows of a Java 2-D or 3-D array before ND4J sees it. */
+    private static <A> A rectangular(A rows) {
+        Objects.requireNonNull(rows, "values");
+        int width = -1;
+        for (int r = 0; r < java.lang.reflect.Array.getLength(rows); r++) {
+            Object row = java.lang.reflect.Array.get(rows, r);
+            if (row == null) {
+                throw new IllegalArgumentException("row " + r + " of values is null");
+            }
+            int len = java.lang.reflect.Array.getLength(row);
+            if (width >= 0 && len != width) {
+                throw new IllegalArgumentException("ragged values: row " + r + " has " + len
+                        + " elements, row 0 has " + width);
+            }
+            width = len;
+            if (row instanceof Object[]) {
+                rectangular(row);
+            }
+        }
+        return rows;
+    }
+}
