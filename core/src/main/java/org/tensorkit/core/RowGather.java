@@ -65,12 +65,23 @@ public final class RowGather {
 
     /** The multi-index of flat position {@code flat} in an array of {@code shape}, as {@code [8, 0]}. */
     public static String position(long flat, long[] shape) {
+        return position(flat, shape, 0);
+    }
+
+    /**
+     * As {@link #position(long, long[])}, with {@code firstAxisOffset} added to the first coordinate: the row of a
+     * batch within the caller's whole input.
+     */
+    public static String position(long flat, long[] shape, long firstAxisOffset) {
         long[] pos = new long[shape.length];
         long rest = flat;
         for (int axis = shape.length - 1; axis >= 0; axis--) {
             long d = Math.max(shape[axis], 1);
             pos[axis] = rest % d;
             rest /= d;
+        }
+        if (pos.length > 0) {
+            pos[0] += firstAxisOffset;
         }
         StringBuilder s = new StringBuilder("[");
         for (int i = 0; i < pos.length; i++) {

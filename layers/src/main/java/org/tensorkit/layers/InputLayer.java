@@ -1,0 +1,69 @@
+package org.tensorkit.layers;
+
+import java.util.List;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.tensorkit.core.DType;
+import org.tensorkit.core.Shape;
+
+/**
+ * The layer behind {@link Input}: it has no weights and one node with no inputs, whose output is the model's
+ * input placeholder. Made by {@link Input.Builder#build()}.
+ */
+public final class InputLayer extends Layer {
+    private final Shape batchShape;
+    private final DType dtype;
+    private final SymbolicTensor output;
+
+    InputLayer(Input.Builder builder, Shape batchShape, DType dtype) {
+        super(builder);
+        this.batchShape = batchShape;
+        this.dtype = dtype;
+        build(List.of(batchShape));
+        this.output = recordNode(List.of(), batchShape, dtype).output();
+    }
+
+    /** The input shape with the batch dimension, e.g. {@code (None, 1)}. */
+    public Shape batchShape() {
+        return batchShape;
+    }
+
+    public DType dtype() {
+        return dtype;
+    }
+
+    /** The placeholder this layer feeds into a graph. */
+    public SymbolicTensor output() {
+        return output;
+    }
+
+    @Override
+    public java.util.Optional<Shape> declaredInputShape() {
+        return java.util.Optional.of(batchShape);
+    }
+
+    @Override
+    protected Shape inferOutputShape(Shape inputShape) {
+        if (!inputShape.isCompatibleWith(batchShape)) {
+            throw new IllegalArgumentException("Input \"" + name() + "\" expects shape " + batchShape + ", got "
+                    + inputShape);
+        }
+        return batchShape;
+    }
+
+    @Override
+    protected DType outputDType(List<DType> inputDTypes) {
+        return dtype;
+    }
+
+    /** Identity: a model feeds its data straight to the layers behind an input. */
+    @Override
+    protected INDArray doForward(INDArray input, CallContext context) {
+        return input;
+    }
+
+    @Override
+    protected INDArray doBackward(INDArray input, INDArray outputGradient, CallContext context, GradientSink sink) {
+        return outputGradient;
+    }
+}

@@ -1,0 +1,357 @@
+package org.tensorkit.layers;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.tensorkit.core.DType;
+import org.tensorkit.core.Shape;
+import org.tensorkit.core.Tensor;
+
+/**
+ * The base of every layer: the machinery lives here so that concrete layers stay small.
+ *
+ * <p>A concrete layer implements three hooks:
+ * <ul>
+ *   <li>{@link #inferOutputShape(Shape)} (or its multi-input form): the pure shape function, which also rejects
+ *       inputs the layer cannot take;</li>
+ *   <li>{@link #doForward(INDArray, CallContext)} (or its multi-input form): the computation on whole
+ *       batches;</li>
+ *   <li>{@link #doBackward(INDArray, INDArray, CallContext, GradientSink)} (or its multi-input form): input
+ *       gradients, with weight gradients sent to a {@link GradientSink}; optional until the layer trains.</li>
+ * </ul>
+ * and may create weights in {@link #build(List)} with {@link #addWeight}. The public entry points are final:
+ * {@link #call(SymbolicTensor)} records a {@link Node}, {@link #call(Tensor)} runs eagerly, and
+ * {@link #forward(List, CallContext)}/{@link #backward(List, INDArray, CallContext, GradientSink)} run
+ * one call of a graph.
+ */
+public abstract class Layer {
+    private final String name;
+    private volatile boolean trainable;
+    private final List<Weight> weights = new CopyOnWriteArrayList<>();
+    private final List<Node> inboundNodes = new ArrayList<>();
+    private volatile boolean built;
+
+    protected Layer(Builder<?> builder) {
+        this.name = builder.name != null ? builder.name : builder.defaultName(getClass());
+        this.trainable = builder.trainable;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Identity and weights
+
+    public final String name() {
+        return name;
+    }
+
+    /** A frozen layer keeps its weights out of training and counts them as non-trainable. */
+    public final boolean isTrainable() {
+        return trainable;
+    }
+
+    public final void setTrainable(boolean trainable) {
+        this.trainable = trainable;
+    }
+
+    public final boolean isBuilt() {
+        return built;
+    }
+
+    /** The weights in creation order (all weights of tensorkit's layers are trainable unless frozen). */
+    public final List<Weight> weights() {
+        return List.copyOf(weights);
+    }
+
+    public final List<Weight> trainableWeights() {
+        return trainable ? weights() : List.of();
+    }
+
+    public final List<Weight> nonTrainableWeights() {
+        return trainable ? List.of() : weights();
+    }
+
+    /** Copies of the weight values, in {@link #weights()} order. */
+    public final List<Tensor> getWeights() {
+        return weights.stream().map(Weight::read).toList();
+    }
+
+    /**
+     * Replaces every weight by a copy of the given value (cast to the weight's dtype). The count and every
+     * shape are checked before anything is assigned: a call that throws changes nothing.
+     */
+    public final void setWeights(List<Tensor> values) {
+        Weight.assign(name, weights(), values);
+    }
+
+    /** Number of scalars in the weights; throws (as Keras does) when the layer is not built yet. */
+    public final long countParams() {
+        if (!built) {
+            throw new IllegalStateException("You tried to call `count_params` on " + name
+                    + ", but the layer isn't built. You can build it manually via: `" + name
+                    + ".build(batch_input_shape)`.");
+        }
+        return weights.stream().mapToLong(Weight::size).sum();
+    }
+
+    /**
+     * Creates the weights for inputs of the given shapes (batch dimension first). Called at the first call;
+     * later calls do nothing.
+     */
+    public final synchronized void build(List<Shape> inputShapes) {
+        if (!built) {
+            onBuild(inputShapes);
+            built = true;
+        }
+    }
+
+    /** Hook: create weights with {@link #addWeight}. Default: none. */
+    protected void onBuild(List<Shape> inputShapes) {
+    }
+
+    /** Creates a weight named {@code <layer>/<weightName>:0}, initialized by {@code initializer}. */
+    protected final Weight addWeight(String weightName, Shape shape, DType dtype, Initializer initializer) {
+        INDArray initial = initializer.initialize(shape, dtype);
+        if (!Arrays.equals(initial.shape(), shape.toArray()) || initial.dataType() != dtype.toNd4j()) {
+            throw new IllegalStateException("initializer of " + weightName + " returned "
+                    + Shape.of(initial.shape()) + " " + DType.of(initial.dataType()) + ", expected " + shape + " "
+                    + dtype);
+        }
+        Weight w = new Weight(this, name + "/" + weightName + ":0", initial);
+        weights.add(w);
+        return w;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Shapes
+
+    /**
+     * The output shape for inputs of the given shapes (batch dimension first, unknown dimensions allowed).
+     * Pure: it builds nothing and records nothing. Throws {@link IllegalArgumentException} for inputs the layer
+     * cannot take.
+     */
+    public final Shape computeOutputShape(List<Shape> inputShapes) {
+        Objects.requireNonNull(inputShapes, "inputShapes");
+        checkArity(inputShapes.size());
+        return inferOutputShape(inputShapes);
+    }
+
+    public final Shape computeOutputShape(Shape inputShape) {
+        return computeOutputShape(List.of(Objects.requireNonNull(inputShape, "inputShape")));
+    }
+
+    /** Hook: the shape function. The default handles single-input layers via {@link #outputShape(Shape)}. */
+    protected Shape inferOutputShape(List<Shape> inputShapes) {
+        return inferOutputShape(inputShapes.get(0));
+    }
+
+    /** Hook: the shape function of a single-input layer. */
+    protected Shape inferOutputShape(Shape inputShape) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " must override inferOutputShape");
+    }
+
+    /** Hook: the dtype of the output. Default: float32, as Keras layers compute in floatx. */
+    protected DType outputDType(List<DType> inputDTypes) {
+        return DType.FLOAT32;
+    }
+
+    /** How many inputs a call takes, at least. */
+    protected int minInputs() {
+        return 1;
+    }
+
+    /** How many inputs a call takes, at most. */
+    protected int maxInputs() {
+        return 1;
+    }
+
+    /**
+     * The batch input shape the layer declares before any call, if it knows one (Keras's
+     * {@code batch_input_shape}). A Sequential model starting with such a layer builds at once.
+     */
+    public Optional<Shape> declaredInputShape() {
+        return Optional.empty();
+    }
+
+    private void checkArity(int n) {
+        if (n < minInputs() || n > maxInputs()) {
+            String expected = minInputs() == maxInputs() ? Integer.toString(minInputs())
+                    : minInputs() + " to " + maxInputs();
+            throw new IllegalArgumentException("Layer \"" + name + "\" (" + getClass().getSimpleName()
+                    + ") expects " + expected + " input(s), but it received " + n + " input tensor(s)");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Symbolic calls
+
+    /** Calls the layer on a symbolic tensor: records a new node and returns its output. */
+    public final SymbolicTensor call(SymbolicTensor input) {
+        return call(List.of(Objects.requireNonNull(input, "input")));
+    }
+
+    public final SymbolicTensor call(SymbolicTensor... inputs) {
+        return call(Arrays.asList(inputs));
+    }
+
+    /** Calls the layer on symbolic tensors: builds it if needed, records a new node and returns its output. */
+    public final SymbolicTensor call(List<SymbolicTensor> inputs) {
+        Objects.requireNonNull(inputs, "inputs");
+        for (int i = 0; i < inputs.size(); i++) {
+            Objects.requireNonNull(inputs.get(i), () -> "input " + getClass().getSimpleName());
+        }
+        List<Shape> shapes = inputs.stream().map(SymbolicTensor::shape).toList();
+        Shape outShape = computeOutputShape(shapes);
+        build(shapes);
+        DType outType = outputDType(inputs.stream().map(SymbolicTensor::dtype).toList());
+        return recordNode(inputs, outShape, outType).output();
+    }
+
+    /** Records a call; also used by {@link InputLayer}, whose node has no inputs. */
+    final synchronized Node recordNode(List<SymbolicTensor> inputs, Shape outShape, DType outType) {
+        Node node = new Node(this, inboundNodes.size(), inputs, outShape, outType);
+        inboundNodes.add(node);
+        return node;
+    }
+
+    /** Every call of this layer so far, in call order, across all models. */
+    public final synchronized List<Node> inboundNodes() {
+        return List.copyOf(inboundNodes);
+    }
+
+    /**
+     * The output shape of the layer's calls, as Keras's {@code layer.output_shape}: defined only when the layer
+     * has been called and every call gave the same shape.
+     */
+    public final Shape outputShape() {
+        List<Node> nodes = inboundNodes();
+        if (nodes.isEmpty()) {
+            throw new IllegalStateException("The layer \"" + name
+                    + "\" has never been called and thus has no defined output shape.");
+        }
+        Shape first = nodes.get(0).output().shape();
+        for (Node n : nodes) {
+            if (!n.output().shape().equals(first)) {
+                throw new IllegalStateException("The layer \"" + name + "\" has multiple inbound nodes, with "
+                        + "different output shapes. Hence the notion of \"output shape\" is ill-defined for the "
+                        + "layer. Use `get_output_shape_at(node_index)` instead.");
+            }
+        }
+        return first;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Concrete calls
+
+    /** Runs the layer eagerly on one input (inference mode), building it for that input first if needed. */
+    public final Tensor call(Tensor input) {
+        Objects.requireNonNull(input, "input");
+        return callEagerly(List.of(input));
+    }
+
+    /** Runs the layer eagerly on its inputs (inference mode). */
+    public final Tensor call(Tensor... inputs) {
+        Objects.requireNonNull(inputs, "inputs");
+        return callEagerly(Arrays.asList(inputs));
+    }
+
+    private Tensor callEagerly(List<Tensor> inputs) {
+        List<Shape> shapes = inputs.stream().map(t -> Objects.requireNonNull(t, "input").shape()).toList();
+        computeOutputShape(shapes); // rejects inputs the layer cannot take, before anything changes
+        build(shapes);
+        List<INDArray> arrays = inputs.stream().map(Tensor::unwrap).toList();
+        return Tensor.wrap(forward(arrays, CallContext.inference()));
+    }
+
+    /**
+     * Runs one call on concrete batches. Used by models; the layer must be built. The output is a new array
+     * (or a view of an input), never one the layer keeps.
+     */
+    public final INDArray forward(List<INDArray> inputs, CallContext context) {
+        if (!built) {
+            throw new IllegalStateException("Layer \"" + name + "\" is not built: call it on an input first");
+        }
+        checkArity(inputs.size());
+        return doForward(inputs, context);
+    }
+
+    /**
+     * The backward pass of one call: given the gradient of the loss with respect to this call's output, sends
+     * weight gradients to {@code sink} and returns the gradients with respect to each input ({@code null} for an
+     * input that has none, such as integer ids). {@code context} is the one its forward pass ran with, in
+     * training mode.
+     */
+    public final List<INDArray> backward(List<INDArray> inputs, INDArray outputGradient, CallContext context,
+                                         GradientSink sink) {
+        checkArity(inputs.size());
+        return doBackward(inputs, outputGradient, context, sink);
+    }
+
+    /** Hook: forward of a multi-input layer. The default calls the single-input form. */
+    protected INDArray doForward(List<INDArray> inputs, CallContext context) {
+        return doForward(inputs.get(0), context);
+    }
+
+    /** Hook: forward of a single-input layer. */
+    protected INDArray doForward(INDArray input, CallContext context) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " must override doForward");
+    }
+
+    /** Hook: backward of a multi-input layer. The default calls the single-input form. */
+    protected List<INDArray> doBackward(List<INDArray> inputs, INDArray outputGradient, CallContext context,
+                                        GradientSink sink) {
+        return java.util.Collections.singletonList(doBackward(inputs.get(0), outputGradient, context, sink));
+    }
+
+    /** Hook: backward of a single-input layer; returns the input gradient or {@code null}. */
+    protected INDArray doBackward(INDArray input, INDArray outputGradient, CallContext context,
+                                  GradientSink sink) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " \"" + name
+                + "\" does not support training");
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "(name=" + name + ")";
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    /** Options every layer takes: its name and whether it trains. */
+    public abstract static class Builder<B extends Builder<B>> {
+        private String name;
+        private boolean trainable = true;
+
+        protected Builder() {
+        }
+
+        /** The layer's name; default: the snake-cased class name made unique ({@code flatten_1}). */
+        public B name(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("layer name must not be blank, got \"" + name + "\"");
+            }
+            this.name = name;
+            return self();
+        }
+
+        /** Whether training updates the layer's weights (default true). */
+        public B trainable(boolean trainable) {
+            this.trainable = trainable;
+            return self();
+        }
+
+        /** The name given when none is: Keras's unique snake-case name. */
+        protected String defaultName(Class<?> layerClass) {
+            return Names.uniqueFor(layerClass);
+        }
+
+        @SuppressWarnings("unchecked")
+        protected final B self() {
+            return (B) this;
+        }
+    }
+}

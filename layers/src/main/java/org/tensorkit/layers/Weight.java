@@ -1,0 +1,129 @@
+package org.tensorkit.layers;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.tensorkit.core.DType;
+import org.tensorkit.core.Shape;
+import org.tensorkit.core.Tensor;
+
+/**
+ * A weight variable of a layer, such as an embedding table: a name ({@code My_embedding/embeddings:0}), a
+ * fixed shape and dtype, and its current value.
+ *
+ * <p>Thread safety: {@link #set} never writes into the array that readers may be using; it installs a new one
+ * with one volatile write. A forward pass reads {@link #value()} once, so it sees either the old or the new
+ * value of this weight, never a mix. Optimizers update {@link #value()} in place (training is single-writer).
+ */
+public final class Weight {
+    private final Layer owner;
+    private final String name;
+    private final Shape shape;
+    private final DType dtype;
+    private volatile INDArray value;
+
+    Weight(Layer owner, String name, INDArray initial) {
+        this.owner = owner;
+        this.name = name;
+        this.shape = Shape.of(initial.shape());
+        this.dtype = DType.of(initial.dataType());
+        this.value = initial;
+    }
+
+    /** Keras's variable name: {@code <layer>/<weight>:0}. */
+    public String name() {
+        return name;
+    }
+
+    public Layer owner() {
+        return owner;
+    }
+
+    public Shape shape() {
+        return shape;
+    }
+
+    public DType dtype() {
+        return dtype;
+    }
+
+    /** Trainable when its layer is. */
+    public boolean isTrainable() {
+        return owner.isTrainable();
+    }
+
+    /** Number of scalars. */
+    public long size() {
+        return shape.size();
+    }
+
+    /**
+     * The live array (no copy). Read it once per computation; do not write into it except from an optimizer.
+     */
+    public INDArray value() {
+        return value;
+    }
+
+    /** A copy of the current value. */
+    public Tensor read() {
+        return Tensor.wrap(value.dup('c'));
+    }
+
+    /** Replaces the value by a copy of {@code newValue}, cast to this weight's dtype. */
+    public void set(Tensor newValue) {
+        assign(owner.name(), List.of(this), List.of(newValue));
+    }
+
+    /**
+     * Keras's {@code set_weights} for any list of weights: checks the count, then every shape and dtype, and only
+     * then installs copies of all values (cast to each weight's dtype). A call that throws changes nothing.
+     *
+     * @param ownerName the layer or model named in error messages
+     */
+    public static void assign(String ownerName, List<Weight> weights, List<Tensor> values) {
+        Objects.requireNonNull(values, "weights");
+        if (values.size() != weights.size()) {
+            String shown = values.toString();
+            throw new IllegalArgumentException("You called `set_weights(weights)` on layer \"" + ownerName
+                    + "\" with a weight list of length " + values.size() + ", but the layer was expecting "
+                    + weights.size() + " weights. Provided weights: "
+                    + shown.substring(0, Math.min(50, shown.length())) + "...");
+        }
+        List<INDArray> copies = new ArrayList<>(values.size());
+        for (int i = 0; i < values.size(); i++) {
+            Weight w = weights.get(i);
+            Tensor v = values.get(i);
+            if (v == null) {
+                throw new IllegalArgumentException("set_weights on \"" + ownerName + "\": weight " + i + " ("
+                        + w.name + ") is null; expected an array of shape " + w.shape);
+            }
+            if (!v.dtype().isNumeric()) {
+                throw new IllegalArgumentException("set_weights on \"" + ownerName + "\": weight " + i + " ("
+                        + w.name + ") has dtype " + v.dtype() + "; expected a numeric array to convert to "
+                        + w.dtype);
+            }
+            if (!w.shape.equals(v.shape())) {
+                throw new IllegalArgumentException("Layer weight shape " + w.shape
+                        + " not compatible with provided weight shape " + v.shape() + " (weight " + i + ", "
+                        + w.name + ", in set_weights on \"" + ownerName + "\")");
+            }
+        }
+        for (int i = 0; i < values.size(); i++) {
+            INDArray src = values.get(i).unwrap();
+            INDArray copy = src.dataType() == weights.get(i).dtype.toNd4j()
+                    ? src.dup('c')
+                    : src.castTo(weights.get(i).dtype.toNd4j()).dup('c');
+            copies.add(copy);
+        }
+        for (int i = 0; i < copies.size(); i++) {
+            weights.get(i).value = copies.get(i);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "<Weight '" + name + "' shape=" + shape + " dtype=" + dtype + ">";
+    }
+}
