@@ -1,5 +1,7 @@
 package org.tensorkit.layers;
 
+import java.util.OptionalLong;
+
 /**
  * One run of a layer on concrete arrays. It says whether the run trains (dropout on, state kept for
  * {@link Layer#backward}), where the current batch starts in the caller's data (so errors point at the user's
@@ -11,29 +13,40 @@ package org.tensorkit.layers;
 public final class CallContext {
     private final boolean training;
     private final long rowOffset;
+    private final OptionalLong seed;
     private Object saved;
 
-    private CallContext(boolean training, long rowOffset) {
+    private CallContext(boolean training, long rowOffset, OptionalLong seed) {
         if (rowOffset < 0) {
             throw new IllegalArgumentException("rowOffset must be >= 0, got " + rowOffset);
         }
         this.training = training;
         this.rowOffset = rowOffset;
+        this.seed = seed;
     }
 
     /** An inference run (no dropout, nothing saved for backward). */
     public static CallContext inference() {
-        return new CallContext(false, 0);
+        return new CallContext(false, 0, OptionalLong.empty());
     }
 
     /** An inference run over a batch that starts at row {@code rowOffset} of the caller's input. */
     public static CallContext inference(long rowOffset) {
-        return new CallContext(false, rowOffset);
+        return new CallContext(false, rowOffset, OptionalLong.empty());
     }
 
     /** A training run over a batch that starts at row {@code rowOffset} of the caller's input. */
     public static CallContext training(long rowOffset) {
-        return new CallContext(true, rowOffset);
+        return new CallContext(true, rowOffset, OptionalLong.empty());
+    }
+
+    /**
+     * A training run whose random layers (Dropout) draw from {@code seed}: the same seed gives the same masks.
+     * A training loop passes a seed derived from its own seed, the step and the call, so that a run is
+     * reproducible whatever ran before it.
+     */
+    public static CallContext training(long rowOffset, long seed) {
+        return new CallContext(true, rowOffset, OptionalLong.of(seed));
     }
 
     public boolean isTraining() {
@@ -43,6 +56,11 @@ public final class CallContext {
     /** Index, in the caller's input, of this batch's first row. */
     public long rowOffset() {
         return rowOffset;
+    }
+
+    /** The seed of this call's randomness, if the caller chose one (see {@link #training(long, long)}). */
+    public OptionalLong seed() {
+        return seed;
     }
 
     /** Keeps what the backward pass of this call will need. */

@@ -114,13 +114,22 @@ public abstract class Layer {
 
     /** Creates a weight named {@code <layer>/<weightName>:0}, initialized by {@code initializer}. */
     protected final Weight addWeight(String weightName, Shape shape, DType dtype, Initializer initializer) {
+        return addWeight(weightName, shape, dtype, initializer, null, false);
+    }
+
+    /**
+     * As {@link #addWeight(String, Shape, DType, Initializer)}, with a regularizer ({@code null} for none) and
+     * whether the weight is row-sparse (see {@link Weight#isRowSparse()}).
+     */
+    protected final Weight addWeight(String weightName, Shape shape, DType dtype, Initializer initializer,
+                                     Regularizer regularizer, boolean rowSparse) {
         INDArray initial = initializer.initialize(shape, dtype);
         if (!Arrays.equals(initial.shape(), shape.toArray()) || initial.dataType() != dtype.toNd4j()) {
             throw new IllegalStateException("initializer of " + weightName + " returned "
                     + Shape.of(initial.shape()) + " " + DType.of(initial.dataType()) + ", expected " + shape + " "
                     + dtype);
         }
-        Weight w = new Weight(this, name + "/" + weightName + ":0", initial);
+        Weight w = new Weight(this, name + "/" + weightName + ":0", initial, regularizer, rowSparse);
         weights.add(w);
         return w;
     }
@@ -179,6 +188,7 @@ public abstract class Layer {
     private void checkArity(int n) {
         if (n < minInputs() || n > maxInputs()) {
             String expected = minInputs() == maxInputs() ? Integer.toString(minInputs())
+                    : maxInputs() == Integer.MAX_VALUE ? "at least " + minInputs()
                     : minInputs() + " to " + maxInputs();
             throw new IllegalArgumentException("Layer \"" + name + "\" (" + getClass().getSimpleName()
                     + ") expects " + expected + " input(s), but it received " + n + " input tensor(s)");

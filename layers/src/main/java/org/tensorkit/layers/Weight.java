@@ -22,13 +22,21 @@ public final class Weight {
     private final String name;
     private final Shape shape;
     private final DType dtype;
+    private final Regularizer regularizer;
+    private final boolean rowSparse;
     private volatile INDArray value;
 
     Weight(Layer owner, String name, INDArray initial) {
+        this(owner, name, initial, null, false);
+    }
+
+    Weight(Layer owner, String name, INDArray initial, Regularizer regularizer, boolean rowSparse) {
         this.owner = owner;
         this.name = name;
         this.shape = Shape.of(initial.shape());
         this.dtype = DType.of(initial.dataType());
+        this.regularizer = regularizer;
+        this.rowSparse = rowSparse;
         this.value = initial;
     }
 
@@ -52,6 +60,20 @@ public final class Weight {
     /** Trainable when its layer is. */
     public boolean isTrainable() {
         return owner.isTrainable();
+    }
+
+    /** The penalty training adds to the loss for this weight, if any. */
+    public java.util.Optional<Regularizer> regularizer() {
+        return java.util.Optional.ofNullable(regularizer);
+    }
+
+    /**
+     * Whether the weight is a table whose gradients arrive as rows ({@link GradientSink#addRows}), like an
+     * embedding table. Training then treats it lazily: its regularizer and the optimizer touch only the rows of
+     * the current step, so a step costs the size of the batch, not of the table.
+     */
+    public boolean isRowSparse() {
+        return rowSparse;
     }
 
     /** Number of scalars. */
