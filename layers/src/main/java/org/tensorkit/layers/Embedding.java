@@ -33,7 +33,9 @@ public final class Embedding extends Layer {
         this.outputDim = b.outputDim;
         this.inputLength = b.inputLength;
         this.maskZero = b.maskZero;
-        this.embeddings = addWeight("embeddings", Shape.of(inputDim, outputDim), DType.FLOAT32, b.initializer);
+        // row-sparse: training touches (and regularizes) only the rows of the ids in each step
+        this.embeddings = addWeight("embeddings", Shape.of(inputDim, outputDim), DType.FLOAT32, b.initializer,
+                b.regularizer, true);
         if (b.weights != null) {
             Weight.assign(name(), List.of(embeddings), List.of(b.weights));
         }
@@ -144,6 +146,7 @@ public final class Embedding extends Layer {
         private boolean maskZero;
         private Initializer initializer;
         private Tensor weights;
+        private Regularizer regularizer;
 
         private Builder() {
         }
@@ -193,6 +196,18 @@ public final class Embedding extends Layer {
         /** A pretrained table (Keras's {@code weights=[matrix]}), copied and cast to float32. */
         public Builder weights(Tensor matrix) {
             this.weights = Objects.requireNonNull(matrix, "weights");
+            return this;
+        }
+
+        /**
+         * A penalty on the table (Keras's {@code embeddings_regularizer}), applied row-sparsely: each training
+         * step penalizes only the distinct rows its batch looks up, once each, not the whole table as Keras does.
+         * A full-table penalty would make every step's gradient dense, touching all rows, so a step would cost
+         * the size of the table instead of the batch; the row-sparse penalty is the usual choice for large
+         * tables (rows of frequent ids are pulled toward zero more often, as in per-example weight decay).
+         */
+        public Builder embeddingsRegularizer(Regularizer regularizer) {
+            this.regularizer = Objects.requireNonNull(regularizer, "embeddingsRegularizer");
             return this;
         }
 
