@@ -123,7 +123,8 @@ public final class Embedding extends Layer {
     /** Row-sparse: only the rows of the ids in the batch get a gradient. Ids have no gradient themselves. */
     @Override
     protected INDArray doBackward(INDArray ids, INDArray outputGradient, CallContext context, GradientSink sink) {
-        INDArray rows = ids.castTo(DataType.LONG).reshape('c', ids.length());
+        // an explicit array: reshape('c', n) with one long would pick ND4J's reshape(long rows, long columns)
+        INDArray rows = ids.castTo(DataType.LONG).reshape('c', new long[] {ids.length()});
         sink.addRows(embeddings, rows, outputGradient.reshape('c', ids.length(), outputDim));
         return null;
     }
