@@ -1,0 +1,139 @@
+package org.tensorkit.layers;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+import org.tensorkit.core.DType;
+import org.tensorkit.core.Shape;
+
+/**
+ * Keras's {@code Dropout}: while training, zeroes each input element with probability {@code rate} and scales
+ * the kept ones by {@code 1 / (1 - rate)} (inverted dropout, so inference needs no scaling); outside training
+ * the input passes through unchanged. No weights.
+ *
+ * <p>Randomness: each training call draws its mask from a generator seeded by a mix of the layer's seed and
+ * the call's seed. The call's seed comes from {@link CallContext#seed()} when the caller gives one (a training
+ * loop derives it from its own seed, the step and the call, so a run repeats whatever ran before it);
+ * otherwise from a counter of this layer's training calls, so the same seed and the same sequence of calls
+ * give the same masks.
+ */
+public final class Dropout extends Layer {
+    private final double rate;
+    private final long seed;
+    private final DType dtype;
+    private final AtomicLong unseededCalls = new AtomicLong();
+
+    private Dropout(Builder b) {
+        super(b);
+        this.rate = b.rate;
+        this.seed = b.seed != null ? b.seed : new SplittableRandom().nextLong();
+        this.dtype = b.dtype;
+        build(List.of());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A Dropout of the given rate with a random seed. */
+    public static Dropout of(double rate) {
+        return builder().rate(rate).build();
+    }
+
+    public double rate() {
+        return rate;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    @Override
+    protected Shape inferOutputShape(Shape input) {
+        return input;
+    }
+
+    @Override
+    protected DType outputDType(List<DType> inputDTypes) {
+        return dtype;
+    }
+
+    @Override
+    protected INDArray doForward(INDArray input, CallContext context) {
+        INDArray x = input.castTo(dtype.toNd4j());
+        if (!context.isTraining() || rate == 0) {
+            return x;
+        }
+        long callSeed = context.seed().orElseGet(unseededCalls::getAndIncrement);
+        INDArray mask;
+        try (Random rng = Nd4j.getRandomFactory().getNewRandomInstance(mix(seed, callSeed))) {
+            // keep with probability 1 - rate, scaled so that the expected value is unchanged
+            mask = Nd4j.rand(rng, x.shape()).gte(rate).castTo(x.dataType()).divi(1 - rate);
+        } catch (Exception e) {
+            throw new IllegalStateException("Dropout layer \"" + name() + "\" could not draw its mask", e);
+        }
+        context.save(mask);
+        return x.mul(mask);
+    }
+
+    @Override
+    protected INDArray doBackward(INDArray input, INDArray outputGradient, CallContext context, GradientSink sink) {
+        INDArray g = outputGradient.castTo(dtype.toNd4j());
+        INDArray dx = rate == 0 ? g : g.mul(context.saved(INDArray.class));
+        return DType.of(input.dataType()).isFloatingPoint() ? dx.castTo(input.dataType()) : null;
+    }
+
+    /** SplitMix64's finalizer over both seeds: nearby seeds give unrelated generators. */
+    private static long mix(long a, long b) {
+        long z = a * 0x9E3779B97F4A7C15L + b;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Options of {@link Dropout}; {@link #rate} is required. */
+    public static final class Builder extends Layer.Builder<Builder> {
+        private double rate = Double.NaN;
+        private Long seed;
+        private DType dtype = DType.FLOAT32;
+
+        private Builder() {
+        }
+
+        /** The fraction of inputs to drop, in {@code [0, 1)}. */
+        public Builder rate(double rate) {
+            this.rate = rate;
+            return this;
+        }
+
+        /** Seeds the masks (see the class comment); default: a random seed. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** The output type (Keras's {@code dtype}; default float32). Inputs are cast to it. */
+        public Builder dtype(DType dtype) {
+            Objects.requireNonNull(dtype, "dtype");
+            if (!dtype.isFloatingPoint()) {
+                throw new IllegalArgumentException("Dropout dtype must be floating point, got " + dtype);
+            }
+            this.dtype = dtype;
+            return this;
+        }
+
+        public Dropout build() {
+            if (!(rate >= 0 && rate < 1)) {
+                throw new IllegalArgumentException("Invalid value received for argument `rate`. Expected a float "
+                        + "value between 0 and 1 (1 excluded). Received: rate=" + rate
+                        + (Double.isNaN(rate) ? " (not set)" : ""));
+            }
+            return new Dropout(this);
+        }
+    }
+}
