@@ -1,0 +1,148 @@
+package org.tensorkit.models.training;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.tensorkit.layers.GradientSink;
+import org.tensorkit.layers.Regularizer;
+import org.tensorkit.layers.Weight;
+
+/**
+ * Collects the weight gradients of one training step from every backward call, then hands them merged to an
+ * optimizer. A weight reached by several calls (a shared layer) gets the sum of their contributions; repeated
+ * rows of a row gradient (the same id twice in a batch, or in two calls) are summed into one row. Weights of
+ * frozen layers are ignored.
+ *
+ * <p>Use: backward passes send gradients here; then {@link #addRegularization} once; then {@link #gradients()}
+ * for the optimizer; {@link #clear()} before the next step. Single-threaded, like the training loop.
+ */
+public final class GradientAccumulator implements GradientSink {
+    /** Contributions to one weight, kept as sent until the step is merged. */
+    private static final class Entry {
+        INDArray dense;
+        final List<INDArray> rows = new ArrayList<>();
+        final List<INDArray> rowValues = new ArrayList<>();
+    }
+
+    private final Map<Weight, Entry> entries = new LinkedHashMap<>(); // Weight has identity equality
+    private Map<Weight, WeightGradient> merged;
+
+    @Override
+    public void addDense(Weight weight, INDArray gradient) {
+        requireOpen();
+        if (!weight.isTrainable()) {
+            return;
+        }
+        if (!Arrays.equals(gradient.shape(), weight.shape().toArray())) {
+            throw new IllegalArgumentException("dense gradient of " + weight.name() + " has shape "
+                    + Arrays.toString(gradient.shape()) + ", expected " + weight.shape());
+        }
+        Entry e = entries.computeIfAbsent(weight, w -> new Entry());
+        INDArray g = gradient.castTo(weight.dtype().toNd4j());
+        // the first contribution is copied: the sum is ours to add into, the caller's array is not
+        e.dense = e.dense == null ? g.dup('c') : e.dense.addi(g);
+    }
+
+    @Override
+    public void addRows(Weight weight, INDArray rows, INDArray rowGradients) {
+        requireOpen();
+        if (!weight.isTrainable()) {
+            return;
+        }
+        if (rows.rank() != 1 || rows.dataType() != DataType.LONG) {
+            throw new IllegalArgumentException("rows of a row gradient of " + weight.name()
+                    + " must be a 1-D int64 array, got " + rows.shapeInfoToString());
+        }
+        long rowLength = weight.size() / weight.shape().dim(0);
+        if (rowGradients.size(0) != rows.length() || rowGradients.length() != rows.length() * rowLength) {
+            throw new IllegalArgumentException("row gradient of " + weight.name() + " must be (" + rows.length()
+                    + ", " + rowLength + "), got " + Arrays.toString(rowGradients.shape()));
+        }
+        Entry e = entries.computeIfAbsent(weight, w -> new Entry());
+        e.rows.add(rows);
+        e.rowValues.add(RowSparse.asRows(rowGradients.castTo(weight.dtype().toNd4j()), rows.length()));
+    }
+
+    /**
+     * Adds the regularizers' penalties of {@code weights} (each counted once) to this step's gradients and
+     * returns their sum, the amount to add to the loss. A dense weight is penalized whole, as in Keras. A
+     * row-sparse weight (an embedding table) is penalized only on the distinct rows this step touched, once
+     * each: {@code penalty = sum over touched rows r of R(w[r])}, gradient {@code R'(w[r])} on those rows. Rows
+     * not in the step neither add to the loss nor decay, which keeps the step's cost that of the batch.
+     */
+    public double addRegularization(Collection<Weight> weights) {
+        Map<Weight, WeightGradient> m = merge();
+        double penalty = 0;
+        Set<Weight> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Weight w : weights) {
+            if (!seen.add(w) || !w.isTrainable() || w.regularizer().isEmpty()) {
+                continue;
+            }
+            Regularizer r = w.regularizer().get();
+            WeightGradient g = m.get(w);
+            if (w.isRowSparse() && (g == null || g.isRowSparse())) {
+                if (g != null) {
+                    INDArray values = RowSparse.gather(w.value(), g.rows());
+                    penalty += r.penalty(values);
+                    g.rowValues().addi(r.gradient(values));
+                }
+            } else {
+                INDArray value = w.value();
+                penalty += r.penalty(value);
+                INDArray grad = r.gradient(value);
+                m.put(w, g == null ? WeightGradient.dense(w, grad) : WeightGradient.dense(w, g.dense().addi(grad)));
+            }
+        }
+        return penalty;
+    }
+
+    /** The merged gradients, one per weight, in the order weights first received a gradient. */
+    public List<WeightGradient> gradients() {
+        return List.copyOf(merge().values());
+    }
+
+    /** Forgets everything, for the next step. */
+    public void clear() {
+        entries.clear();
+        merged = null;
+    }
+
+    private Map<Weight, WeightGradient> merge() {
+        if (merged != null) {
+            return merged;
+        }
+        merged = new LinkedHashMap<>();
+        for (Map.Entry<Weight, Entry> me : entries.entrySet()) {
+            Weight w = me.getKey();
+            Entry e = me.getValue();
+            RowSparse.Merged rows = e.rows.isEmpty() ? null
+                    : RowSparse.merge(w.name(), w.shape().dim(0), e.rows, e.rowValues);
+            if (e.dense == null) {
+                merged.put(w, WeightGradient.rows(w, rows.rows(), rows.values()));
+            } else {
+                if (rows != null) { // a weight that got both kinds: the rows join the dense gradient
+                    INDArray sum = RowSparse.gather(e.dense, rows.rows()).addi(rows.values());
+                    RowSparse.scatter(e.dense, rows.rows(), sum);
+                }
+                merged.put(w, WeightGradient.dense(w, e.dense));
+            }
+        }
+        return merged;
+    }
+
+    private void requireOpen() {
+        if (merged != null) {
+            throw new IllegalStateException("this step's gradients were already merged; call clear() before "
+                    + "sending the next step's gradients");
+        }
+    }
+}

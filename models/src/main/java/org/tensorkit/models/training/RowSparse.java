@@ -1,0 +1,120 @@
+package org.tensorkit.models.training;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.List;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.segment.UnsortedSegmentSum;
+import org.nd4j.linalg.factory.Nd4j;
+import org.tensorkit.core.RowGather;
+
+/**
+ * Row-set operations on tables, each costing the number of rows involved, never the size of the table: merging
+ * repeated rows, gathering rows and writing them back. Gathers and writes are bulk copies between the table's
+ * buffer and a small array's (no native op, so no per-op setup that could scale with the table).
+ */
+final class RowSparse {
+    private RowSparse() {
+    }
+
+    /** Distinct rows in increasing order, each with the sum of its contributions. */
+    record Merged(long[] rows, INDArray values) {
+    }
+
+    /**
+     * Sums the contributions of repeated rows. {@code rowChunks} are 1-D int64 arrays, {@code valueChunks} the
+     * matching {@code (n, rowLength)} gradients; rows are checked against {@code [0, rowCount)}.
+     */
+    static Merged merge(String weightName, long rowCount, List<INDArray> rowChunks, List<INDArray> valueChunks) {
+        long[] all = concat(rowChunks);
+        for (int k = 0; k < all.length; k++) {
+            if (all[k] < 0 || all[k] >= rowCount) {
+                throw new IllegalArgumentException("row gradient of " + weightName + " names row " + all[k]
+                        + ", outside [0, " + rowCount + ")");
+            }
+        }
+        long[] unique = all.clone();
+        Arrays.sort(unique);
+        int u = 0;
+        for (int k = 0; k < unique.length; k++) {
+            if (k == 0 || unique[k] != unique[k - 1]) {
+                unique[u++] = unique[k];
+            }
+        }
+        unique = Arrays.copyOf(unique, u);
+        int[] slot = new int[all.length];
+        for (int k = 0; k < all.length; k++) {
+            slot[k] = Arrays.binarySearch(unique, all[k]);
+        }
+        INDArray values = valueChunks.size() == 1 ? valueChunks.get(0)
+                : Nd4j.concat(0, valueChunks.toArray(INDArray[]::new));
+        // one native segment sum over all contributions; it adds in input order, so the result is reproducible
+        INDArray summed = Nd4j.exec(new UnsortedSegmentSum(values, Nd4j.createFromArray(slot), u))[0];
+        return new Merged(unique, summed);
+    }
+
+    /** Rows {@code rows} of {@code table} as a new {@code (rows.length, rowLength)} array. */
+    static INDArray gather(INDArray table, long[] rows) {
+        long rowLength = table.length() / table.size(0);
+        INDArray out = Nd4j.createUninitialized(table.dataType(), new long[] {rows.length, rowLength}, 'c');
+        RowGather.gather(table, Nd4j.createFromArray(rows), false, out, (position, value) ->
+                new IllegalArgumentException("row " + RowGather.formatIndex(value) + " is outside [0, "
+                        + table.size(0) + ")"));
+        return out;
+    }
+
+    /** Writes row {@code k} of {@code values} over row {@code rows[k]} of {@code table}, in place. */
+    static void scatter(INDArray table, long[] rows, INDArray values) {
+        requireDense(table);
+        INDArray src = values.dataType() == table.dataType() ? values : values.castTo(table.dataType());
+        if (src.isView() || src.ordering() != 'c' || src.offset() != 0 || src.data().length() != src.length()) {
+            src = src.dup('c');
+        }
+        int rowBytes = Math.toIntExact(table.length() / table.size(0) * table.dataType().width());
+        if (src.length() * src.dataType().width() != (long) rows.length * rowBytes) {
+            throw new IllegalArgumentException("scatter of " + rows.length + " rows of " + rowBytes + " bytes got "
+                    + src.shapeInfoToString());
+        }
+        ByteBuffer to = bytes(table);
+        ByteBuffer from = bytes(src);
+        for (int k = 0; k < rows.length; k++) {
+            to.put(Math.toIntExact(rows[k] * rowBytes), from, k * rowBytes, rowBytes);
+        }
+    }
+
+    /** The values as {@code (n, rowLength)}. */
+    static INDArray asRows(INDArray values, long n) {
+        return values.reshape('c', n, values.length() / Math.max(n, 1));
+    }
+
+    static INDArray toLongRows(long[] rows) {
+        return Nd4j.createFromArray(rows);
+    }
+
+    private static long[] concat(List<INDArray> chunks) {
+        if (chunks.size() == 1) {
+            return chunks.get(0).toLongVector();
+        }
+        return chunks.stream().flatMapToLong(c -> Arrays.stream(c.toLongVector())).toArray();
+    }
+
+    private static void requireDense(INDArray table) {
+        if (table.isView() || table.ordering() != 'c' || table.offset() != 0
+                || table.data().length() != table.length()) {
+            throw new IllegalStateException("row-sparse updates need a dense C-ordered table, got "
+                    + table.shapeInfoToString());
+        }
+        if (table.dataType() != DataType.FLOAT && table.dataType() != DataType.DOUBLE
+                && table.dataType() != DataType.HALF) {
+            throw new IllegalStateException("row-sparse updates need a floating-point table, got "
+                    + table.dataType());
+        }
+    }
+
+    private static ByteBuffer bytes(INDArray a) {
+        return a.data().asNio().order(ByteOrder.nativeOrder());
+    }
+}
