@@ -14,9 +14,9 @@ import org.tensorkit.core.Tensor;
 /**
  * Keras's losses: {@code mse}, {@code mae}, {@code binary_crossentropy}, {@code sparse_categorical_crossentropy}.
  *
- * <p>MSE and MAE are ND4J's {@link LossMSE} and {@link LossMAE}, whose per-example score is already Keras's
- * mean over the last axis; their gradients are per example and are divided here by the number of samples (Keras
- * averages over the batch). The two cross-entropies are written out because ND4J's differ from Keras's on
+ * <p>MSE and MAE are ND4J's {@link LossMSE} and {@link LossMAE}: their per-example gradients are Keras's mean
+ * over the last axis and are divided here by the number of samples (Keras averages over the batch). MSE's
+ * per-example score is Keras's too; MAE's is not (see {@code perSample}). The two cross-entropies are written out because ND4J's differ from Keras's on
  * probabilities: Keras clips predictions to {@code [1e-7, 1 - 1e-7]} (its backend epsilon), adds epsilon inside
  * the logarithm of the binary case and renormalizes the categorical case ({@code log(p_y / sum p)}), where ND4J's
  * {@code LossBinaryXENT} clips at 1e-5 without the extra epsilon and {@code LossSparseMCXENT} neither clips nor
@@ -110,6 +110,11 @@ public final class Losses {
         @Override
         public INDArray perSample(INDArray yTrue, INDArray yPred) {
             INDArray t = matchTarget(name, yTrue, yPred);
+            if (impl instanceof LossMAE) {
+                // ND4J 1.0.0-M2.1's LossMAE score array is the sum over the last axis, not the mean (its gradient
+                // is the mean's): Keras's value is computed here
+                return matrix(Transforms.abs(yPred.sub(t), false)).mean(1).reshape('c', perSampleShape(yPred));
+            }
             INDArray scores = impl.computeScoreArray(matrix(t), matrix(yPred).dup('c'), new ActivationIdentity(), null);
             return scores.reshape('c', perSampleShape(yPred));
         }
@@ -181,7 +186,7 @@ public final class Losses {
             INDArray asLong = labels.castTo(DataType.LONG);
             double min = labels.minNumber().doubleValue();
             double max = labels.maxNumber().doubleValue();
-            boolean integral = asLong.castTo(DataType.DOUBLE).equalsWithEps(labels, 0);
+            boolean integral = labels.sub(asLong.castTo(DataType.DOUBLE)).amaxNumber().doubleValue() == 0;
             if (!integral || min < 0 || max >= classes) {
                 double bad = !integral ? Double.NaN : min < 0 ? min : max;
                 throw new IllegalArgumentException("Received a label value of " + (Double.isNaN(bad)
