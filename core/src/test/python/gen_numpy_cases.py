@@ -97,6 +97,10 @@ add("rows-of-1", np.ones((3, 1, 1, 2), "float32"))
 add("f16", np.array([0.1, 65504, -2.5], "float16"))
 add("f16-small", np.array([6e-8, 1e-4, 1.0], "float16"))
 add("f16-0d", np.array(0.1, "float16"))
+add("uint8", np.array([[0, 7, 255], [128, 3, 64]], "uint8"))
+add("int8", np.array([-128, 0, 127], "int8"))
+add("int16", np.array([-32768, 5, 32767], "int16"))
+add("0d-uint8", np.array(200, "uint8"))
 
 # --- random cases ---
 FLOAT_TYPES = ["float32", "float64"]

@@ -13,6 +13,10 @@ record ElementData(long[] shape, DType dtype, double[] floats, long[] integers) 
 
     static ElementData of(INDArray array, DType dtype) {
         long[] shape = array.shape();
+        if (array.length() == 0 && shape.length == 0) {
+            // ND4J makes a rank-0 "empty" array from a zero-length Java array; numpy's equivalent is shape (0,)
+            shape = new long[] {0};
+        }
         if (array.length() == 0) {
             return new ElementData(shape, dtype, new double[0], new long[0]);
         }

@@ -54,7 +54,7 @@ class NumpyFormatCasesTest {
                     }
                     flat = Nd4j.createFromArray(v);
                 }
-                case INT32 -> flat = Nd4j.createFromArray(Arrays.stream(data).mapToInt(Integer::parseInt).toArray());
+                case INT8, INT16, UINT8, INT32 -> flat = Nd4j.createFromArray(Arrays.stream(data).mapToInt(Integer::parseInt).toArray());
                 case INT64 -> flat = Nd4j.createFromArray(Arrays.stream(data).mapToLong(Long::parseLong).toArray());
                 case BOOL -> {
                     boolean[] v = new boolean[n];
