@@ -155,6 +155,29 @@ for i in range(40):
     n = int(rng.integers(10, 120))
     add(f"wrap-{i}", random_floats((n,), FLOAT_TYPES[i % 2]))
 
+# --- arbitrary bit patterns (every exponent, subnormals) and the mode thresholds ---
+for i in range(60):
+    dtype, width = [("float32", np.uint32), ("float64", np.uint64)][i % 2]
+    n = int(rng.integers(1, 4))
+    raw = rng.integers(0, np.iinfo(width).max, n, dtype=width, endpoint=True).view(dtype)
+    add(f"bits-{i}", np.where(np.isnan(raw), np.array(1.0, dtype), raw))
+for i in range(40):
+    dtype, width = [("float32", np.uint32), ("float64", np.uint64)][i % 2]
+    raw = rng.integers(0, np.iinfo(width).max, 1, dtype=width, endpoint=True).view(dtype)[0]
+    add(f"bits-0d-{i}", np.array(raw if np.isfinite(raw) else 1.0, dtype))
+for dtype in FLOAT_TYPES:
+    t = np.dtype(dtype).type
+    for edge in [1e-4, 1e8, 1e16]:  # scientific below 1e-4 or from 1e8 on; scalar str from 1e16 on
+        below = np.nextafter(t(edge), t(0))
+        for where, v in (("below", below), ("at", t(edge))):
+            add(f"edge-{dtype}-{edge:g}-{where}", np.array([v, 1.0] if edge < 1 else [v], dtype))
+            add(f"edge-{dtype}-{edge:g}-0d-{where}", np.array(v, dtype))
+    add(f"ratio-{dtype}-at", np.array([1.0, 1000.0], dtype))
+    add(f"ratio-{dtype}-above", np.array([1.0, np.nextafter(t(1000), t(np.inf))], dtype))
+    add(f"ratio-{dtype}-scaled", np.array([0.3, 300.0001], dtype))
+    add(f"round-up-carry-{dtype}", np.array([9.9999999999, 0.999999999, 99999.999999999], dtype))
+    add(f"half-even-{dtype}", np.array([0.125, 0.375, 2.5, 1e-3 + 5e-12], dtype))
+
 # --- summarization (more than 1000 elements) ---
 for i, shape in enumerate([(1001,), (1200,), (40, 30), (2, 3, 200), (11, 11, 11), (3, 400), (7, 7, 7, 7),
                            (1, 1001), (1001, 1), (2, 2, 2, 130)]):
