@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
 
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -58,6 +59,9 @@ final class Predictor {
             throw new IllegalArgumentException("predict: input " + position + " has unsupported type "
                     + data.getClass().getName() + "; expected a Tensor, an INDArray, or int[], int[][], long[], "
                     + "long[][], float[], float[][], float[][][], double[] or double[][]");
+        }
+        if (array.isEmpty()) {
+            throw new IllegalArgumentException("Expect x to be a non-empty array or dataset.");
         }
         if (array.rank() == 0) {
             throw new IllegalArgumentException("predict: input " + position + " is a 0-d array of shape (); "
@@ -186,13 +190,34 @@ final class Predictor {
         return a.get(index);
     }
 
+    /** Whether {@code out} shares memory with any of {@code others} (a reshape or view of it, or it itself). */
     private static boolean aliases(INDArray out, List<INDArray> others) {
+        if (out.isEmpty()) {
+            return false;
+        }
+        DataBuffer a = root(out.data());
         for (INDArray o : others) {
-            if (out == o || out.data() == o.data()) {
+            if (o.isEmpty()) {
+                continue;
+            }
+            DataBuffer b = root(o.data());
+            long aStart = a.address();
+            long bStart = b.address();
+            if (a == b || (aStart < bStart + b.length() * b.getElementSize()
+                    && bStart < aStart + a.length() * a.getElementSize())) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The buffer that owns the memory: views and reshapes wrap their original buffer. */
+    private static DataBuffer root(DataBuffer buffer) {
+        DataBuffer b = buffer;
+        while (b.originalDataBuffer() != null && b.originalDataBuffer() != b) {
+            b = b.originalDataBuffer();
+        }
+        return b;
     }
 
     /** tf.keras 2.1's {@code standardize_input_data} check, batch axis ignored. */
