@@ -26,7 +26,7 @@ final class Predictor {
     private Predictor() {
     }
 
-    /** One input as an ND4J array: a Tensor, an INDArray or a plain Java array of numbers. */
+    /** One input as an ND4J array: a Tensor, an INDArray or a plain Java array of numbers; never empty. */
     static INDArray toArray(Object data, int position) {
         if (data == null) {
             throw new NullPointerException("predict: input " + position + " is null; expected a Tensor, INDArray "
@@ -90,20 +90,11 @@ final class Predictor {
         }
     }
 
-    static void checkNonEmpty(List<INDArray> data) {
-        for (INDArray a : data) {
-            if (a.size(0) == 0) {
-                throw new IllegalArgumentException("Expect x to be a non-empty array or dataset.");
-            }
-        }
-    }
-
     /**
-     * Runs {@code graph} on the data in batches of {@code batchSize} rows and returns one float32 tensor per
-     * output, each with the data's rows along axis 0.
+     * Runs {@code graph} on the data (from {@link #toArray}) in batches of {@code batchSize} rows (checked by
+     * {@link #checkBatchSize}) and returns one float32 tensor per output, each with the data's rows along axis 0.
      */
     static List<Tensor> predict(String modelName, Graph graph, List<INDArray> data, int batchSize) {
-        checkBatchSize(batchSize);
         List<SymbolicTensor> inputs = graph.inputs();
         checkCount(modelName, inputs.size(), data);
         List<INDArray> prepared = new ArrayList<>(data.size());
@@ -114,7 +105,6 @@ final class Predictor {
             prepared.add(a);
         }
         long n = checkSameSamples(prepared);
-        checkNonEmpty(prepared);
         for (int i = 0; i < prepared.size(); i++) {
             DataType type = inputs.get(i).dtype().toNd4j();
             if (prepared.get(i).dataType() != type) {

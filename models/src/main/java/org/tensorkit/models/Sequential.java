@@ -152,7 +152,6 @@ public final class Sequential extends Network {
             if (state.graph() == null) {
                 Predictor.checkCount(name(), 1, data);
                 INDArray x = Predictor.expand(data.get(0), null);
-                Predictor.checkNonEmpty(List.of(x));
                 build(Shape.of(x.shape()).with(0, Shape.UNKNOWN));
             }
             return state.graph();
