@@ -28,6 +28,12 @@ import org.tensorkit.layers.Weight;
 class NotebookTest {
     static final Tensor MATRIX = Tensor.arange(40, DType.FLOAT32).reshape(10, 4);
 
+    /** The notebook's {@code embedding_layer}: 10 ids, size 4, loaded with {@link #MATRIX}. */
+    static Embedding notebookEmbedding() {
+        return Embedding.builder().outputDim(4).inputDim(10).weights(MATRIX).inputLength(1).name("My_embedding")
+                .build();
+    }
+
     private Embedding embeddingLayer;
     private Model model;
     private Model model2;
@@ -35,8 +41,7 @@ class NotebookTest {
     @BeforeEach
     void notebook() {
         Names.reset();
-        embeddingLayer = Embedding.builder().outputDim(4).inputDim(10).weights(MATRIX).inputLength(1)
-                .name("My_embedding").build();
+        embeddingLayer = notebookEmbedding();
         SymbolicTensor x = Input.builder().shape(1).name("Input").build();
         model = Model.of(x, embeddingLayer.call(x));
         SymbolicTensor x2 = Input.builder().shape(1).name("Input").build();

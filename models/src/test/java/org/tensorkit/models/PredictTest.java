@@ -33,8 +33,7 @@ class PredictTest {
     @BeforeEach
     void build() {
         Names.reset();
-        embedding = Embedding.builder().outputDim(4).inputDim(10).weights(NotebookTest.MATRIX).inputLength(1)
-                .name("My_embedding").build();
+        embedding = NotebookTest.notebookEmbedding();
         SymbolicTensor x = Input.builder().shape(1).name("Input").build();
         model = Model.of(x, embedding.call(x));
         SymbolicTensor x2 = Input.builder().shape(1).name("Input").build();

@@ -22,11 +22,6 @@ class SummaryTest {
         Names.reset();
     }
 
-    private static Embedding notebookEmbedding() {
-        return Embedding.builder().outputDim(4).inputDim(10).weights(NotebookTest.MATRIX).inputLength(1)
-                .name("My_embedding").build();
-    }
-
     @Test
     void twoInputModelUsesTheConnectedToLayout() {
         SymbolicTensor ids = Input.builder().shape(1).name("ids").build();
@@ -60,7 +55,7 @@ class SummaryTest {
     void layerCalledOnTwoInputsGetsAContinuationRow() {
         SymbolicTensor a = Input.builder().shape(1).name("a").build();
         SymbolicTensor b = Input.builder().shape(1).name("b").build();
-        Embedding e = notebookEmbedding();
+        Embedding e = NotebookTest.notebookEmbedding();
         Model m = Model.builder().inputs(a, b).outputs(e.call(a), e.call(b)).build();
         List<String> lines = m.summaryLines();
         assertEquals(List.of(
@@ -106,8 +101,8 @@ class SummaryTest {
 
     @Test
     void frozenLayerCountsAsNonTrainable() {
-        Embedding e = Embedding.builder().outputDim(4).inputDim(10).weights(NotebookTest.MATRIX).inputLength(1)
-                .name("My_embedding").trainable(false).build();
+        Embedding e = NotebookTest.notebookEmbedding();
+        e.setTrainable(false);
         SymbolicTensor x = Input.builder().shape(1).name("Input").build();
         Model.of(x, e.call(x));  // "model": the embedding's first call is for another model
         SymbolicTensor x2 = Input.builder().shape(1).name("Input").build();
@@ -168,7 +163,7 @@ class SummaryTest {
 
     @Test
     void customLineLengthAndPositions() {
-        Sequential m = Sequential.of(notebookEmbedding(), Flatten.create());
+        Sequential m = Sequential.of(NotebookTest.notebookEmbedding(), Flatten.create());
         List<String> wide = m.summaryLines(SummaryFormatter.defaults().lineLength(80));
         assertEquals("_".repeat(80), wide.get(1));
         assertEquals("Layer (type)                        Output Shape                    Param #     ", wide.get(2));
