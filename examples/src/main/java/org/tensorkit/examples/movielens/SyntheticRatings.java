@@ -1,0 +1,78 @@
+package org.tensorkit.examples.movielens;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Writes a MovieLens-format data set ({@code u.data}, {@code u.item}) with a known low-rank structure:
+ * rating = round(3 + u . v + noise), clipped to 1..5, for seeded random user and item factors. A model that
+ * learns should predict it far better than the mean rating. Used by tests and benchmarks, since the real data
+ * set may not be redistributed.
+ */
+public final class SyntheticRatings {
+    private SyntheticRatings() {
+    }
+
+    /**
+     * @param users    number of users (ids 1..users)
+     * @param items    number of items (ids 1..items)
+     * @param ratings  number of distinct (user, item) pairs to rate; at most users * items / 2
+     * @param rank     rank of the hidden structure
+     * @param noise    standard deviation of the Gaussian noise added before rounding
+     */
+    public static void write(Path directory, int users, int items, int ratings, int rank, double noise, long seed)
+            throws IOException {
+        if (users <= 0 || items <= 0 || rank <= 0 || ratings <= 0 || ratings > (long) users * items / 2) {
+            throw new IllegalArgumentException("need positive users, items, rank and 0 < ratings <= users * items / 2;"
+                    + " got users " + users + ", items " + items + ", ratings " + ratings + ", rank " + rank);
+        }
+        Random rng = new Random(seed);
+        double scale = 1.2 / Math.sqrt(rank);
+        double[][] u = factors(rng, users + 1, rank, scale);
+        double[][] v = factors(rng, items + 1, rank, scale);
+        Files.createDirectories(directory);
+        Set<Long> seen = new HashSet<>();
+        try (Writer out = Files.newBufferedWriter(directory.resolve("u.data"), StandardCharsets.ISO_8859_1)) {
+            while (seen.size() < ratings) {
+                int user = 1 + rng.nextInt(users);
+                int item = 1 + rng.nextInt(items);
+                if (!seen.add((long) user * (items + 1) + item)) {
+                    continue;
+                }
+                double score = 3 + dot(u[user], v[item]) + noise * rng.nextGaussian();
+                long rating = Math.max(1, Math.min(5, Math.round(score)));
+                out.write(user + "\t" + item + "\t" + rating + "\t" + (874_724_710L + seen.size()) + "\n");
+            }
+        }
+        try (Writer out = Files.newBufferedWriter(directory.resolve("u.item"), StandardCharsets.ISO_8859_1)) {
+            for (int item = 1; item <= items; item++) {
+                out.write(item + "|Movie " + item + " (1995)|01-Jan-1995||http://example.invalid/" + item
+                        + "|0|0|0|0|0|0|0|0|1|0|0|0|0|0|0|0|0|0|0\n");
+            }
+        }
+    }
+
+    private static double[][] factors(Random rng, int rows, int rank, double scale) {
+        double[][] f = new double[rows][rank];
+        for (double[] row : f) {
+            for (int k = 0; k < rank; k++) {
+                row[k] = scale * rng.nextGaussian();
+            }
+        }
+        return f;
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int k = 0; k < a.length; k++) {
+            s += a[k] * b[k];
+        }
+        return s;
+    }
+}
