@@ -373,6 +373,25 @@ class BadInputCatalogueTest {
         assertEquals(Tensor.of(new float[][] {{1, 2, 3, 4}}), deferred.predict(Tensor.of(new float[][][] {{{1, 2}, {3, 4}}})));
     }
 
+    /**
+     * The one documented exception to "a refused call changes nothing" (docs/errors.md, known limits): a deferred
+     * Sequential builds from its first data before the ids are looked up. A shape error is found before the build.
+     */
+    @Test
+    void firstPredictOfADeferredSequentialBuildsItEvenIfItFails() {
+        Embedding ids = Embedding.builder().inputDim(10).outputDim(2).name("ids").build();
+        Sequential deferred = Sequential.of(Flatten.builder().name("flat").build(), ids);
+        ModelSnapshot before = ModelSnapshot.of(deferred, null);
+        assertThrows(IllegalArgumentException.class, () -> deferred.predict(Tensor.zeros(0, 2)));
+        before.assertUnchanged();
+
+        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                () -> deferred.predict(Tensor.of(new float[][][] {{{1, 2}, {3, 12}}})));
+        assertTrue(ex.getMessage().contains("indices[0, 3] = 12 is not in [0, 10)"), ex.getMessage());
+        assertTrue(deferred.isBuilt(), "built from the failed call's data");
+        assertEquals(Shape.batchOf(2, 2), deferred.inputShape());
+    }
+
     @Test
     void getLayerWithAnUnknownNameOrIndex() {
         IllegalArgumentException name = refused(IllegalArgumentException.class, () -> model.getLayer("dense_c"));
