@@ -204,14 +204,15 @@ public abstract class Layer {
     }
 
     public final SymbolicTensor call(SymbolicTensor... inputs) {
-        return call(Arrays.asList(inputs));
+        return call(Arrays.asList(Objects.requireNonNull(inputs, "inputs")));
     }
 
     /** Calls the layer on symbolic tensors: builds it if needed, records a new node and returns its output. */
     public final SymbolicTensor call(List<SymbolicTensor> inputs) {
         Objects.requireNonNull(inputs, "inputs");
         for (int i = 0; i < inputs.size(); i++) {
-            Objects.requireNonNull(inputs.get(i), () -> "input " + getClass().getSimpleName());
+            int position = i;
+            Objects.requireNonNull(inputs.get(i), () -> "input " + position + " of layer \"" + name + "\" is null");
         }
         List<Shape> shapes = inputs.stream().map(SymbolicTensor::shape).toList();
         Shape outShape = computeOutputShape(shapes);

@@ -95,7 +95,7 @@ public final class Weight {
 
     /** Replaces the value by a copy of {@code newValue}, cast to this weight's dtype. */
     public void set(Tensor newValue) {
-        assign(owner.name(), List.of(this), List.of(newValue));
+        assign(owner.name(), List.of(this), java.util.Collections.singletonList(newValue)); // null: a named NPE
     }
 
     /**
@@ -118,7 +118,7 @@ public final class Weight {
             Weight w = weights.get(i);
             Tensor v = values.get(i);
             if (v == null) {
-                throw new IllegalArgumentException("set_weights on \"" + ownerName + "\": weight " + i + " ("
+                throw new NullPointerException("set_weights on \"" + ownerName + "\": weight " + i + " ("
                         + w.name + ") is null; expected an array of shape " + w.shape);
             }
             if (!v.dtype().isNumeric()) {

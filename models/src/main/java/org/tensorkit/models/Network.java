@@ -196,7 +196,7 @@ public abstract class Network {
      * model sharing these layers sees the new values.
      */
     public final void setWeights(List<Tensor> values) {
-        Objects.requireNonNull(values, "values");
+        Objects.requireNonNull(values, "weights");
         Weight.assign(name, weights(), values);
     }
 

@@ -197,6 +197,7 @@ public final class Sequential extends Network {
         if (s.graph() != null) { // built: call only the new layers on the current output
             List<Layer> fresh = layers.subList(s.layers().size(), layers.size());
             SymbolicTensor top = s.chain().isEmpty() ? s.input() : s.chain().get(s.chain().size() - 1);
+            checkInputName(fresh, s.input().layer().name());
             checkShapes(fresh, top.shape());
             List<SymbolicTensor> chain = new ArrayList<>(s.chain());
             chain.addAll(callAll(fresh, top));
@@ -204,6 +205,7 @@ public final class Sequential extends Network {
             return;
         }
         if (input != null) { // an InputLayer came first
+            checkInputName(layers, input.layer().name());
             checkShapes(layers, input.shape());
             state = built(layers, input, true, callAll(layers, input));
             return;
@@ -215,10 +217,25 @@ public final class Sequential extends Network {
 
     /** Creates the input {@code <first layer>_input} of this shape and calls every layer; checks shapes first. */
     private State buildChain(List<Layer> layers, Shape batchInputShape) {
+        checkInputName(layers, layers.get(0).name() + "_input");
         checkShapes(layers, batchInputShape);
         SymbolicTensor input = Input.builder().batchShape(batchInputShape.toArray()).dtype(DType.FLOAT32)
                 .name(layers.get(0).name() + "_input").build();
         return built(layers, input, false, callAll(layers, input));
+    }
+
+    /**
+     * Refuses a layer named like the model's input layer before any layer is called (the graph would refuse the
+     * duplicate name only after the layers had recorded their calls).
+     */
+    private static void checkInputName(List<Layer> layers, String inputName) {
+        for (Layer layer : layers) {
+            if (layer.name().equals(inputName)) {
+                throw new IllegalArgumentException("All layers added to a Sequential model should have unique "
+                        + "names. Name \"" + inputName + "\" is already the name of a layer in this model (its "
+                        + "input layer). Update the `name` argument to pass a unique name.");
+            }
+        }
     }
 
     /** Runs the shape functions along the stack: throws (naming the layer) before any layer is called. */

@@ -181,6 +181,30 @@ class SequentialTest {
         assertEquals(1, f.inboundNodes().size());
     }
 
+    /** The input the model makes for its first layer has a name too; a layer may not take it. */
+    @Test
+    void aLayerNamedLikeTheInputIsRefusedBeforeItIsCalled() {
+        Embedding e = embedding("e");
+        Sequential m = Sequential.of(e);
+        Flatten clash = Flatten.builder().name("e_input").build();
+        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> m.add(clash));
+        assertTrue(ex.getMessage().contains("Name \"e_input\" is already the name of a layer in this model (its "
+                + "input layer)"), ex.getMessage());
+        assertEquals(0, clash.inboundNodes().size(), "the refused layer was not called");
+        assertEquals(List.of("e"), names(m));
+
+        Embedding f = embedding("f");
+        Flatten clash2 = Flatten.builder().name("f_input").build();
+        assertThrows(IllegalArgumentException.class, () -> Sequential.of(f, clash2));
+        assertEquals(0, f.inboundNodes().size(), "no layer of the refused stack was called");
+        assertEquals(0, clash2.inboundNodes().size());
+
+        SymbolicTensor x = Input.builder().shape(1).name("ids").build();
+        Flatten clash3 = Flatten.builder().name("ids").build();
+        assertThrows(IllegalArgumentException.class, () -> Sequential.of(x.layer(), embedding("g"), clash3));
+        assertEquals(0, clash3.inboundNodes().size());
+    }
+
     @Test
     void aLayerThatCannotFollowIsRefusedBeforeItIsCalled() {
         Embedding e = embedding("e");
