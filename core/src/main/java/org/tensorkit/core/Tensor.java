@@ -99,11 +99,14 @@ public final class Tensor {
     }
 
     public static Tensor of(float... values) {
-        return new Tensor(Nd4j.createFromArray(Objects.requireNonNull(values, "values")));
+        Objects.requireNonNull(values, "values");
+        return new Tensor(values.length == 0 ? empty(DataType.FLOAT, 0) : Nd4j.createFromArray(values));
     }
 
     public static Tensor of(float[][] values) {
-        return new Tensor(Nd4j.createFromArray(rectangular(values)));
+        rectangular(values);
+        return new Tensor(values.length == 0 || values[0].length == 0
+                ? empty(DataType.FLOAT, values.length, 0) : Nd4j.createFromArray(values));
     }
 
     public static Tensor of(float[][][] values) {
@@ -111,31 +114,41 @@ public final class Tensor {
     }
 
     public static Tensor of(double... values) {
-        return new Tensor(Nd4j.createFromArray(Objects.requireNonNull(values, "values")));
+        Objects.requireNonNull(values, "values");
+        return new Tensor(values.length == 0 ? empty(DataType.DOUBLE, 0) : Nd4j.createFromArray(values));
     }
 
     public static Tensor of(double[][] values) {
-        return new Tensor(Nd4j.createFromArray(rectangular(values)));
+        rectangular(values);
+        return new Tensor(values.length == 0 || values[0].length == 0
+                ? empty(DataType.DOUBLE, values.length, 0) : Nd4j.createFromArray(values));
     }
 
     public static Tensor of(int... values) {
-        return new Tensor(Nd4j.createFromArray(Objects.requireNonNull(values, "values")));
+        Objects.requireNonNull(values, "values");
+        return new Tensor(values.length == 0 ? empty(DataType.INT, 0) : Nd4j.createFromArray(values));
     }
 
     public static Tensor of(int[][] values) {
-        return new Tensor(Nd4j.createFromArray(rectangular(values)));
+        rectangular(values);
+        return new Tensor(values.length == 0 || values[0].length == 0
+                ? empty(DataType.INT, values.length, 0) : Nd4j.createFromArray(values));
     }
 
     public static Tensor of(long... values) {
-        return new Tensor(Nd4j.createFromArray(Objects.requireNonNull(values, "values")));
+        Objects.requireNonNull(values, "values");
+        return new Tensor(values.length == 0 ? empty(DataType.LONG, 0) : Nd4j.createFromArray(values));
     }
 
     public static Tensor of(long[][] values) {
-        return new Tensor(Nd4j.createFromArray(rectangular(values)));
+        rectangular(values);
+        return new Tensor(values.length == 0 || values[0].length == 0
+                ? empty(DataType.LONG, values.length, 0) : Nd4j.createFromArray(values));
     }
 
     public static Tensor of(boolean... values) {
-        return new Tensor(Nd4j.createFromArray(Objects.requireNonNull(values, "values")));
+        Objects.requireNonNull(values, "values");
+        return new Tensor(values.length == 0 ? empty(DataType.BOOL, 0) : Nd4j.createFromArray(values));
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -406,6 +419,11 @@ public final class Tensor {
             return a;
         }
         return a.ordinal() > b.ordinal() ? a : b;
+    }
+
+    /** An empty array of the given shape: ND4J's array factories turn a zero-length Java array into a 0-d one. */
+    private static INDArray empty(DataType type, long... shape) {
+        return Nd4j.create(type, shape);
     }
 
     private static long[] checkedShape(long[] shape) {

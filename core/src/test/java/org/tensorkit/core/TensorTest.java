@@ -98,4 +98,15 @@ class TensorTest {
         assertEquals(DType.FLOAT64, Tensor.zeros(2, 2).dtype());
         assertEquals(Shape.scalar(), Tensor.scalar(3, DType.FLOAT32).shape());
     }
+
+    @Test
+    void zeroLengthJavaArraysGiveEmptyTensors() {
+        assertEquals(Shape.of(0), Tensor.of(new long[0]).shape());
+        assertEquals(DType.INT64, Tensor.of(new long[0]).dtype());
+        assertEquals(Shape.of(0), Tensor.of(new float[0]).shape());
+        assertEquals(Shape.of(0, 0), Tensor.of(new int[0][]).shape());
+        assertEquals(Shape.of(2, 0), Tensor.of(new double[][] {{}, {}}).shape());
+        assertEquals("[]", Tensor.of(new float[0]).toString());
+        assertEquals("array([], dtype=float32)", Tensor.of(new float[0]).repr());
+    }
 }

@@ -1,0 +1,329 @@
+package org.tensorkit.models;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.tensorkit.core.Shape;
+import org.tensorkit.core.Tensor;
+import org.tensorkit.layers.Layer;
+import org.tensorkit.layers.SymbolicTensor;
+import org.tensorkit.layers.Weight;
+
+/**
+ * What every model does, whatever built its graph: list its layers, share, get and set their weights,
+ * {@code predict} in batches and print Keras's summary. {@link Model} is built from tensors, {@link Sequential}
+ * from a stack of layers.
+ *
+ * <p>Thread safety: a built network keeps its graph in an immutable object and keeps no per-call state, so any
+ * number of threads may {@code predict} at once, also while another thread calls {@link #setWeights} (each
+ * layer reads each weight once per call, so a batch sees either the old or the new value of a weight).
+ */
+public abstract class Network {
+    static final String NOT_BUILT_SUMMARY = "This model has not yet been built. Build the model first by calling "
+            + "`build()` or calling `fit()` with some data, or specify an `input_shape` argument in the first "
+            + "layer(s) for automatic build.";
+
+    private final String name;
+
+    Network(String name) {
+        this.name = name;
+    }
+
+    /** Checks a model name given by the user. */
+    static String checkName(String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("model name must not be blank, got \"" + name + "\"");
+        }
+        return name;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Graph access (the subclass decides how and when the graph is built)
+
+    /** The current graph, or null while the model is not built (only a Sequential can be unbuilt). */
+    abstract Graph graphOrNull();
+
+    /** The graph to predict {@code data} with; a deferred Sequential builds itself from the data here. */
+    Graph graphFor(List<INDArray> data) {
+        return requireGraph(NOT_BUILT_SUMMARY);
+    }
+
+    final Graph requireGraph(String messageIfNotBuilt) {
+        Graph g = graphOrNull();
+        if (g == null) {
+            throw new IllegalStateException(messageIfNotBuilt);
+        }
+        return g;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Identity, layers and shapes
+
+    /** The model's name: given, or {@code model}, {@code model_1}, ... / {@code sequential}, ... */
+    public final String name() {
+        return name;
+    }
+
+    /** Whether the graph exists (a functional model always is; a Sequential may wait for its input shape). */
+    public final boolean isBuilt() {
+        return graphOrNull() != null;
+    }
+
+    /**
+     * The layers in Keras's {@code model.layers} order: for a functional model its input layers first and its
+     * output layers last; for a Sequential the layers as added, without the input layer.
+     */
+    public abstract List<Layer> layers();
+
+    /** The layer with this name. */
+    public final Layer getLayer(String name) {
+        if (name == null) {
+            throw new IllegalArgumentException("Provide either a layer name or layer index.");
+        }
+        for (Layer l : layers()) {
+            if (l.name().equals(name)) {
+                return l;
+            }
+        }
+        throw new IllegalArgumentException("No such layer: " + name + ". (model \"" + this.name + "\" has layers "
+                + layers().stream().map(Layer::name).toList() + ")");
+    }
+
+    /** The layer at this position of {@link #layers()}; negative indices count from the end, as in Python. */
+    public final Layer getLayer(int index) {
+        List<Layer> layers = layers();
+        if (index >= layers.size() || index < -layers.size()) {
+            throw new IllegalArgumentException("Was asked to retrieve layer at index " + index
+                    + " but model only has " + layers.size() + " layers.");
+        }
+        return layers.get(index < 0 ? index + layers.size() : index);
+    }
+
+    /** The input placeholders, in the order {@code predict} takes its inputs. */
+    public final List<SymbolicTensor> inputs() {
+        return requireGraph(neverCalled("input")).inputs();
+    }
+
+    /** The output tensors, in the order {@code predict} returns its results. */
+    public final List<SymbolicTensor> outputs() {
+        return requireGraph(neverCalled("output")).outputs();
+    }
+
+    /** The shape of the only input, batch dimension first, e.g. {@code (None, 1)}. */
+    public final Shape inputShape() {
+        return single(inputShapes(), "input", "inputShapes()");
+    }
+
+    /** The shape of the only output, batch dimension first, e.g. {@code (None, 1, 4)}. */
+    public final Shape outputShape() {
+        return single(outputShapes(), "output", "outputShapes()");
+    }
+
+    public final List<Shape> inputShapes() {
+        return inputs().stream().map(SymbolicTensor::shape).toList();
+    }
+
+    public final List<Shape> outputShapes() {
+        return outputs().stream().map(SymbolicTensor::shape).toList();
+    }
+
+    private <T> T single(List<T> values, String what, String alternative) {
+        if (values.size() != 1) {
+            throw new IllegalStateException("Model \"" + name + "\" has " + values.size() + " " + what
+                    + "s, so it has no single " + what + " shape; use " + alternative);
+        }
+        return values.get(0);
+    }
+
+    private String neverCalled(String what) {
+        return "The model \"" + name + "\" has never been called and thus has no defined " + what
+                + " shape. " + NOT_BUILT_SUMMARY;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Weights
+
+    private String weightsNotCreated() {
+        return "Weights for model " + name + " have not yet been created. Weights are created when the Model is "
+                + "first called on inputs or `build()` is called with an `input_shape`.";
+    }
+
+    /**
+     * The weights of every layer in {@link #layers()} order (each layer's trainable weights, then its
+     * non-trainable ones), each weight once even when a shared layer or a shared weight is reached twice.
+     * These are the live weights: a layer used by several models has one set, seen by all of them.
+     */
+    public final List<Weight> weights() {
+        requireGraph(weightsNotCreated());
+        Set<Weight> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Weight> result = new ArrayList<>();
+        for (Layer layer : layers()) {
+            for (List<Weight> group : List.of(layer.trainableWeights(), layer.nonTrainableWeights())) {
+                for (Weight w : group) {
+                    if (seen.add(w)) {
+                        result.add(w);
+                    }
+                }
+            }
+        }
+        return List.copyOf(result);
+    }
+
+    /** The weights of trainable layers, in {@link #weights()} order. */
+    public final List<Weight> trainableWeights() {
+        return weights().stream().filter(Weight::isTrainable).toList();
+    }
+
+    /** The weights of frozen layers, in {@link #weights()} order. */
+    public final List<Weight> nonTrainableWeights() {
+        return weights().stream().filter(w -> !w.isTrainable()).toList();
+    }
+
+    /** Copies of the weight values, in {@link #weights()} order (Keras's {@code get_weights()}). */
+    public final List<Tensor> getWeights() {
+        return weights().stream().map(Weight::read).toList();
+    }
+
+    /**
+     * Keras's {@code set_weights}: one value per weight of {@link #weights()}, in that order. The count and every
+     * shape are checked before anything is assigned; values are copied and cast to each weight's dtype. Every
+     * model sharing these layers sees the new values.
+     */
+    public final void setWeights(List<Tensor> values) {
+        Objects.requireNonNull(values, "values");
+        Weight.assign(name, weights(), values);
+    }
+
+    /** The number of scalars in {@link #weights()} (a shared weight counts once). */
+    public final long countParams() {
+        requireGraph("You tried to call `count_params` on " + name + ", but the layer isn't built. You can build "
+                + "it manually via: `" + name + ".build(batch_input_shape)`.");
+        return weights().stream().mapToLong(Weight::size).sum();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // predict
+
+    /**
+     * Runs the model on {@code x} in batches of 32 rows and returns its only output (float32). {@code x} must
+     * have the rows along axis 0; a rank-1 array {@code (n,)} is read as {@code (n, 1)}.
+     */
+    public final Tensor predict(Tensor x) {
+        return predictOne(x, Predictor.DEFAULT_BATCH_SIZE);
+    }
+
+    /** {@link #predict(Tensor)} with batches of {@code batchSize} rows. */
+    public final Tensor predict(Tensor x, int batchSize) {
+        return predictOne(x, batchSize);
+    }
+
+    public final Tensor predict(INDArray x) {
+        return predictOne(x, Predictor.DEFAULT_BATCH_SIZE);
+    }
+
+    public final Tensor predict(INDArray x, int batchSize) {
+        return predictOne(x, batchSize);
+    }
+
+    /** Predicts on ids given as a Java array: {@code (n,)}, read as {@code (n, 1)}. */
+    public final Tensor predict(int[] x) {
+        return predictOne(x, Predictor.DEFAULT_BATCH_SIZE);
+    }
+
+    public final Tensor predict(int[][] x) {
+        return predictOne(x, Predictor.DEFAULT_BATCH_SIZE);
+    }
+
+    public final Tensor predict(long[] x) {
+        return predictOne(x, Predictor.DEFAULT_BATCH_SIZE);
+    }
+
+    public final Tensor predict(long[][] x) {
+        return predictOne(x, Predictor.DEFAULT_BATCH_SIZE);
+    }
+
+    public final Tensor predict(float[] x) {
+        return predictOne(x, Predictor.DEFAULT_BATCH_SIZE);
+    }
+
+    public final Tensor predict(float[][] x) {
+        return predictOne(x, Predictor.DEFAULT_BATCH_SIZE);
+    }
+
+    public final Tensor predict(double[] x) {
+        return predictOne(x, Predictor.DEFAULT_BATCH_SIZE);
+    }
+
+    public final Tensor predict(double[][] x) {
+        return predictOne(x, Predictor.DEFAULT_BATCH_SIZE);
+    }
+
+    /**
+     * Runs a model on one array per input (each a {@link Tensor}, an {@link INDArray} or a Java array of
+     * numbers, rows along axis 0) in batches of 32 and returns one float32 tensor per output.
+     */
+    public final List<Tensor> predict(List<?> inputs) {
+        return predict(inputs, Predictor.DEFAULT_BATCH_SIZE);
+    }
+
+    /** {@link #predict(List)} with batches of {@code batchSize} rows. */
+    public final List<Tensor> predict(List<?> inputs, int batchSize) {
+        Objects.requireNonNull(inputs, "inputs");
+        Predictor.checkBatchSize(batchSize);
+        List<INDArray> data = new ArrayList<>(inputs.size());
+        for (int i = 0; i < inputs.size(); i++) {
+            data.add(Predictor.toArray(inputs.get(i), i));
+        }
+        return Predictor.predict(name, graphFor(data), data, batchSize);
+    }
+
+    private Tensor predictOne(Object x, int batchSize) {
+        Predictor.checkBatchSize(batchSize);
+        List<INDArray> data = List.of(Predictor.toArray(x, 0));
+        Graph graph = graphFor(data);
+        if (graph.outputs().size() != 1) {
+            throw new IllegalStateException("Model \"" + name + "\" has " + graph.outputs().size()
+                    + " outputs; use predict(List) to get one Tensor per output");
+        }
+        return Predictor.predict(name, graph, data, batchSize).get(0);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // summary
+
+    /** Prints {@link #summaryString()} to standard output, as Keras's {@code model.summary()}. */
+    public final void summary() {
+        System.out.print(summaryString());
+    }
+
+    /** The summary, one line per element, exactly as tf.keras 2.1-2.3 prints it (trailing spaces included). */
+    public final List<String> summaryLines() {
+        return SummaryFormatter.defaults().format(this);
+    }
+
+    /** The summary with a custom layout (Keras's {@code line_length} / {@code positions}). */
+    public final List<String> summaryLines(SummaryFormatter formatter) {
+        return Objects.requireNonNull(formatter, "formatter").format(this);
+    }
+
+    /** The summary lines, each followed by a newline: what {@link #summary()} prints. */
+    public final String summaryString() {
+        StringBuilder sb = new StringBuilder();
+        summaryLines().forEach(line -> sb.append(line).append('\n'));
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        Graph g = graphOrNull();
+        return getClass().getSimpleName() + "(name=" + name + ", layers=" + layers().stream().map(Layer::name).toList()
+                + (g == null ? ", not built)" : ", inputs=" + Shape.toString(inputShapes()) + ", outputs="
+                + Shape.toString(outputShapes()) + ")");
+    }
+}
