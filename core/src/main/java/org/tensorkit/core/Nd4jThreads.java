@@ -15,6 +15,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * tens of microseconds on one thread, and a split saves little of that while risking milliseconds (measured in
  * the benchmarks module's {@code Nd4jThreadsBenchmark}).
  *
+ * <p>Measured (2026-11-24, loaded machine, see benchmarks/results/summary.md): on a 16,384-element
+ * {@code addi} these thresholds cut ND4J's defaults from 3.5 ms to 0.6 ms (idle other core) and from 12.5 ms to
+ * 2.2 ms (busy other core), but {@code maxThreads = 1} gave 22 us and 0.2 ms: in ND4J 1.0.0-M2.1 the thresholds
+ * alone do not keep such an op off the thread pool. Open question for the lead: set max(Master)Threads to 1 for
+ * tensorkit's process-wide default (costs large ops their second core).
+ *
  * <p>{@link #configure()} runs once, from {@link Tensor}'s class initialization (every tensorkit call goes
  * through a Tensor), unless the system property {@code tensorkit.nd4j.threads} is {@code keep}, which leaves
  * ND4J's settings to the application. Large ops still use every core.
