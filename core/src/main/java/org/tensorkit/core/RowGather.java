@@ -12,7 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>It reads the indices straight from their buffer and copies whole rows between the table's and the
  * output's buffers, so it allocates nothing on the Java heap that grows with the batch and calls no native op
- * (no OpenMP region, no per-op overhead).
+ * (no OpenMP region, no per-op overhead). Gathers of at least {@link ParallelRows#MIN_BYTES} bytes are split
+ * over the calling thread and {@link ParallelRows}'s helpers; the first bad index is still the one reported.
  */
 public final class RowGather {
     private RowGather() {
@@ -47,20 +48,43 @@ public final class RowGather {
         ByteBuffer from = bytes(src);
         ByteBuffer to = bytes(out);
         IndexReader reader = IndexReader.of(idx);
-        for (int p = 0; p < count; p++) {
+        int rows = Math.toIntExact(count);
+        if (count * rowBytes >= ParallelRows.MIN_BYTES && ParallelRows.helpers() > 0) {
+            int chunk = Math.max(1, ParallelRows.CHUNK_BYTES / Math.max(rowBytes, 1));
+            long bad = ParallelRows.run(rows, chunk, (lo, hi) -> copy(reader, from, to, n, rowBytes, allowNegative,
+                    lo, hi));
+            if (bad < 0) {
+                return;
+            }
+            throw onBad.create(bad, reader.read(Math.toIntExact(bad)));
+        }
+        long bad = copy(reader, from, to, n, rowBytes, allowNegative, 0, rows);
+        if (bad >= 0) {
+            throw onBad.create(bad, reader.read(Math.toIntExact(bad)));
+        }
+    }
+
+    /**
+     * Validates and copies the rows of positions {@code [lo, hi)}: one pass, each id read once. Returns the first
+     * bad position, or -1.
+     */
+    private static long copy(IndexReader reader, ByteBuffer from, ByteBuffer to, long n, int rowBytes,
+                             boolean allowNegative, int lo, int hi) {
+        for (int p = lo; p < hi; p++) {
             double raw = reader.read(p);
             long row = (long) raw;
             if (row != raw) { // NaN, infinite or fractional
-                throw onBad.create(p, raw);
+                return p;
             }
             if (row < 0 && allowNegative) {
                 row += n;
             }
             if (row < 0 || row >= n) {
-                throw onBad.create(p, raw);
+                return p;
             }
-            to.put(p * rowBytes, from, Math.toIntExact(row * rowBytes), rowBytes);
+            to.put(p * rowBytes, from, (int) (row * rowBytes), rowBytes);
         }
+        return -1;
     }
 
     /** The multi-index of flat position {@code flat} in an array of {@code shape}, as {@code [8, 0]}. */

@@ -17,6 +17,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p>{@link #toString()} is numpy's {@code str()} and {@link #repr()} numpy's {@code repr()}.
  */
 public final class Tensor {
+    static {
+        Nd4jThreads.configure(); // small ND4J ops on one thread, before tensorkit runs any
+    }
+
     private final INDArray array;
 
     private Tensor(INDArray array) {

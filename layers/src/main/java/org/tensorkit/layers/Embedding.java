@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tensorkit.core.DType;
+import org.tensorkit.core.OutputBuffers;
 import org.tensorkit.core.RowGather;
 import org.tensorkit.core.Shape;
 import org.tensorkit.core.Tensor;
@@ -112,7 +113,7 @@ public final class Embedding extends Layer {
     protected INDArray doForward(INDArray ids, CallContext context) {
         INDArray table = embeddings.value();
         long[] outShape = Shape.of(ids.shape()).append(outputDim).toArray();
-        INDArray out = Nd4j.createUninitialized(table.dataType(), outShape, 'c');
+        INDArray out = OutputBuffers.uninitialized(table.dataType(), outShape);
         RowGather.gather(table, ids, false, out, (position, value) -> badId(ids, position, value, context));
         if (context.isTraining()) {
             context.save(ids);

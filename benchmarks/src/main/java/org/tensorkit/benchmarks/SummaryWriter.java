@@ -1,0 +1,328 @@
+package org.tensorkit.benchmarks;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Turns a JMH JSON result ({@code -rf json}) into {@code summary.md}: us/op per workload and benchmark, ratios to
+ * {@code javaCopyBound}, Java-heap bytes per call ({@code -prof gc}), the issue's targets met or not, and the
+ * machine load sampled during the run.
+ *
+ * <p>Usage: {@code SummaryWriter results.json summary.md [load-log]}.
+ */
+public final class SummaryWriter {
+    private static final String[] WORKLOADS = {"tiny", "medium", "sequence", "large"};
+    private static final String[] BENCHMARKS = {"tensorkitPredict", "tensorkitLayer", "tensorkitForward",
+        "nd4jGather", "nd4jPullRows", "dl4jEmbeddingSequence", "javaCopyBound"};
+
+    private SummaryWriter() {
+    }
+
+    /** One result: score and error in us/op, heap bytes per op (NaN when not profiled). */
+    record Result(double score, double error, double heapBytes) {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length < 2) {
+            System.err.println("usage: SummaryWriter results.json summary.md [load-log]");
+            System.exit(2);
+        }
+        Path json = Path.of(args[0]);
+        String load = args.length > 2 && Files.exists(Path.of(args[2]))
+                ? Files.readString(Path.of(args[2]), StandardCharsets.UTF_8).strip() : "(not recorded)";
+        List<?> runs = (List<?>) new Json(Files.readString(json, StandardCharsets.UTF_8)).value();
+        String md = render(json.getFileName().toString(), runs, load);
+        Files.writeString(Path.of(args[1]), md, StandardCharsets.UTF_8);
+        System.out.print(md);
+    }
+
+    static String render(String source, List<?> runs, String load) {
+        Map<String, Map<String, Result>> embedding = new LinkedHashMap<>(); // benchmark -> workload -> result
+        List<String[]> threads = new ArrayList<>();
+        String jvm = "";
+        for (Object o : runs) {
+            Map<?, ?> run = (Map<?, ?>) o;
+            String name = (String) run.get("benchmark");
+            String method = name.substring(name.lastIndexOf('.') + 1);
+            Map<?, ?> params = run.get("params") instanceof Map<?, ?> p ? p : Map.of();
+            Map<?, ?> primary = (Map<?, ?>) run.get("primaryMetric");
+            double score = num(primary.get("score"));
+            double error = num(primary.get("scoreError"));
+            double heap = Double.NaN;
+            if (run.get("secondaryMetrics") instanceof Map<?, ?> sec
+                    && sec.get("gc.alloc.rate.norm") instanceof Map<?, ?> gc) {
+                heap = num(gc.get("score"));
+            }
+            jvm = run.get("vmName") + " " + run.get("jdkVersion");
+            if (name.contains("EmbeddingBenchmark")) {
+                embedding.computeIfAbsent(method, k -> new LinkedHashMap<>())
+                        .put(String.valueOf(params.get("workload")), new Result(score, error, heap));
+            } else if (name.contains("Nd4jThreadsBenchmark")) {
+                threads.add(new String[] {method, String.valueOf(params.get("busy")),
+                    String.valueOf(params.get("thresholds")), String.valueOf(params.get("size")),
+                    fmt(score) + " ± " + fmt(error)});
+            }
+        }
+
+        StringBuilder s = new StringBuilder();
+        s.append("# Embedding lookup benchmarks\n\n");
+        s.append("Source: `").append(source).append("` (JMH, forks 1, `-prof gc`); ").append(jvm)
+                .append("; ").append(Runtime.getRuntime().availableProcessors()).append(" cores.\n\n");
+        s.append("Machine load during the run (`uptime`, sampled):\n\n```\n").append(load).append("\n```\n\n");
+        s.append("Workloads (float32 table V x D, int32 ids B x L): tiny V=10 D=4 B=4 L=1; medium V=100000 D=64 "
+                + "B=4096 L=1; sequence V=50000 D=128 B=256 L=50; large V=2000000 D=64 B=65536 L=1.\n\n");
+
+        s.append("## Time per call (us/op, ± 99.9% CI)\n\n");
+        header(s, "benchmark");
+        for (String b : ordered(embedding.keySet())) {
+            s.append("| ").append(b);
+            for (String w : WORKLOADS) {
+                Result r = embedding.get(b).get(w);
+                s.append(" | ").append(r == null ? "-" : fmt(r.score()) + " ± " + fmt(r.error()));
+            }
+            s.append(" |\n");
+        }
+
+        Map<String, Result> bound = embedding.getOrDefault("javaCopyBound", Map.of());
+        s.append("\n## Ratio to javaCopyBound (single-thread Java row copy into a reused array)\n\n");
+        header(s, "benchmark");
+        for (String b : ordered(embedding.keySet())) {
+            s.append("| ").append(b);
+            for (String w : WORKLOADS) {
+                Result r = embedding.get(b).get(w);
+                Result j = bound.get(w);
+                s.append(" | ").append(r == null || j == null ? "-"
+                        : String.format(Locale.ROOT, "%.2fx", r.score() / j.score()));
+            }
+            s.append(" |\n");
+        }
+
+        s.append("\n## Java-heap bytes allocated per call (`gc.alloc.rate.norm`)\n\n");
+        header(s, "benchmark");
+        for (String b : ordered(embedding.keySet())) {
+            s.append("| ").append(b);
+            for (String w : WORKLOADS) {
+                Result r = embedding.get(b).get(w);
+                s.append(" | ").append(r == null || Double.isNaN(r.heapBytes()) ? "-"
+                        : String.format(Locale.ROOT, "%.0f", r.heapBytes()));
+            }
+            s.append(" |\n");
+        }
+
+        s.append("\n## Targets (tensorkitPredict)\n\n| target | measured | met |\n|---|---|---|\n");
+        Map<String, Result> predict = embedding.getOrDefault("tensorkitPredict", Map.of());
+        Map<String, Result> dl4j = embedding.getOrDefault("dl4jEmbeddingSequence", Map.of());
+        for (String w : new String[] {"medium", "sequence", "large"}) {
+            double limit = w.equals("large") ? 0.6 : 1.0;
+            Result p = predict.get(w);
+            Result j = bound.get(w);
+            if (p != null && j != null) {
+                double ratio = p.score() / j.score();
+                target(s, "<= " + limit + "x javaCopyBound on " + w, String.format(Locale.ROOT, "%.2fx", ratio),
+                        ratio <= limit);
+            }
+        }
+        Result tiny = predict.get("tiny");
+        if (tiny != null) {
+            target(s, "<= 5 us per call on tiny", fmt(tiny.score()) + " us", tiny.score() <= 5);
+        }
+        for (String w : WORKLOADS) {
+            Result p = predict.get(w);
+            Result d = dl4j.get(w);
+            if (p != null && d != null) {
+                target(s, "faster than dl4jEmbeddingSequence on " + w,
+                        String.format(Locale.ROOT, "%s vs %s us", fmt(p.score()), fmt(d.score())),
+                        p.score() < d.score());
+            }
+        }
+        Result small = predict.get("tiny");
+        Result big = predict.get("large");
+        if (small != null && big != null && !Double.isNaN(small.heapBytes()) && !Double.isNaN(big.heapBytes())) {
+            // tiny has 4 ids and large 65536: a per-id allocation would show as megabytes
+            target(s, "heap bytes per call do not grow with the batch (tiny vs large, 16384x the ids)",
+                    String.format(Locale.ROOT, "%.0f B vs %.0f B", small.heapBytes(), big.heapBytes()),
+                    big.heapBytes() < small.heapBytes() * 2 + 4096);
+        }
+
+        if (!threads.isEmpty()) {
+            s.append("\n## ND4J thread thresholds (Nd4jThreadsBenchmark, us/op)\n\n"
+                    + "`nd4j`: ND4J's defaults (split from 1024 elements); `tensorkit`: Nd4jThreads's thresholds; "
+                    + "`single`: maxThreads = 1. `busy=true`: a thread in the same JVM spins on the other core.\n\n"
+                    + "| op | busy | thresholds | elements | us/op |\n|---|---|---|---|---|\n");
+            for (String[] t : threads) {
+                s.append("| ").append(String.join(" | ", t)).append(" |\n");
+            }
+        }
+        return s.toString();
+    }
+
+    private static void header(StringBuilder s, String first) {
+        s.append("| ").append(first);
+        for (String w : WORKLOADS) {
+            s.append(" | ").append(w);
+        }
+        s.append(" |\n|---");
+        for (int i = 0; i < WORKLOADS.length; i++) {
+            s.append("|---:");
+        }
+        s.append("|\n");
+    }
+
+    private static List<String> ordered(java.util.Set<String> present) {
+        List<String> out = new ArrayList<>();
+        for (String b : BENCHMARKS) {
+            if (present.contains(b)) {
+                out.add(b);
+            }
+        }
+        for (String b : new TreeSet<>(present)) {
+            if (!out.contains(b)) {
+                out.add(b);
+            }
+        }
+        return out;
+    }
+
+    private static void target(StringBuilder s, String what, String measured, boolean met) {
+        s.append("| ").append(what).append(" | ").append(measured).append(" | ").append(met ? "yes" : "**no**")
+                .append(" |\n");
+    }
+
+    private static double num(Object o) {
+        if (o instanceof Number n) {
+            return n.doubleValue();
+        }
+        return o == null ? Double.NaN : Double.parseDouble(o.toString()); // JMH writes "NaN" as a string
+    }
+
+    static String fmt(double v) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        if (v >= 100) {
+            return String.format(Locale.ROOT, "%.0f", v);
+        }
+        if (v >= 1) {
+            return String.format(Locale.ROOT, "%.2f", v);
+        }
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    /** A minimal JSON reader: objects as LinkedHashMap, arrays as List, numbers as Double. */
+    static final class Json {
+        private final String text;
+        private int pos;
+
+        Json(String text) {
+            this.text = text;
+        }
+
+        Object value() {
+            skip();
+            char c = text.charAt(pos);
+            switch (c) {
+                case '{': {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    pos++;
+                    skip();
+                    if (text.charAt(pos) == '}') {
+                        pos++;
+                        return m;
+                    }
+                    while (true) {
+                        skip();
+                        String key = string();
+                        skip();
+                        expect(':');
+                        m.put(key, value());
+                        skip();
+                        if (text.charAt(pos++) == '}') {
+                            return m;
+                        }
+                    }
+                }
+                case '[': {
+                    List<Object> l = new ArrayList<>();
+                    pos++;
+                    skip();
+                    if (text.charAt(pos) == ']') {
+                        pos++;
+                        return l;
+                    }
+                    while (true) {
+                        l.add(value());
+                        skip();
+                        if (text.charAt(pos++) == ']') {
+                            return l;
+                        }
+                    }
+                }
+                case '"':
+                    return string();
+                default: {
+                    int start = pos;
+                    while (pos < text.length() && ",}] \n\r\t".indexOf(text.charAt(pos)) < 0) {
+                        pos++;
+                    }
+                    String word = text.substring(start, pos);
+                    switch (word) {
+                        case "true":
+                            return Boolean.TRUE;
+                        case "false":
+                            return Boolean.FALSE;
+                        case "null":
+                            return null;
+                        default:
+                            return Double.parseDouble(word);
+                    }
+                }
+            }
+        }
+
+        private String string() {
+            expect('"');
+            StringBuilder b = new StringBuilder();
+            for (char c; (c = text.charAt(pos++)) != '"'; ) {
+                if (c == '\\') {
+                    char e = text.charAt(pos++);
+                    switch (e) {
+                        case 'n' -> b.append('\n');
+                        case 't' -> b.append('\t');
+                        case 'r' -> b.append('\r');
+                        case 'b' -> b.append('\b');
+                        case 'f' -> b.append('\f');
+                        case 'u' -> {
+                            b.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
+                            pos += 4;
+                        }
+                        default -> b.append(e);
+                    }
+                } else {
+                    b.append(c);
+                }
+            }
+            return b.toString();
+        }
+
+        private void expect(char c) {
+            if (text.charAt(pos) != c) {
+                throw new IllegalArgumentException("expected '" + c + "' at " + pos);
+            }
+            pos++;
+        }
+
+        private void skip() {
+            while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
+                pos++;
+            }
+        }
+    }
+}
