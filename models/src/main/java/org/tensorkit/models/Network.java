@@ -30,6 +30,7 @@ import org.tensorkit.models.training.Optimizer;
  * <p>Thread safety: a built network keeps its graph in an immutable object and keeps no per-call state, so any
  * number of threads may {@code predict} at once, also while another thread calls {@link #setWeights} (each
  * layer reads each weight once per call, so a batch sees either the old or the new value of a weight).
+ * {@code fit} updates the weights in place after every batch; run one training at a time per set of layers.
  */
 public abstract class Network {
     static final String NOT_BUILT_SUMMARY = "This model has not yet been built. Build the model first by calling "

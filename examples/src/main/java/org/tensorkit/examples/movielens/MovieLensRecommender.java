@@ -46,7 +46,7 @@ import org.tensorkit.models.training.Losses;
  * <p>{@code --data DIR} reads {@code u.data} and {@code u.item} from DIR; without it the data set is downloaded
  * once from GroupLens into {@code ~/.cache/tensorkit/ml-100k} (offline, the program says what to pass).
  * {@code --synthetic} uses a generated MovieLens-format data set instead (943 users, 1682 items, 100,000
- * ratings of known low-rank structure), for trying the program offline. Ratings are joined with items
+ * ratings of a known rank-2 structure plus noise), for trying the program offline. Ratings are joined with items
  * (ordered by item id), split 80/20 with a seed; the model trains with Adam on MAE, batch 64, 10 epochs,
  * validation split 0.1; the program prints the summary, the progress, test MSE and MAE, the 10 movies most
  * similar to {@code --similar-to} (cosine similarity of item embeddings; default 1, Toy Story (1995)), and writes
@@ -147,7 +147,7 @@ public final class MovieLensRecommender {
         }
         if (options.synthetic()) {
             Path dir = Files.createTempDirectory("tensorkit-synthetic-ml");
-            SyntheticRatings.write(dir, 943, 1682, 100_000, 5, 0.5, options.seed());
+            SyntheticRatings.write(dir, 943, 1682, 100_000, 2, 0.1, options.seed());
             return dir;
         }
         return MovieLensDownload.ensure(MovieLensDownload.defaultCache());
