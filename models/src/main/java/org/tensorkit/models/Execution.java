@@ -2,6 +2,7 @@ package org.tensorkit.models;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tensorkit.layers.CallContext;
@@ -32,6 +33,19 @@ final class Execution {
      * @param training  whether layers run in training mode (and save state for backward)
      */
     static Execution forward(Graph graph, List<INDArray> inputs, long rowOffset, boolean training) {
+        return run(graph, inputs, node -> training ? CallContext.training(rowOffset) : CallContext.inference(rowOffset));
+    }
+
+    /**
+     * Runs every node in training mode, node {@code i} with the seed {@code mix(stepSeed, i)}: a training loop
+     * derives {@code stepSeed} from its seed, the epoch and the step, so random layers (Dropout) draw the same
+     * masks in every run with the same seed, whatever ran before.
+     */
+    static Execution forwardTraining(Graph graph, List<INDArray> inputs, long rowOffset, long stepSeed) {
+        return run(graph, inputs, node -> CallContext.training(rowOffset, mix(stepSeed, node)));
+    }
+
+    private static Execution run(Graph graph, List<INDArray> inputs, IntFunction<CallContext> contextOf) {
         if (inputs.size() != graph.inputs().size()) {
             throw new IllegalArgumentException("graph has " + graph.inputs().size() + " inputs, got "
                     + inputs.size() + " arrays");
@@ -43,7 +57,7 @@ final class Execution {
         List<Node> nodes = graph.nodes();
         for (int i = 0; i < nodes.size(); i++) {
             Node node = nodes.get(i);
-            CallContext context = training ? CallContext.training(rowOffset) : CallContext.inference(rowOffset);
+            CallContext context = contextOf.apply(i);
             run.contexts[i] = context;
             if (node.inputs().isEmpty()) {
                 continue; // an input node: its value is the data fed in
@@ -51,6 +65,14 @@ final class Execution {
             run.values[i] = node.layer().forward(run.inputsOf(node), context);
         }
         return run;
+    }
+
+    /** SplitMix64's finalizer over two values: nearby inputs give unrelated seeds. */
+    static long mix(long a, long b) {
+        long z = a * 0x9E3779B97F4A7C15L + b;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     /** The arrays the node's layer consumed (the outputs of the nodes it reads). */

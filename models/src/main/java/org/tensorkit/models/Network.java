@@ -1,9 +1,11 @@
 package org.tensorkit.models;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -13,15 +15,22 @@ import org.tensorkit.core.Tensor;
 import org.tensorkit.layers.Layer;
 import org.tensorkit.layers.SymbolicTensor;
 import org.tensorkit.layers.Weight;
+import org.tensorkit.models.training.Loss;
+import org.tensorkit.models.training.Losses;
+import org.tensorkit.models.training.Metric;
+import org.tensorkit.models.training.Metrics;
+import org.tensorkit.models.training.Optimizer;
 
 /**
  * What every model does, whatever built its graph: list its layers, share, get and set their weights,
- * {@code predict} in batches and print Keras's summary. {@link Model} is built from tensors, {@link Sequential}
+ * {@code predict} in batches, print Keras's summary, and {@code compile} / {@code fit} / {@code evaluate}
+ * (delegated to {@code Trainer}). {@link Model} is built from tensors, {@link Sequential}
  * from a stack of layers.
  *
  * <p>Thread safety: a built network keeps its graph in an immutable object and keeps no per-call state, so any
  * number of threads may {@code predict} at once, also while another thread calls {@link #setWeights} (each
  * layer reads each weight once per call, so a batch sees either the old or the new value of a weight).
+ * {@code fit} updates the weights in place after every batch; run one training at a time per set of layers.
  */
 public abstract class Network {
     static final String NOT_BUILT_SUMMARY = "This model has not yet been built. Build the model first by calling "
@@ -29,6 +38,7 @@ public abstract class Network {
             + "layer(s) for automatic build.";
 
     private final String name;
+    private volatile Compiled compiled;
 
     Network(String name) {
         this.name = name;
@@ -292,6 +302,118 @@ public abstract class Network {
                     + " outputs; use predict(List) to get one Tensor per output");
         }
         return Predictor.predict(name, graph, data, batchSize).get(0);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // compile / fit / evaluate (the loop itself lives in Trainer)
+
+    /**
+     * Keras's {@code compile}: the optimizer (which keeps its state, e.g. Adam's moments, across fits), the loss
+     * and the metrics logged besides it. Compiling again replaces all three.
+     */
+    public final void compile(Optimizer optimizer, Loss loss, Metric... metrics) {
+        Objects.requireNonNull(metrics, "metrics");
+        compiled = new Compiled(optimizer, loss, Arrays.asList(metrics));
+    }
+
+    /**
+     * {@link #compile(Optimizer, Loss, Metric...)} with Keras's names: loss {@code mse}, {@code mae},
+     * {@code binary_crossentropy} or {@code sparse_categorical_crossentropy}; metrics {@code mse}, {@code mae},
+     * {@code accuracy} (binary or sparse categorical, as the loss and the output's units call for).
+     */
+    public final void compile(Optimizer optimizer, String loss, String... metrics) {
+        Objects.requireNonNull(metrics, "metrics");
+        Loss l = Losses.get(Objects.requireNonNull(loss, "loss"));
+        Graph g = graphOrNull();
+        long units = g == null || g.outputs().size() != 1 ? -1 : g.outputs().get(0).shape().dim(-1);
+        List<Metric> resolved = new ArrayList<>();
+        for (String m : metrics) {
+            resolved.add(Metrics.get(Objects.requireNonNull(m, "metric"), l, units));
+        }
+        compiled = new Compiled(optimizer, l, resolved);
+    }
+
+    /** Whether {@link #compile} was called. */
+    public final boolean isCompiled() {
+        return compiled != null;
+    }
+
+    private Compiled requireCompiled() {
+        Compiled c = compiled;
+        if (c == null) {
+            throw new IllegalStateException("You must compile your model before training/testing. Use "
+                    + "`model.compile(optimizer, loss)`. (model \"" + name + "\" is not compiled)");
+        }
+        return c;
+    }
+
+    /**
+     * Keras's {@code fit}: trains on one array per input (as {@link #predict(List)} takes them) against
+     * {@code targets} (rows along axis 0; {@code (n,)} or {@code (n, 1)} for one output unit) and returns the
+     * per-epoch logs. Random layers run in training mode; the optimizer updates the weights in place after every
+     * batch. Models with one output only.
+     *
+     * @throws IllegalStateException    if the model is not compiled
+     * @throws IllegalArgumentException for inputs or targets that do not fit the model, or a validation split
+     *                                  that leaves no training or no validation row
+     */
+    public final History fit(List<?> inputs, Object targets, FitOptions options) {
+        Objects.requireNonNull(options, "options");
+        Compiled c = requireCompiled();
+        List<INDArray> data = arrays(inputs);
+        INDArray y = Predictor.toArray(targets, "fit: targets");
+        return new Trainer(name, graphFor(data), c, trainableWeights()).fit(data, y, options);
+    }
+
+    /**
+     * {@link #fit(List, Object, FitOptions)} for a model with one input: {@code x} is that input's array
+     * (careful: {@code List.of(float[][])} is a list of rows, not a list of one array).
+     */
+    public final History fit(Object x, Object targets, FitOptions options) {
+        return fit(Collections.singletonList(x), targets, options);
+    }
+
+    /** {@link #fit(List, Object, FitOptions)} with Keras's default options (batch 32, 1 epoch, shuffled). */
+    public final History fit(List<?> inputs, Object targets) {
+        return fit(inputs, targets, FitOptions.defaults());
+    }
+
+    /**
+     * Keras's {@code evaluate}: the loss (with the regularizers' penalties) and every metric over all rows, in
+     * inference mode (no dropout), in batches of 32; keys {@code loss} then the metrics' names. Prints nothing.
+     */
+    public final Map<String, Double> evaluate(List<?> inputs, Object targets) {
+        return evaluate(inputs, targets, Predictor.DEFAULT_BATCH_SIZE);
+    }
+
+    /** {@link #evaluate(List, Object)} for a model with one input. */
+    public final Map<String, Double> evaluate(Object x, Object targets) {
+        return evaluate(Collections.singletonList(x), targets, Predictor.DEFAULT_BATCH_SIZE);
+    }
+
+    /** {@link #evaluate(List, Object, int)} for a model with one input. */
+    public final Map<String, Double> evaluate(Object x, Object targets, int batchSize) {
+        return evaluate(Collections.singletonList(x), targets, batchSize);
+    }
+
+    /** {@link #evaluate(List, Object)} with batches of {@code batchSize} rows. */
+    public final Map<String, Double> evaluate(List<?> inputs, Object targets, int batchSize) {
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("evaluate: batchSize must be a positive integer, got " + batchSize);
+        }
+        Compiled c = requireCompiled();
+        List<INDArray> data = arrays(inputs);
+        INDArray y = Predictor.toArray(targets, "evaluate: targets");
+        return new Trainer(name, graphFor(data), c, trainableWeights()).evaluate(data, y, batchSize);
+    }
+
+    private static List<INDArray> arrays(List<?> inputs) {
+        Objects.requireNonNull(inputs, "inputs");
+        List<INDArray> data = new ArrayList<>(inputs.size());
+        for (int i = 0; i < inputs.size(); i++) {
+            data.add(Predictor.toArray(inputs.get(i), i));
+        }
+        return data;
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -28,9 +28,13 @@ final class Predictor {
 
     /** One input as an ND4J array: a Tensor, an INDArray or a plain Java array of numbers; never empty. */
     static INDArray toArray(Object data, int position) {
+        return toArray(data, "predict: input " + position);
+    }
+
+    /** {@link #toArray(Object, int)} with errors naming {@code what} ({@code "fit: targets"}, ...). */
+    static INDArray toArray(Object data, String what) {
         if (data == null) {
-            throw new NullPointerException("predict: input " + position + " is null; expected a Tensor, INDArray "
-                    + "or Java array of numbers");
+            throw new NullPointerException(what + " is null; expected a Tensor, INDArray or Java array of numbers");
         }
         INDArray array;
         if (data instanceof Tensor t) {
@@ -56,7 +60,7 @@ final class Predictor {
         } else if (data instanceof double[][] a) {
             array = Tensor.of(a).unwrap();
         } else {
-            throw new IllegalArgumentException("predict: input " + position + " has unsupported type "
+            throw new IllegalArgumentException(what + " has unsupported type "
                     + data.getClass().getName() + "; expected a Tensor, an INDArray, or int[], int[][], long[], "
                     + "long[][], float[], float[][], float[][][], double[] or double[][]");
         }
@@ -64,7 +68,7 @@ final class Predictor {
             throw new IllegalArgumentException("Expect x to be a non-empty array or dataset.");
         }
         if (array.rank() == 0) {
-            throw new IllegalArgumentException("predict: input " + position + " is a 0-d array of shape (); "
+            throw new IllegalArgumentException(what + " is a 0-d array of shape (); "
                     + "expected a batch, with the examples along axis 0");
         }
         return array;
@@ -95,6 +99,20 @@ final class Predictor {
      * {@link #checkBatchSize}) and returns one float32 tensor per output, each with the data's rows along axis 0.
      */
     static List<Tensor> predict(String modelName, Graph graph, List<INDArray> data, int batchSize) {
+        List<INDArray> prepared = prepare(modelName, graph, data);
+        long n = prepared.get(0).size(0);
+        List<INDArray> outputs = n <= batchSize
+                ? oneBatch(graph, prepared, data)
+                : batches(graph, prepared, n, batchSize);
+        return outputs.stream().map(Tensor::wrap).toList();
+    }
+
+    /**
+     * The checks and conversions of {@link #predict} without running anything: the data (from {@link #toArray})
+     * expanded, checked against the graph's inputs (count, shapes, same number of rows) and cast to each input's
+     * dtype. Also used by training.
+     */
+    static List<INDArray> prepare(String modelName, Graph graph, List<INDArray> data) {
         List<SymbolicTensor> inputs = graph.inputs();
         checkCount(modelName, inputs.size(), data);
         List<INDArray> prepared = new ArrayList<>(data.size());
@@ -104,17 +122,14 @@ final class Predictor {
             checkShape(input, a);
             prepared.add(a);
         }
-        long n = checkSameSamples(prepared);
+        checkSameSamples(prepared);
         for (int i = 0; i < prepared.size(); i++) {
             DataType type = inputs.get(i).dtype().toNd4j();
             if (prepared.get(i).dataType() != type) {
                 prepared.set(i, prepared.get(i).castTo(type));
             }
         }
-        List<INDArray> outputs = n <= batchSize
-                ? oneBatch(graph, prepared, data)
-                : batches(graph, prepared, n, batchSize);
-        return outputs.stream().map(Tensor::wrap).toList();
+        return prepared;
     }
 
     static void checkBatchSize(int batchSize) {
@@ -171,7 +186,7 @@ final class Predictor {
     }
 
     /** Rows {@code [start, end)} of {@code a}: a view, no copy. */
-    private static INDArray rows(INDArray a, long start, long end) {
+    static INDArray rows(INDArray a, long start, long end) {
         INDArrayIndex[] index = new INDArrayIndex[a.rank()];
         index[0] = NDArrayIndex.interval(start, end);
         for (int axis = 1; axis < index.length; axis++) {

@@ -1,0 +1,102 @@
+package org.tensorkit.examples.movielens;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorkit.layers.Embedding;
+import org.tensorkit.models.Verbosity;
+
+/** The recommender end to end on a small synthetic MovieLens-format data set. */
+class MovieLensRecommenderTest {
+    private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+
+    private static MovieLensRecommender.Result run(Path dir, String model, int epochs, ByteArrayOutputStream bytes)
+            throws Exception {
+        Path data = dir.resolve("ml");
+        SyntheticRatings.write(data, 200, 300, 20_000, 2, 0.1, 5);
+        MovieLensRecommender.Options o = MovieLensRecommender.Options.parse("--data", data.toString(),
+                "--model", model, "--epochs", Integer.toString(epochs), "--similar-to", "7",
+                "--plot", dir.resolve("loss.png").toString(), "--seed", "3", "--verbose", "2");
+        return MovieLensRecommender.run(MovieLens.load(data), o, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theDotModelLearnsTheRatingsAndFindsNeighbours(@TempDir Path dir) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        MovieLensRecommender.Result r = run(dir, "dot", 15, bytes);
+        String out = bytes.toString(StandardCharsets.UTF_8);
+
+        assertTrue(r.testMae() < 0.6 * r.meanPredictorMae(),
+                "test MAE " + r.testMae() + " should be far below the mean predictor's " + r.meanPredictorMae());
+        assertTrue(r.history().last("val_loss") < r.history().get("val_loss").get(0), out);
+        assertEquals(List.of("loss", "val_loss"), List.copyOf(r.history().history().keySet()));
+
+        assertEquals(10, r.similar().size());
+        assertTrue(r.similar().stream().noneMatch(s -> s.itemId() == 7), "the query is not its own neighbour");
+        assertEquals(10, r.similar().stream().map(MovieLensRecommender.Similar::itemId).distinct().count());
+        for (int k = 1; k < 10; k++) {
+            assertTrue(r.similar().get(k - 1).similarity() >= r.similar().get(k).similarity(), "sorted");
+        }
+
+        byte[] png = Files.readAllBytes(r.plot());
+        assertTrue(png.length > 1000, "a real image");
+        assertArrayEquals(PNG_MAGIC, Arrays.copyOf(png, 8));
+
+        assertTrue(out.contains("Model: \"dot_model\""), out);
+        assertTrue(out.contains("user_embedding (Embedding)") && out.contains("item_embedding (Embedding)"), out);
+        assertTrue(out.contains("Epoch 15/15"), out);
+        assertTrue(out.contains("Test MAE: "), out);
+        assertTrue(out.contains("Movies most similar to Movie 7 (1995):"), out);
+    }
+
+    @Test
+    void theDeepModelTrainsAndHasTheLabsLayers(@TempDir Path dir) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        MovieLensRecommender.Result r = run(dir, "deep", 6, bytes);
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        // few epochs: the deep model (dropout 0.5 on its embeddings) gets to about the mean predictor's error; the
+        // dot model's test above checks learning far past it
+        List<Double> loss = r.history().get("loss");
+        assertTrue(loss.get(loss.size() - 1) < 0.6 * loss.get(0), out);
+        assertTrue(r.history().last("val_loss") < r.history().get("val_loss").get(0), out);
+        for (String layer : List.of("concatenate (Concatenate)", "dropout (Dropout)", "dense (Dense)",
+                "dense_1 (Dense)")) {
+            assertTrue(out.contains(layer), layer + " in\n" + out);
+        }
+        assertEquals(64, ((Embedding) r.model().getLayer("item_embedding")).outputDim());
+        assertEquals(301, ((Embedding) r.model().getLayer("item_embedding")).inputDim(), "max item id + 1");
+    }
+
+    @Test
+    void commandLine() {
+        MovieLensRecommender.Options d = MovieLensRecommender.Options.parse();
+        assertEquals("dot", d.model());
+        assertEquals(10, d.epochs());
+        assertEquals(64, d.batchSize());
+        assertEquals(0.1, d.validationSplit());
+        assertEquals(1, d.similarTo());
+        assertEquals(Path.of("movielens-loss.png"), d.plot());
+        assertEquals(Verbosity.AUTO, d.verbosity());
+        assertFalse(d.synthetic());
+        assertTrue(MovieLensRecommender.Options.parse("--synthetic").synthetic());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> MovieLensRecommender.Options.parse("--model", "wide"));
+        assertTrue(e.getMessage().contains("wide"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> MovieLensRecommender.Options.parse("--data"));
+        assertTrue(e.getMessage().contains("missing value after --data"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> MovieLensRecommender.Options.parse("--bogus", "1"));
+    }
+}

@@ -1,0 +1,181 @@
+package org.tensorkit.models;
+
+import java.io.PrintStream;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.function.LongSupplier;
+
+/**
+ * The options of {@code fit}, with Keras's defaults: {@code batchSize} 32, {@code epochs} 1, no validation
+ * split, shuffling, {@link Verbosity#AUTO}, progress on {@code System.out}.
+ *
+ * <pre>{@code
+ * FitOptions.builder().batchSize(64).epochs(10).validationSplit(0.1).seed(42).verbose(Verbosity.PER_EPOCH).build()
+ * }</pre>
+ */
+public final class FitOptions {
+    private final int batchSize;
+    private final int epochs;
+    private final double validationSplit;
+    private final boolean shuffle;
+    private final OptionalLong seed;
+    private final Verbosity verbosity;
+    private final PrintStream output;
+    private final LongSupplier clock;
+    private final Boolean terminal;
+
+    private FitOptions(Builder b) {
+        this.batchSize = b.batchSize;
+        this.epochs = b.epochs;
+        this.validationSplit = b.validationSplit;
+        this.shuffle = b.shuffle;
+        this.seed = b.seed;
+        this.verbosity = b.verbosity;
+        this.output = b.output;
+        this.clock = b.clock;
+        this.terminal = b.terminal;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Keras's defaults. */
+    public static FitOptions defaults() {
+        return builder().build();
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    public int epochs() {
+        return epochs;
+    }
+
+    public double validationSplit() {
+        return validationSplit;
+    }
+
+    public boolean shuffle() {
+        return shuffle;
+    }
+
+    /** The seed of the shuffles and of the random layers' training calls; empty: a fresh random seed per fit. */
+    public OptionalLong seed() {
+        return seed;
+    }
+
+    public Verbosity verbosity() {
+        return verbosity;
+    }
+
+    /** Where progress goes; {@code System.out} as it is when fit starts unless one was given. */
+    public PrintStream output() {
+        return output != null ? output : System.out;
+    }
+
+    /** Nanosecond clock of the progress display (tests inject a fake one). */
+    LongSupplier clock() {
+        return clock;
+    }
+
+    /** Whether the output is a terminal: given by a test, or {@code System.console() != null}. */
+    boolean terminal() {
+        return terminal != null ? terminal : System.console() != null;
+    }
+
+    /** Options of {@link FitOptions}; each setter checks its value. */
+    public static final class Builder {
+        private int batchSize = 32;
+        private int epochs = 1;
+        private double validationSplit;
+        private boolean shuffle = true;
+        private OptionalLong seed = OptionalLong.empty();
+        private Verbosity verbosity = Verbosity.AUTO;
+        private PrintStream output;
+        private LongSupplier clock = System::nanoTime;
+        private Boolean terminal;
+
+        private Builder() {
+        }
+
+        /** Rows per gradient step (default 32). */
+        public Builder batchSize(int batchSize) {
+            if (batchSize <= 0) {
+                throw new IllegalArgumentException("batchSize must be a positive integer, got " + batchSize);
+            }
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /** Passes over the training rows (default 1; 0 trains nothing, as in Keras). */
+        public Builder epochs(int epochs) {
+            if (epochs < 0) {
+                throw new IllegalArgumentException("epochs must be >= 0, got " + epochs);
+            }
+            this.epochs = epochs;
+            return this;
+        }
+
+        /**
+         * The fraction of the rows, in {@code [0, 1)}, held out to validate on at the end of every epoch: as in
+         * Keras, the <em>last</em> rows of the data as given, taken before any shuffling.
+         */
+        public Builder validationSplit(double validationSplit) {
+            if (!(validationSplit >= 0 && validationSplit < 1)) {
+                throw new IllegalArgumentException("validationSplit must be a number in [0, 1), got "
+                        + validationSplit);
+            }
+            this.validationSplit = validationSplit;
+            return this;
+        }
+
+        /** Whether the training rows are shuffled before every epoch (default true). */
+        public Builder shuffle(boolean shuffle) {
+            this.shuffle = shuffle;
+            return this;
+        }
+
+        /**
+         * Seeds the shuffles and the random layers (Dropout): the same seed, data, initial weights and machine
+         * give the same History to the last bit.
+         */
+        public Builder seed(long seed) {
+            this.seed = OptionalLong.of(seed);
+            return this;
+        }
+
+        public Builder verbose(Verbosity verbosity) {
+            this.verbosity = Objects.requireNonNull(verbosity, "verbosity");
+            return this;
+        }
+
+        /** Keras's {@code verbose}: 0, 1 or 2. */
+        public Builder verbose(int verbose) {
+            return verbose(Verbosity.of(verbose));
+        }
+
+        /** Where progress is written (default {@code System.out}). */
+        public Builder output(PrintStream output) {
+            this.output = Objects.requireNonNull(output, "output");
+            return this;
+        }
+
+        /** For tests: the clock the progress display reads, in nanoseconds. */
+        Builder clock(LongSupplier nanoTime) {
+            this.clock = Objects.requireNonNull(nanoTime, "nanoTime");
+            return this;
+        }
+
+        /** For tests: whether the output is taken for a terminal (redrawn in place). */
+        Builder terminal(boolean terminal) {
+            this.terminal = terminal;
+            return this;
+        }
+
+        public FitOptions build() {
+            return new FitOptions(this);
+        }
+    }
+}
