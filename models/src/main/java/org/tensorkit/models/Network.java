@@ -39,6 +39,8 @@ public abstract class Network {
 
     private final String name;
     private volatile Compiled compiled;
+    /** The trainer {@link #trainOnBatch} reuses across calls while the model, compile and trainables stay. */
+    private Trainer batchTrainer;
 
     Network(String name) {
         this.name = name;
@@ -376,6 +378,39 @@ public abstract class Network {
     /** {@link #fit(List, Object, FitOptions)} with Keras's default options (batch 32, 1 epoch, shuffled). */
     public final History fit(List<?> inputs, Object targets) {
         return fit(inputs, targets, FitOptions.defaults());
+    }
+
+    /**
+     * Keras's {@code train_on_batch}: one optimizer step on {@code inputs} (one array per input, as
+     * {@link #fit(List, Object, FitOptions)} takes them) taken whole as one batch against {@code targets}, and
+     * the batch's loss (with the regularizers' penalties) before the step. No shuffling, no splitting; random
+     * layers (Dropout) run in training mode with a seed derived from the optimizer's step count, so the same
+     * sequence of calls from the same weights repeats exactly. Metrics are not computed. Models with one output
+     * only; not thread-safe with other training of the same layers.
+     *
+     * @throws IllegalStateException    if the model is not compiled
+     * @throws IllegalArgumentException for inputs or targets that do not fit the model, or no rows
+     */
+    public final double trainOnBatch(List<?> inputs, Object targets) {
+        Compiled c = requireCompiled();
+        List<INDArray> data = arrays(inputs);
+        INDArray y = Predictor.toArray(targets, "trainOnBatch: targets");
+        Graph graph = graphFor(data);
+        List<Weight> trainable = trainableWeights();
+        Trainer t;
+        synchronized (this) {
+            t = batchTrainer;
+            if (t == null || !t.isFor(graph, c, trainable)) {
+                t = new Trainer(name, graph, c, trainable);
+                batchTrainer = t;
+            }
+        }
+        return t.trainOnBatch(data, y);
+    }
+
+    /** {@link #trainOnBatch(List, Object)} for a model with one input. */
+    public final double trainOnBatch(Object x, Object targets) {
+        return trainOnBatch(Collections.singletonList(x), targets);
     }
 
     /**

@@ -43,6 +43,8 @@ final class Trainer {
     private final List<Weight> trainable;
     /** Whether a node's backward pass is needed: its layer trains, or a node it reads needs a gradient. */
     private final boolean[] needsBackward;
+    /** This trainer's gradient sink, cleared at every step (reused: its maps and scratch arrays stay warm). */
+    private final GradientAccumulator accumulator = new GradientAccumulator();
 
     Trainer(String modelName, Graph graph, Compiled compiled, List<Weight> trainable) {
         if (graph.outputs().size() != 1) {
@@ -99,7 +101,6 @@ final class Trainer {
         boolean terminal = options.terminal();
         ProgressBar bar = new ProgressBar(options.output(), ProgressBar.resolve(options.verbosity(), terminal),
                 terminal, options.clock());
-        GradientAccumulator accumulator = new GradientAccumulator();
         History history = new History();
         List<Metric> metrics = compiled.metrics();
         RunningMean loss = new RunningMean();
@@ -149,7 +150,34 @@ final class Trainer {
         return history;
     }
 
-    /** One training step; returns the batch's loss with the regularizers' penalties. */
+    // ---------------------------------------------------------------------------------------------
+    // trainOnBatch
+
+    /** The seed of {@link #trainOnBatch} steps, mixed with the optimizer's step count. */
+    static final long TRAIN_ON_BATCH_SEED = 0x7261696E4F6E42L;
+
+    /**
+     * Keras's {@code train_on_batch}: one optimizer step on the whole of {@code inputs} (one batch, no shuffling,
+     * no splitting) and the batch's loss with the regularizers' penalties, computed before the step. Random
+     * layers draw from a seed derived from the optimizer's step count, so a sequence of calls from the same
+     * state repeats exactly. Metrics are not computed.
+     */
+    double trainOnBatch(List<INDArray> inputs, INDArray targets) {
+        List<INDArray> x = Predictor.prepare(modelName, graph, inputs);
+        INDArray y = prepareTargets(x, targets);
+        long stepSeed = Execution.mix(TRAIN_ON_BATCH_SEED, compiled.optimizer().iterations());
+        return step(x, y, 0, stepSeed, accumulator, null);
+    }
+
+    /** Whether this trainer still fits the model: same compile, graph and trainable weights. */
+    boolean isFor(Graph graph, Compiled compiled, List<Weight> trainable) {
+        return this.graph == graph && this.compiled == compiled && this.trainable.equals(trainable);
+    }
+
+    /**
+     * One training step; returns the batch's loss with the regularizers' penalties. {@code metricMeans} null:
+     * metrics are not computed.
+     */
     private double step(List<INDArray> batch, INDArray targets, long rowOffset, long stepSeed,
                         GradientAccumulator accumulator, RunningMean[] metricMeans) {
         Execution run = Execution.forwardTraining(graph, batch, rowOffset, stepSeed);
@@ -157,7 +185,7 @@ final class Trainer {
         INDArray prediction = run.value(output);
         Loss.Result result = compiled.loss().compute(targets, prediction);
         List<Metric> metrics = compiled.metrics();
-        for (int k = 0; k < metrics.size(); k++) {
+        for (int k = 0; metricMeans != null && k < metrics.size(); k++) {
             metricMeans[k].update(metrics.get(k).perSample(targets, prediction));
         }
         accumulator.clear();

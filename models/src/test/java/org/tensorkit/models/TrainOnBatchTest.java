@@ -1,0 +1,160 @@
+package org.tensorkit.models;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.tensorkit.core.Tensor;
+import org.tensorkit.layers.Dot;
+import org.tensorkit.layers.Dropout;
+import org.tensorkit.layers.Embedding;
+import org.tensorkit.layers.Flatten;
+import org.tensorkit.layers.Input;
+import org.tensorkit.layers.Names;
+import org.tensorkit.layers.Regularizers;
+import org.tensorkit.layers.SymbolicTensor;
+import org.tensorkit.models.training.Adam;
+import org.tensorkit.models.training.Losses;
+import org.tensorkit.models.training.Sgd;
+
+/** Keras's {@code train_on_batch}: one step on the whole batch, returning the loss before the step. */
+class TrainOnBatchTest {
+    @BeforeEach
+    void resetNames() {
+        Names.reset();
+    }
+
+    /** The MovieLens dot model in small: two embeddings, flatten, dot (optionally dropout on the users). */
+    private static Model dotModel(long seed, boolean dropout) {
+        SymbolicTensor user = Input.builder().shape(1).name("user").build();
+        SymbolicTensor item = Input.builder().shape(1).name("item").build();
+        Embedding users = Embedding.builder().inputDim(20).outputDim(8).inputLength(1).seed(seed)
+                .embeddingsRegularizer(Regularizers.l2(1e-3)).build();
+        Embedding items = Embedding.builder().inputDim(30).outputDim(8).inputLength(1).seed(seed + 1).build();
+        SymbolicTensor u = Flatten.create().call(users.call(user));
+        if (dropout) {
+            u = Dropout.builder().rate(0.3).seed(seed).build().call(u);
+        }
+        SymbolicTensor v = Flatten.create().call(items.call(item));
+        return Model.builder().inputs(user, item).outputs(Dot.of(1).call(u, v)).build();
+    }
+
+    private static int[] ids(int n, int vocabulary, long seed) {
+        Random rng = new Random(seed);
+        int[] ids = new int[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = rng.nextInt(vocabulary);
+        }
+        return ids;
+    }
+
+    private static float[] ratings(int[] users, int[] items) {
+        float[] r = new float[users.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = 0.2f * ((users[i] * 7 + items[i] * 3) % 11) - 1;
+        }
+        return r;
+    }
+
+    private static void assertSameWeights(Network a, Network b) {
+        List<Tensor> wa = a.getWeights();
+        List<Tensor> wb = b.getWeights();
+        assertEquals(wa.size(), wb.size());
+        for (int k = 0; k < wa.size(); k++) {
+            assertArrayEquals(wa.get(k).unwrap().data().asFloat(), wb.get(k).unwrap().data().asFloat(), 0f,
+                    "weight " + k);
+        }
+    }
+
+    @Test
+    void oneCallIsOneFullBatchStepOfFitWithTheSameLoss() {
+        int[] u = ids(48, 20, 1);
+        int[] i = ids(48, 30, 2);
+        float[] r = ratings(u, i);
+        for (boolean adam : new boolean[] {true, false}) {
+            Names.reset();
+            Model stepped = dotModel(5, false);
+            Names.reset();
+            Model fitted = dotModel(5, false);
+            stepped.compile(adam ? Adam.create() : Sgd.builder().learningRate(0.1).momentum(0.5).build(), Losses.mae());
+            fitted.compile(adam ? Adam.create() : Sgd.builder().learningRate(0.1).momentum(0.5).build(), Losses.mae());
+            double before = stepped.evaluate(List.of(u, i), r, 48).get("loss");
+
+            double loss = stepped.trainOnBatch(List.of(u, i), r);
+            History h = fitted.fit(List.of(u, i), r, FitOptions.builder().batchSize(48).epochs(1).shuffle(false)
+                    .verbose(Verbosity.SILENT).build());
+
+            assertEquals(h.get("loss").get(0), loss, 0.0, "the same step gives the same loss");
+            // evaluate penalizes the whole regularized table, a step only the rows it touches
+            assertTrue(loss <= before + 1e-12, "loss " + loss + " vs evaluate's " + before);
+            assertSameWeights(stepped, fitted);
+        }
+    }
+
+    @Test
+    void stepsChangeTheWeightsLowerTheLossAndRepeatExactly() {
+        int[] u = ids(64, 20, 3);
+        int[] i = ids(64, 30, 4);
+        float[] r = ratings(u, i);
+        double[][] runs = new double[2][40];
+        Model[] models = new Model[2];
+        for (int run = 0; run < 2; run++) {
+            Names.reset();
+            Model m = dotModel(9, true); // dropout: the per-step seed must repeat too
+            m.compile(Adam.builder().learningRate(0.05).build(), "mse");
+            List<Tensor> initial = m.getWeights();
+            for (int step = 0; step < runs[run].length; step++) {
+                runs[run][step] = m.trainOnBatch(List.of(u, i), r);
+            }
+            assertNotEquals(initial.get(0), m.getWeights().get(0));
+            models[run] = m;
+        }
+        assertArrayEquals(runs[0], runs[1], 0.0, "same weights and calls, same losses to the last bit");
+        assertSameWeights(models[0], models[1]);
+        assertTrue(runs[0][39] < 0.5 * runs[0][0], "loss should fall: " + runs[0][0] + " -> " + runs[0][39]);
+    }
+
+    @Test
+    void recompilingStartsAFreshOptimizer() {
+        int[] u = ids(16, 20, 5);
+        int[] i = ids(16, 30, 6);
+        float[] r = ratings(u, i);
+        Model m = dotModel(2, false);
+        Adam first = Adam.create();
+        m.compile(first, Losses.mae());
+        m.trainOnBatch(List.of(u, i), r);
+        m.trainOnBatch(List.of(u, i), r);
+        assertEquals(2, first.iterations());
+        Adam second = Adam.create();
+        m.compile(second, Losses.mae());
+        m.trainOnBatch(List.of(u, i), r);
+        assertEquals(2, first.iterations());
+        assertEquals(1, second.iterations());
+    }
+
+    @Test
+    void badCallsAreRejected() {
+        Model m = dotModel(1, false);
+        int[] u = ids(4, 20, 7);
+        int[] i = ids(4, 30, 8);
+        float[] r = ratings(u, i);
+        IllegalStateException notCompiled = assertThrows(IllegalStateException.class,
+                () -> m.trainOnBatch(List.of(u, i), r));
+        assertTrue(notCompiled.getMessage().contains("compile"), notCompiled.getMessage());
+        Adam adam = Adam.create();
+        m.compile(adam, Losses.mae());
+        assertThrows(IllegalArgumentException.class, () -> m.trainOnBatch(List.of(u, i), new float[3]));
+        assertThrows(IllegalArgumentException.class, () -> m.trainOnBatch(List.of(u), r));
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
+                () -> m.trainOnBatch(List.of(new int[0], new int[0]), new float[0]));
+        assertTrue(empty.getMessage().contains("non-empty"), empty.getMessage());
+        assertEquals(0, adam.iterations(), "rejected calls take no step");
+    }
+}
