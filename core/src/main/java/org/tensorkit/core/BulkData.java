@@ -1,0 +1,139 @@
+package org.tensorkit.core;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Bulk moves between ND4J arrays and Java arrays, for hot paths that work on small arrays in plain Java loops:
+ * a native op costs tens of microseconds whatever its size (setup, an OpenMP region), while a Java loop over the
+ * 4,096 floats of a batch of 64 embeddings takes a few. Every move is one bulk copy over the array's buffer,
+ * never per-element ND4J accessors.
+ *
+ * <p>"Dense" means an array that is its whole buffer in C order (not a view, offset 0, as many elements as the
+ * buffer): its elements are the buffer's, in order. Anything else is copied to a dense array first.
+ */
+public final class BulkData {
+    private BulkData() {
+    }
+
+    /** Whether {@code a}'s elements are exactly its buffer's, in C order. */
+    public static boolean isDense(INDArray a) {
+        return !a.isView() && a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length();
+    }
+
+    /** {@code a} itself when dense, else a dense copy. */
+    public static INDArray dense(INDArray a) {
+        return isDense(a) ? a : a.dup('c');
+    }
+
+    /**
+     * The float elements of a dense float32 array as a buffer over its memory, positioned at 0: reads and writes
+     * go straight to the array. Absolute {@code get(i)}/{@code put(i, x)} and bulk {@code get(i, dst, ...)} are
+     * the fast forms.
+     */
+    public static FloatBuffer floatBuffer(INDArray a) {
+        if (a.dataType() != DataType.FLOAT || !isDense(a)) {
+            throw new IllegalArgumentException("need a dense float32 array, got " + a.shapeInfoToString());
+        }
+        return bytes(a).asFloatBuffer();
+    }
+
+    /** The elements of a float32 array in C order, as a new Java array. */
+    public static float[] readFloats(INDArray a) {
+        if (a.dataType() != DataType.FLOAT) {
+            throw new IllegalArgumentException("need a float32 array, got " + a.dataType());
+        }
+        INDArray d = dense(a);
+        float[] out = new float[Math.toIntExact(d.length())];
+        bytes(d).asFloatBuffer().get(0, out, 0, out.length);
+        return out;
+    }
+
+    /**
+     * The elements of an integer or floating-point array in C order, cast to long as ND4J's cast does
+     * (floating-point values truncated toward zero): ids that a layer has already validated.
+     */
+    public static long[] readLongs(INDArray a) {
+        INDArray d = dense(a);
+        int n = Math.toIntExact(d.length());
+        long[] out = new long[n];
+        ByteBuffer b = bytes(d);
+        switch (d.dataType()) {
+            case LONG:
+                b.asLongBuffer().get(0, out, 0, n);
+                break;
+            case INT: {
+                int[] v = new int[n];
+                b.asIntBuffer().get(0, v, 0, n);
+                for (int i = 0; i < n; i++) {
+                    out[i] = v[i];
+                }
+                break;
+            }
+            case FLOAT: {
+                float[] v = new float[n];
+                b.asFloatBuffer().get(0, v, 0, n);
+                for (int i = 0; i < n; i++) {
+                    out[i] = (long) v[i];
+                }
+                break;
+            }
+            case DOUBLE: {
+                double[] v = new double[n];
+                b.asDoubleBuffer().get(0, v, 0, n);
+                for (int i = 0; i < n; i++) {
+                    out[i] = (long) v[i];
+                }
+                break;
+            }
+            default:
+                return d.castTo(DataType.LONG).toLongVector();
+        }
+        return out;
+    }
+
+    /**
+     * A new float32 array of {@code shape} holding {@code values[0 .. length)} in C order (from
+     * {@link OutputBuffers}: large arrays reuse warm native memory).
+     */
+    public static INDArray floats(float[] values, long... shape) {
+        INDArray out = OutputBuffers.uninitialized(DataType.FLOAT, shape);
+        int n = Math.toIntExact(out.length());
+        if (values.length < n) {
+            throw new IllegalArgumentException(values.length + " values for shape " + Shape.of(shape));
+        }
+        bytes(out).asFloatBuffer().put(0, values, 0, n);
+        return out;
+    }
+
+    /**
+     * Rows {@code [start, end)} of {@code a} (rows along axis 0) as a new dense array: one bulk copy when
+     * {@code a} is dense, else a copy of the view.
+     */
+    public static INDArray copyRows(INDArray a, long start, long end) {
+        long n = a.size(0);
+        if (start < 0 || end < start || end > n) {
+            throw new IllegalArgumentException("rows [" + start + ", " + end + ") of an array of " + n + " rows");
+        }
+        long[] shape = a.shape().clone();
+        shape[0] = end - start;
+        if (!isDense(a)) {
+            return a.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(start, end)).dup('c').reshape('c', shape);
+        }
+        long rowBytes = n == 0 ? 0 : a.length() / n * a.dataType().width();
+        INDArray out = org.nd4j.linalg.factory.Nd4j.createUninitialized(a.dataType(), shape, 'c');
+        int bytes = Math.toIntExact((end - start) * rowBytes);
+        if (bytes > 0) {
+            bytes(out).put(0, bytes(a), Math.toIntExact(start * rowBytes), bytes);
+        }
+        return out;
+    }
+
+    private static ByteBuffer bytes(INDArray a) {
+        return a.data().asNio().order(ByteOrder.nativeOrder());
+    }
+}
