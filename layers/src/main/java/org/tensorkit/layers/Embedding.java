@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.tensorkit.core.BulkData;
 import org.tensorkit.core.DType;
 import org.tensorkit.core.OutputBuffers;
 import org.tensorkit.core.RowGather;
@@ -124,8 +124,8 @@ public final class Embedding extends Layer {
     /** Row-sparse: only the rows of the ids in the batch get a gradient. Ids have no gradient themselves. */
     @Override
     protected INDArray doBackward(INDArray ids, INDArray outputGradient, CallContext context, GradientSink sink) {
-        // an explicit array: reshape('c', n) with one long would pick ND4J's reshape(long rows, long columns)
-        INDArray rows = ids.castTo(DataType.LONG).reshape('c', new long[] {ids.length()});
+        // the ids were validated by the forward pass: one bulk read, cast as ND4J's cast would (no native op)
+        long[] rows = BulkData.readLongs(ids);
         sink.addRows(embeddings, rows, outputGradient.reshape('c', ids.length(), outputDim));
         return null;
     }

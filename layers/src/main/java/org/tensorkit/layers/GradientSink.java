@@ -1,6 +1,7 @@
 package org.tensorkit.layers;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Receives weight gradients from {@link Layer#backward}. Dense gradients cover a whole weight; row gradients
@@ -17,4 +18,13 @@ public interface GradientSink {
      * with the weight's row shape.
      */
     void addRows(Weight weight, INDArray rows, INDArray rowGradients);
+
+    /**
+     * {@link #addRows(Weight, INDArray, INDArray)} with the rows as a Java array (the sink may keep it: the caller
+     * must not change it afterwards). The default wraps them in an int64 array; a sink that works on Java arrays
+     * overrides it and saves the round trip.
+     */
+    default void addRows(Weight weight, long[] rows, INDArray rowGradients) {
+        addRows(weight, Nd4j.createFromArray(rows), rowGradients);
+    }
 }

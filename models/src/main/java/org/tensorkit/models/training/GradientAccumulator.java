@@ -29,7 +29,7 @@ public final class GradientAccumulator implements GradientSink {
     /** Contributions to one weight, kept as sent until the step is merged. */
     private static final class Entry {
         INDArray dense;
-        final List<INDArray> rows = new ArrayList<>();
+        final List<long[]> rows = new ArrayList<>();
         final List<INDArray> rowValues = new ArrayList<>();
     }
 
@@ -62,14 +62,25 @@ public final class GradientAccumulator implements GradientSink {
             throw new IllegalArgumentException("rows of a row gradient of " + weight.name()
                     + " must be a 1-D int64 array, got " + rows.shapeInfoToString());
         }
+        addRows(weight, rows.toLongVector(), rowGradients);
+    }
+
+    /** Keeps {@code rows} as given (the caller hands it over). */
+    @Override
+    public void addRows(Weight weight, long[] rows, INDArray rowGradients) {
+        requireOpen();
+        if (!weight.isTrainable()) {
+            return;
+        }
         long rowLength = weight.size() / weight.shape().dim(0);
-        if (rowGradients.size(0) != rows.length() || rowGradients.length() != rows.length() * rowLength) {
-            throw new IllegalArgumentException("row gradient of " + weight.name() + " must be (" + rows.length()
+        if (rowGradients.rank() == 0 || rowGradients.size(0) != rows.length
+                || rowGradients.length() != rows.length * rowLength) {
+            throw new IllegalArgumentException("row gradient of " + weight.name() + " must be (" + rows.length
                     + ", " + rowLength + "), got " + Arrays.toString(rowGradients.shape()));
         }
         Entry e = entries.computeIfAbsent(weight, w -> new Entry());
         e.rows.add(rows);
-        e.rowValues.add(RowSparse.asRows(rowGradients.castTo(weight.dtype().toNd4j()), rows.length()));
+        e.rowValues.add(RowSparse.asRows(rowGradients.castTo(weight.dtype().toNd4j()), rows.length));
     }
 
     /**

@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.segment.UnsortedSegmentSum;
 import org.nd4j.linalg.factory.Nd4j;
+import org.tensorkit.core.BulkData;
 import org.tensorkit.core.RowGather;
 
 /**
@@ -25,10 +26,13 @@ final class RowSparse {
     }
 
     /**
-     * Sums the contributions of repeated rows. {@code rowChunks} are 1-D int64 arrays, {@code valueChunks} the
-     * matching {@code (n, rowLength)} gradients; rows are checked against {@code [0, rowCount)}.
+     * Sums the contributions of repeated rows. {@code rowChunks} are the rows of each contribution,
+     * {@code valueChunks} the matching {@code (n, rowLength)} gradients; rows are checked against
+     * {@code [0, rowCount)}. Contributions add in input order (chunk by chunk, row by row), from zero, so the
+     * result is reproducible: in a Java loop for float32 up to {@link #JAVA_MAX_ELEMENTS} values, else as one
+     * native segment sum, which adds in the same order.
      */
-    static Merged merge(String weightName, long rowCount, List<INDArray> rowChunks, List<INDArray> valueChunks) {
+    static Merged merge(String weightName, long rowCount, List<long[]> rowChunks, List<INDArray> valueChunks) {
         long[] all = concat(rowChunks);
         for (int k = 0; k < all.length; k++) {
             if (all[k] < 0 || all[k] >= rowCount) {
@@ -49,12 +53,32 @@ final class RowSparse {
         for (int k = 0; k < all.length; k++) {
             slot[k] = Arrays.binarySearch(unique, all[k]);
         }
-        INDArray values = valueChunks.size() == 1 ? valueChunks.get(0)
-                : Nd4j.concat(0, valueChunks.toArray(INDArray[]::new));
-        // one native segment sum over all contributions; it adds in input order, so the result is reproducible
+        INDArray first = valueChunks.get(0);
+        long rowLength = first.length() / Math.max(first.size(0), 1);
+        if (first.dataType() == DataType.FLOAT && (long) all.length * rowLength <= JAVA_MAX_ELEMENTS) {
+            int width = Math.toIntExact(rowLength);
+            float[] sums = new float[u * width];
+            int position = 0;
+            for (INDArray chunk : valueChunks) {
+                float[] values = BulkData.readFloats(chunk);
+                int rows = values.length / Math.max(width, 1);
+                for (int r = 0; r < rows; r++, position++) {
+                    int to = slot[position] * width;
+                    int from = r * width;
+                    for (int j = 0; j < width; j++) {
+                        sums[to + j] += values[from + j];
+                    }
+                }
+            }
+            return new Merged(unique, BulkData.floats(sums, u, rowLength));
+        }
+        INDArray values = valueChunks.size() == 1 ? first : Nd4j.concat(0, valueChunks.toArray(INDArray[]::new));
         INDArray summed = Nd4j.exec(new UnsortedSegmentSum(values, Nd4j.createFromArray(slot), u))[0];
         return new Merged(unique, summed);
     }
+
+    /** Up to this many contributed values, row-set work on float32 runs as Java loops over bulk-read arrays. */
+    static final long JAVA_MAX_ELEMENTS = 1 << 22;
 
     /** Rows {@code rows} of {@code table} as a new {@code (rows.length, rowLength)} array. */
     static INDArray gather(INDArray table, long[] rows) {
@@ -94,11 +118,11 @@ final class RowSparse {
         return Nd4j.createFromArray(rows);
     }
 
-    private static long[] concat(List<INDArray> chunks) {
+    private static long[] concat(List<long[]> chunks) {
         if (chunks.size() == 1) {
-            return chunks.get(0).toLongVector();
+            return chunks.get(0);
         }
-        return chunks.stream().flatMapToLong(c -> Arrays.stream(c.toLongVector())).toArray();
+        return chunks.stream().flatMapToLong(Arrays::stream).toArray();
     }
 
     private static void requireDense(INDArray table) {
