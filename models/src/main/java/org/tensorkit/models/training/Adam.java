@@ -1,12 +1,15 @@
 package org.tensorkit.models.training;
 
+import java.nio.FloatBuffer;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.factory.Nd4j;
+import org.tensorkit.core.BulkData;
 import org.tensorkit.layers.Weight;
 
 /**
@@ -80,7 +83,9 @@ public final class Adam implements Optimizer {
             Weight w = g.weight();
             INDArray[] mv = moments(w);
             INDArray table = w.value();
-            if (g.isRowSparse()) {
+            if (g.isRowSparse() && javaRows(table, g)) {
+                lazyStepInJava(table, mv[0], mv[1], g.rows(), BulkData.readFloats(g.rowValues()), iteration);
+            } else if (g.isRowSparse()) {
                 long[] rows = g.rows();
                 INDArray m = RowSparse.gather(mv[0], rows);
                 INDArray v = RowSparse.gather(mv[1], rows);
@@ -97,6 +102,52 @@ public final class Adam implements Optimizer {
             }
         }
         iterations++;
+    }
+
+    /** Whether a row-sparse step runs in Java: float32 tables and a row set of at most a few million values. */
+    private static boolean javaRows(INDArray table, WeightGradient g) {
+        return table.dataType() == DataType.FLOAT && BulkData.isDense(table) && table.length() <= Integer.MAX_VALUE
+                && g.rowValues().length() <= RowSparse.JAVA_MAX_ELEMENTS;
+    }
+
+    /**
+     * The lazy step on rows {@code rows} of {@code table}, {@code m} and {@code v}, read and written in place
+     * through their buffers: ND4J's {@code adam_updater} kernel transcribed operation by operation in float32
+     * (its bias-corrected rate {@code lr * sqrt(1 - beta2^t) / (1 - beta1^t)} computed as the kernel does, the
+     * subtraction from the table as {@code subi}), so the result is the op's to the last bit. It saves the
+     * gathers, the op and the write-backs: about a dozen native calls per weight.
+     */
+    private void lazyStepInJava(INDArray table, INDArray mTable, INDArray vTable, long[] rows, float[] grad,
+                                int iteration) {
+        float lr = (float) learningRate;
+        float b1 = (float) beta1;
+        float b2 = (float) beta2;
+        float eps = (float) epsilon;
+        float t = iteration + 1;
+        float b1t = (float) Math.pow(b1, t);
+        float b2t = (float) Math.pow(b2, t);
+        float rate = (float) (lr * (float) Math.sqrt((float) (1.0 - b2t)) / (1.0 - b1t));
+        if (Float.isNaN(rate) || rate == 0 || Float.isInfinite(rate)) {
+            rate = eps;
+        }
+        float oneMinusB1 = 1 - b1;
+        float oneMinusB2 = 1 - b2;
+        FloatBuffer w = BulkData.floatBuffer(table);
+        FloatBuffer m = BulkData.floatBuffer(mTable);
+        FloatBuffer v = BulkData.floatBuffer(vTable);
+        int width = grad.length / Math.max(rows.length, 1);
+        for (int r = 0; r < rows.length; r++) {
+            int base = Math.toIntExact(rows[r] * width);
+            for (int j = 0, k = r * width; j < width; j++, k++) {
+                int i = base + j;
+                float gk = grad[k];
+                float mi = b1 * m.get(i) + gk * oneMinusB1;
+                float vi = b2 * v.get(i) + gk * gk * oneMinusB2;
+                m.put(i, mi);
+                v.put(i, vi);
+                w.put(i, w.get(i) - (mi * rate) / ((float) Math.sqrt(vi) + eps));
+            }
+        }
     }
 
     /** {@code [m, v]} of a weight, zero at first use. */
