@@ -14,6 +14,7 @@ import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.tensorkit.core.BulkData;
 import org.tensorkit.core.Shape;
 import org.tensorkit.layers.Layer;
 import org.tensorkit.layers.Node;
@@ -129,10 +130,11 @@ final class Trainer {
                 long start = (long) step * batchSize;
                 long end = Math.min(trainRows, start + batchSize);
                 batch.clear();
+                // fresh dense batches (a bulk copy each), not views: layers read dense arrays without a copy op
                 for (INDArray a : ex) {
-                    batch.add(Predictor.rows(a, start, end));
+                    batch.add(BulkData.copyRows(a, start, end));
                 }
-                INDArray by = Predictor.rows(ey, start, end);
+                INDArray by = BulkData.copyRows(ey, start, end);
                 double batchLoss = step(batch, by, start, Execution.mix(epochSeed, step), accumulator,
                         metricMeans);
                 loss.update(batchLoss, end - start);
