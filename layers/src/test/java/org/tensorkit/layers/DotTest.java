@@ -70,6 +70,31 @@ class DotTest {
                 .computeOutputShape(List.of(Shape.of(5, 4, 3), Shape.of(5, 3, 6))));
     }
 
+    /** The float32 (batch, k) . (batch, k) case runs in Java: same values, exact products in backward. */
+    @Test
+    void float32RowDotsMatchFloat64AndHaveExactGradients() {
+        INDArray x = LayerChecks.normal(5, 64, 48).castTo(DataType.FLOAT);
+        INDArray y = LayerChecks.normal(6, 64, 48).castTo(DataType.FLOAT);
+        Dot fast = Dot.of(1);
+        Dot wide = Dot.builder().axes(1).dtype(DType.FLOAT64).build();
+        CallContext c = CallContext.training(0, 1);
+        INDArray out = fast.forward(List.of(x, y), c);
+        assertArrayEquals(new long[] {64, 1}, out.shape());
+        INDArray reference = wide.forward(List.of(x, y), CallContext.inference());
+        for (int i = 0; i < 64; i++) {
+            double expected = reference.getDouble(i, 0);
+            assertEquals(expected, out.getDouble(i, 0), 1e-5 * Math.max(1, Math.abs(expected)), "row " + i);
+        }
+        INDArray g = LayerChecks.normal(7, 64, 1).castTo(DataType.FLOAT);
+        List<INDArray> grads = fast.backward(List.of(x, y), g, c, new LayerChecks.DenseSink());
+        assertEquals(x.mulColumnVector(g), grads.get(1), "dy = g * x, each one float product");
+        assertEquals(y.mulColumnVector(g), grads.get(0), "dx = g * y");
+        assertArrayEquals(x.mulColumnVector(g).data().asFloat(), grads.get(1).data().asFloat(), 0f);
+        assertArrayEquals(y.mulColumnVector(g).data().asFloat(), grads.get(0).data().asFloat(), 0f);
+        LayerChecks.check(Dot.of(1), List.of(LayerChecks.normal(8, 4, 3).castTo(DataType.FLOAT),
+                LayerChecks.normal(9, 4, 3).castTo(DataType.FLOAT)), 1e-2, 1e-3);
+    }
+
     @Test
     void gradientsOfPlainAndNormalizedDots() {
         for (boolean normalize : new boolean[] {false, true}) {

@@ -1,0 +1,66 @@
+package org.tensorkit.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+class BulkDataTest {
+    private static INDArray matrix() {
+        return Nd4j.arange(20).castTo(DataType.FLOAT).reshape('c', 10, 2).dup('c');
+    }
+
+    @Test
+    void readsViewsTransposesAndOtherTypesInCOrder() {
+        INDArray m = matrix();
+        assertTrue(BulkData.isDense(m));
+        INDArray rows = m.get(NDArrayIndex.interval(3, 6), NDArrayIndex.all());
+        assertFalse(BulkData.isDense(rows));
+        assertArrayEquals(new float[] {6, 7, 8, 9, 10, 11}, BulkData.readFloats(rows));
+        assertArrayEquals(new float[] {0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19},
+                BulkData.readFloats(m.transpose()));
+        assertArrayEquals(new long[] {6, 7, 8, 9, 10, 11}, BulkData.readLongs(rows));
+        assertArrayEquals(new long[] {6, 8, 10}, BulkData.readLongs(rows.castTo(DataType.DOUBLE).getColumn(0)));
+        assertArrayEquals(new long[] {3, -2, 7}, BulkData.readLongs(Nd4j.createFromArray(3.9f, -2.7f, 7f)));
+        assertArrayEquals(new long[] {3, 4}, BulkData.readLongs(Nd4j.createFromArray(3, 4)));
+        assertArrayEquals(new long[] {5, 1L << 40}, BulkData.readLongs(Nd4j.createFromArray(5L, 1L << 40)));
+        assertThrows(IllegalArgumentException.class, () -> BulkData.readFloats(Nd4j.createFromArray(1.0, 2.0)));
+    }
+
+    @Test
+    void floatsAndCopyRowsMakeFreshDenseArrays() {
+        INDArray a = BulkData.floats(new float[] {1, 2, 3, 4, 5, 6, 99}, 2, 3);
+        assertArrayEquals(new long[] {2, 3}, a.shape());
+        assertEquals(Nd4j.createFromArray(new float[][] {{1, 2, 3}, {4, 5, 6}}), a);
+        assertThrows(IllegalArgumentException.class, () -> BulkData.floats(new float[2], 3));
+        INDArray big = BulkData.floats(new float[8192], 8192); // from the output pool
+        assertEquals(8192, big.length());
+
+        INDArray m = matrix();
+        INDArray copy = BulkData.copyRows(m, 3, 6);
+        assertTrue(BulkData.isDense(copy));
+        assertEquals(m.get(NDArrayIndex.interval(3, 6), NDArrayIndex.all()), copy);
+        copy.putScalar(0, 0, -1);
+        assertEquals(6f, m.getFloat(3, 0), "a copy, not a view");
+        assertArrayEquals(new long[] {0, 2}, BulkData.copyRows(m, 4, 4).shape());
+        INDArray fromView = BulkData.copyRows(m.get(NDArrayIndex.interval(2, 8), NDArrayIndex.all()), 1, 3);
+        assertEquals(Nd4j.createFromArray(new float[][] {{6, 7}, {8, 9}}), fromView);
+        assertThrows(IllegalArgumentException.class, () -> BulkData.copyRows(m, 5, 11));
+    }
+
+    @Test
+    void floatBufferWritesThrough() {
+        INDArray m = matrix();
+        BulkData.floatBuffer(m).put(5, 42f);
+        assertEquals(42f, m.getFloat(2, 1));
+        assertThrows(IllegalArgumentException.class,
+                () -> BulkData.floatBuffer(m.get(NDArrayIndex.interval(1, 3), NDArrayIndex.all())));
+    }
+}
