@@ -126,7 +126,7 @@ public final class Embedding extends Layer {
     protected INDArray doBackward(INDArray ids, INDArray outputGradient, CallContext context, GradientSink sink) {
         // the ids were validated by the forward pass: one bulk read, cast as ND4J's cast would (no native op)
         long[] rows = BulkData.readLongs(ids);
-        sink.addRows(embeddings, rows, outputGradient.reshape('c', ids.length(), outputDim));
+        sink.addRows(embeddings, rows, outputGradient); // (ids..., outputDim): rows of outputDim in C order
         return null;
     }
 

@@ -21,10 +21,13 @@ public interface GradientSink {
 
     /**
      * {@link #addRows(Weight, INDArray, INDArray)} with the rows as a Java array (the sink may keep it: the caller
-     * must not change it afterwards). The default wraps them in an int64 array; a sink that works on Java arrays
-     * overrides it and saves the round trip.
+     * must not change it afterwards) and {@code rowGradients} of any shape holding {@code rows.length} rows of the
+     * weight's row size in C order (an embedding's {@code (batch, length, dim)} output gradient as it is). The
+     * default wraps the rows in an int64 array and reshapes the gradients; a sink that works on Java arrays
+     * overrides it and saves both.
      */
     default void addRows(Weight weight, long[] rows, INDArray rowGradients) {
-        addRows(weight, Nd4j.createFromArray(rows), rowGradients);
+        long rowLength = weight.size() / Math.max(weight.shape().dim(0), 1);
+        addRows(weight, Nd4j.createFromArray(rows), rowGradients.reshape('c', rows.length, rowLength));
     }
 }

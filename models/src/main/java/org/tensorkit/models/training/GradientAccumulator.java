@@ -62,6 +62,10 @@ public final class GradientAccumulator implements GradientSink {
             throw new IllegalArgumentException("rows of a row gradient of " + weight.name()
                     + " must be a 1-D int64 array, got " + rows.shapeInfoToString());
         }
+        if (rowGradients.rank() == 0 || rowGradients.size(0) != rows.length()) {
+            throw new IllegalArgumentException("row gradient of " + weight.name() + " must have " + rows.length()
+                    + " rows, got shape " + Arrays.toString(rowGradients.shape()));
+        }
         addRows(weight, rows.toLongVector(), rowGradients);
     }
 
@@ -73,14 +77,13 @@ public final class GradientAccumulator implements GradientSink {
             return;
         }
         long rowLength = weight.size() / weight.shape().dim(0);
-        if (rowGradients.rank() == 0 || rowGradients.size(0) != rows.length
-                || rowGradients.length() != rows.length * rowLength) {
-            throw new IllegalArgumentException("row gradient of " + weight.name() + " must be (" + rows.length
-                    + ", " + rowLength + "), got " + Arrays.toString(rowGradients.shape()));
+        if (rowGradients.length() != rows.length * rowLength) {
+            throw new IllegalArgumentException("row gradient of " + weight.name() + " must hold " + rows.length
+                    + " rows of " + rowLength + ", got shape " + Arrays.toString(rowGradients.shape()));
         }
         Entry e = entries.computeIfAbsent(weight, w -> new Entry());
         e.rows.add(rows);
-        e.rowValues.add(RowSparse.asRows(rowGradients.castTo(weight.dtype().toNd4j()), rows.length));
+        e.rowValues.add(rowGradients.castTo(weight.dtype().toNd4j()));
     }
 
     /**
@@ -136,7 +139,8 @@ public final class GradientAccumulator implements GradientSink {
             Weight w = me.getKey();
             Entry e = me.getValue();
             RowSparse.Merged rows = e.rows.isEmpty() ? null
-                    : RowSparse.merge(w.name(), w.shape().dim(0), e.rows, e.rowValues);
+                    : RowSparse.merge(w.name(), w.shape().dim(0), w.size() / w.shape().dim(0), e.rows,
+                            e.rowValues);
             if (e.dense == null) {
                 merged.put(w, WeightGradient.rows(w, rows.rows(), rows.values()));
             } else {

@@ -27,12 +27,13 @@ final class RowSparse {
 
     /**
      * Sums the contributions of repeated rows. {@code rowChunks} are the rows of each contribution,
-     * {@code valueChunks} the matching {@code (n, rowLength)} gradients; rows are checked against
-     * {@code [0, rowCount)}. Contributions add in input order (chunk by chunk, row by row), from zero, so the
+     * {@code valueChunks} the matching gradients ({@code n} rows of {@code rowLength} in C order, any shape); rows are checked against
+     * {@code [0, rowCount)}, each of {@code rowLength} values. Contributions add in input order (chunk by chunk, row by row), from zero, so the
      * result is reproducible: in a Java loop for float32 up to {@link #JAVA_MAX_ELEMENTS} values, else as one
      * native segment sum, which adds in the same order.
      */
-    static Merged merge(String weightName, long rowCount, List<long[]> rowChunks, List<INDArray> valueChunks) {
+    static Merged merge(String weightName, long rowCount, long rowLength, List<long[]> rowChunks,
+                        List<INDArray> valueChunks) {
         long[] all = concat(rowChunks);
         for (int k = 0; k < all.length; k++) {
             if (all[k] < 0 || all[k] >= rowCount) {
@@ -54,7 +55,6 @@ final class RowSparse {
             slot[k] = Arrays.binarySearch(unique, all[k]);
         }
         INDArray first = valueChunks.get(0);
-        long rowLength = first.length() / Math.max(first.size(0), 1);
         if (first.dataType() == DataType.FLOAT && (long) all.length * rowLength <= JAVA_MAX_ELEMENTS) {
             int width = Math.toIntExact(rowLength);
             float[] sums = new float[u * width];
@@ -72,7 +72,11 @@ final class RowSparse {
             }
             return new Merged(unique, BulkData.floats(sums, u, rowLength));
         }
-        INDArray values = valueChunks.size() == 1 ? first : Nd4j.concat(0, valueChunks.toArray(INDArray[]::new));
+        INDArray[] chunks = new INDArray[valueChunks.size()];
+        for (int k = 0; k < chunks.length; k++) {
+            chunks[k] = asRows(valueChunks.get(k), rowChunks.get(k).length);
+        }
+        INDArray values = chunks.length == 1 ? chunks[0] : Nd4j.concat(0, chunks);
         INDArray summed = Nd4j.exec(new UnsortedSegmentSum(values, Nd4j.createFromArray(slot), u))[0];
         return new Merged(unique, summed);
     }
