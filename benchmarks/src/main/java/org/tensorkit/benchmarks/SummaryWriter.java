@@ -20,7 +20,8 @@ import java.util.TreeSet;
  */
 public final class SummaryWriter {
     private static final String[] WORKLOADS = {"tiny", "medium", "sequence", "large"};
-    private static final String[] BENCHMARKS = {"tensorkitPredict", "tensorkitLayer", "tensorkitForward",
+    private static final String[] BENCHMARKS = {"tensorkitPredict", "tensorkitPredictRetained", "tensorkitLayer",
+        "tensorkitForward",
         "nd4jGather", "nd4jPullRows", "dl4jEmbeddingSequence", "javaCopyBound"};
 
     private SummaryWriter() {
@@ -67,7 +68,7 @@ public final class SummaryWriter {
                         .put(String.valueOf(params.get("workload")), new Result(score, error, heap));
             } else if (name.contains("Nd4jThreadsBenchmark")) {
                 threads.add(new String[] {method, String.valueOf(params.get("busy")),
-                    String.valueOf(params.get("thresholds")), String.valueOf(params.get("size")),
+                    String.valueOf(params.get("config")), String.valueOf(params.get("size")),
                     fmt(score) + " ± " + fmt(error)});
             }
         }
@@ -153,10 +154,12 @@ public final class SummaryWriter {
         }
 
         if (!threads.isEmpty()) {
-            s.append("\n## ND4J thread thresholds (Nd4jThreadsBenchmark, us/op)\n\n"
-                    + "`nd4j`: ND4J's defaults (split from 1024 elements); `tensorkit`: Nd4jThreads's thresholds; "
-                    + "`single`: maxThreads = 1. `busy=true`: a thread in the same JVM spins on the other core.\n\n"
-                    + "| op | busy | thresholds | elements | us/op |\n|---|---|---|---|---|\n");
+            s.append("\n## ND4J threads (Nd4jThreadsBenchmark, us/op)\n\n"
+                    + "`nd4j`: ND4J's defaults (2 threads, split from 1024 elements); `thresholds`: the previous "
+                    + "tensorkit default (2 threads, split from 262,144 elements / 256 sub-arrays); `tensorkit`: the "
+                    + "current default (maxThreads = maxMasterThreads = 1). `busy=true`: a thread in the same JVM "
+                    + "spins on the other core.\n\n"
+                    + "| op | busy | config | elements | us/op |\n|---|---|---|---|---|\n");
             for (String[] t : threads) {
                 s.append("| ").append(String.join(" | ", t)).append(" |\n");
             }
