@@ -167,6 +167,21 @@ public abstract class Layer {
         return DType.FLOAT32;
     }
 
+    /**
+     * Hook: whether the layer reads integer inputs exactly as given, so that a model may feed it integer data
+     * uncast even when its Input is declared float32 (Keras's default). Default false: the model casts the data
+     * to the Input's dtype, as Keras does. Embedding says true: a cast to float32 would round ids above 2^24
+     * (16,777,216) to another row.
+     */
+    protected boolean acceptsIntegerInputs() {
+        return false;
+    }
+
+    /** Whether integer data reaches this layer uncast (see {@link #acceptsIntegerInputs()}); for models. */
+    public final boolean takesIntegerInputsUncast() {
+        return acceptsIntegerInputs();
+    }
+
     /** How many inputs a call takes, at least. */
     protected int minInputs() {
         return 1;
