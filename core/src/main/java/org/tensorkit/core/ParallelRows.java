@@ -18,13 +18,14 @@ import java.util.concurrent.locks.LockSupport;
  * what an OpenMP barrier does not do (there, a descheduled thread stalls the op for a whole time slice).
  *
  * <p>System properties: {@code tensorkit.parallel.helpers} (default: cores - 1, at most 3; 0 disables) and
- * {@code tensorkit.parallel.minBytes} (default 1 MiB: below it, the hand-off costs more than it saves).
+ * {@code tensorkit.parallel.minBytes} (default 1 MiB: below it, the hand-off costs more than it saves) and
+ * {@code tensorkit.parallel.chunkBytes} (default 64 KiB).
  */
 final class ParallelRows {
     /** Loops that move fewer bytes than this run on the caller alone. */
     static final long MIN_BYTES = Long.getLong("tensorkit.parallel.minBytes", 1L << 20);
     /** Bytes per chunk: small enough to balance, large enough that claiming costs nothing. */
-    static final int CHUNK_BYTES = 64 * 1024;
+    static final int CHUNK_BYTES = Integer.getInteger("tensorkit.parallel.chunkBytes", 64 * 1024);
 
     private static final int HELPERS = Integer.getInteger("tensorkit.parallel.helpers",
             Math.min(3, Runtime.getRuntime().availableProcessors() - 1));
