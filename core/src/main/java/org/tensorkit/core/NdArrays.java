@@ -60,6 +60,31 @@ public final class NdArrays {
         return a.reshape('c', shape);
     }
 
+    /**
+     * Whether two arrays may share memory: the same root buffer (views and reshapes wrap their original), or
+     * overlapping native address ranges.
+     */
+    public static boolean sharesMemory(INDArray a, INDArray b) {
+        if (a.isEmpty() || b.isEmpty()) {
+            return false;
+        }
+        DataBuffer x = root(a.data());
+        DataBuffer y = root(b.data());
+        long xStart = x.address();
+        long yStart = y.address();
+        return x == y || (xStart < yStart + y.length() * y.getElementSize()
+                && yStart < xStart + x.length() * x.getElementSize());
+    }
+
+    /** The buffer that owns the memory: views and reshapes wrap their original buffer. */
+    public static DataBuffer root(DataBuffer buffer) {
+        DataBuffer b = buffer;
+        while (b.originalDataBuffer() != null && b.originalDataBuffer() != b) {
+            b = b.originalDataBuffer();
+        }
+        return b;
+    }
+
     private static long product(long[] shape) {
         long p = 1;
         for (long d : shape) {

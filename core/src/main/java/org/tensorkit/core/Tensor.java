@@ -91,10 +91,7 @@ public final class Tensor implements AutoCloseable {
         if (!CLOSED.compareAndSet(this, 0, 1) || !owned || array.isEmpty()) {
             return;
         }
-        DataBuffer root = array.data();
-        while (root.originalDataBuffer() != null && root.originalDataBuffer() != root) {
-            root = root.originalDataBuffer();
-        }
+        DataBuffer root = NdArrays.root(array.data());
         if (!OutputBuffers.recycle(root) && root.closeable()) {
             root.close();
         }

@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tensorkit.core.DType;
+import org.tensorkit.core.NdArrays;
 import org.tensorkit.core.Shape;
 import org.tensorkit.core.Tensor;
 
@@ -272,7 +273,11 @@ public abstract class Layer {
     // ---------------------------------------------------------------------------------------------
     // Concrete calls
 
-    /** Runs the layer eagerly on one input (inference mode), building it for that input first if needed. */
+    /**
+     * Runs the layer eagerly on one input (inference mode), building it for that input first if needed. The
+     * result owns its memory when the layer computed new values ({@link Tensor#close()} then releases it); a result
+     * that is a view of the input (Flatten's reshape) is only wrapped.
+     */
     public final Tensor call(Tensor input) {
         Objects.requireNonNull(input, "input");
         return callEagerly(List.of(input));
@@ -289,7 +294,13 @@ public abstract class Layer {
         computeOutputShape(shapes); // rejects inputs the layer cannot take, before anything changes
         build(shapes);
         List<INDArray> arrays = inputs.stream().map(Tensor::unwrap).toList();
-        return Tensor.wrap(forward(arrays, CallContext.inference()));
+        INDArray out = forward(arrays, CallContext.inference());
+        for (INDArray in : arrays) {
+            if (NdArrays.sharesMemory(out, in)) {
+                return Tensor.wrap(out); // a view of the caller's input (Flatten): close must not free it
+            }
+        }
+        return Tensor.adopt(out); // computed for this call: close() releases it
     }
 
     /**
