@@ -24,7 +24,7 @@ import org.tensorkit.core.RowGather;
  * per fork (each sets system properties before the first gather): {@code unsafe} (the default: Unsafe copies
  * between native addresses, int32 ids read directly, 2-thread split from 1 MiB in 64 KiB chunks), {@code nio}
  * (the previous loop: ByteBuffer.put per row, ids read through an interface as double), {@code serial} (unsafe,
- * no split), {@code split256k} (split from 256 KiB in 16 KiB chunks) and {@code chunk256k} (split from 1 MiB in
+ * no split), {@code nioSerial} (nio, no split), {@code split256k} (split from 256 KiB in 16 KiB chunks) and {@code chunk256k} (split from 1 MiB in
  * 256 KiB chunks). {@code javaCopy} is the same workload's single-thread Java copy in each fork.
  */
 @State(Scope.Benchmark)
@@ -38,7 +38,7 @@ public class RowGatherBenchmark {
     @Param({"tiny", "medium", "sequence", "large"})
     public String workload;
 
-    @Param({"unsafe", "nio", "serial", "split256k", "chunk256k"})
+    @Param({"unsafe", "nio", "serial", "nioSerial", "split256k", "chunk256k"})
     public String variant;
 
     private Workload w;
@@ -54,6 +54,10 @@ public class RowGatherBenchmark {
         switch (variant) {
             case "nio" -> System.setProperty("tensorkit.gather.copy", "nio");
             case "serial" -> System.setProperty("tensorkit.parallel.helpers", "0");
+            case "nioSerial" -> {
+                System.setProperty("tensorkit.gather.copy", "nio");
+                System.setProperty("tensorkit.parallel.helpers", "0");
+            }
             case "split256k" -> {
                 System.setProperty("tensorkit.parallel.minBytes", String.valueOf(256 * 1024));
                 System.setProperty("tensorkit.parallel.chunkBytes", String.valueOf(16 * 1024));
@@ -65,8 +69,9 @@ public class RowGatherBenchmark {
         tableArray = w.table();
         idArray = w.idValues();
         outArray = new float[Math.multiplyExact(w.ids(), w.d)];
-        table = Nd4j.createFromArray(tableArray).reshape('c', (long) w.v, w.d);
-        ids = Nd4j.createFromArray(idArray).reshape('c', (long) w.b, w.l);
+        // dup: arrays that own their buffer (a reshape counts as a view in ND4J, which the nio loop copies first)
+        table = Nd4j.createFromArray(tableArray).reshape('c', (long) w.v, w.d).dup('c');
+        ids = Nd4j.createFromArray(idArray).reshape('c', (long) w.b, w.l).dup('c');
         out = Nd4j.create(DataType.FLOAT, (long) w.b, w.l, w.d);
         gather();
         Checks.sameRows(w, tableArray, idArray, out, "gather/" + variant);
