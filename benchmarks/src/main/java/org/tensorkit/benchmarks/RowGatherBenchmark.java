@@ -25,7 +25,8 @@ import org.tensorkit.core.RowGather;
  * between native addresses, int32 ids read directly, 2-thread split from 1 MiB in 64 KiB chunks), {@code nio}
  * (the previous loop: ByteBuffer.put per row, ids read through an interface as double), {@code serial} (unsafe,
  * no split), {@code nioSerial} (nio, no split), {@code split256k} (split from 256 KiB in 16 KiB chunks) and {@code chunk256k} (split from 1 MiB in
- * 256 KiB chunks). {@code javaCopy} is the same workload's single-thread Java copy in each fork.
+ * 256 KiB chunks), {@code spin50} (helpers watch 50 us for the next job before parking). {@code javaCopy} is the
+ * same workload's single-thread Java copy in each fork.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -38,7 +39,7 @@ public class RowGatherBenchmark {
     @Param({"tiny", "medium", "sequence", "large"})
     public String workload;
 
-    @Param({"unsafe", "nio", "serial", "nioSerial", "split256k", "chunk256k"})
+    @Param({"unsafe", "nio", "serial", "nioSerial", "split256k", "chunk256k", "spin50"})
     public String variant;
 
     private Workload w;
@@ -63,6 +64,7 @@ public class RowGatherBenchmark {
                 System.setProperty("tensorkit.parallel.chunkBytes", String.valueOf(16 * 1024));
             }
             case "chunk256k" -> System.setProperty("tensorkit.parallel.chunkBytes", String.valueOf(256 * 1024));
+            case "spin50" -> System.setProperty("tensorkit.parallel.spinMicros", "50");
             default -> { }
         }
         w = Workload.of(workload);
