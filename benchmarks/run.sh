@@ -6,7 +6,8 @@
 # Usage: benchmarks/run.sh [JMH arguments...]     default: every benchmark of EmbeddingBenchmark and
 #                                                 Nd4jThreadsBenchmark, all workloads (~12 minutes)
 #   e.g. benchmarks/run.sh 'EmbeddingBenchmark.tensorkit.*' -p workload=medium
-# MVN_ARGS (e.g. MVN_ARGS=-o for offline) is passed to Maven.
+# MVN_ARGS (e.g. MVN_ARGS=-o for offline) is passed to Maven; JMH_JAVA_OPTS to the JVM that runs JMH (e.g.
+# JMH_JAVA_OPTS=-Djmh.ignoreLock=true when another JMH run holds /tmp/jmh.lock on this shared machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,7 +26,8 @@ trap 'kill "$sampler" 2>/dev/null || true' EXIT
 if [ $# -eq 0 ]; then
     set -- 'EmbeddingBenchmark|Nd4jThreadsBenchmark'
 fi
-java -cp "$cp" org.openjdk.jmh.Main -prof gc -rf json -rff "$out/$stamp.json" "$@"
+# shellcheck disable=SC2086
+java ${JMH_JAVA_OPTS:-} -cp "$cp" org.openjdk.jmh.Main -prof gc -rf json -rff "$out/$stamp.json" "$@"
 
 kill "$sampler" 2>/dev/null || true
 echo "$(date -u +%H:%M:%S) $(uptime | sed 's/.*load average/load average/')" >> "$out/$stamp.load"

@@ -114,7 +114,13 @@ public class EmbeddingBenchmark {
         dl4j.getLayer(0).setParam("W", table);
         idsFloat = idsInt.castTo(DataType.FLOAT);
 
-        Checks.sameRows(w, tableArray, idArray, tensorkitPredict().unwrap(), "tensorkitPredict");
+        Checks.sameRows(w, tableArray, idArray, tensorkitPredictRetained().unwrap(), "tensorkitPredictRetained");
+        if (!tensorkitPredict().isClosed()) {
+            throw new IllegalStateException("tensorkitPredict must close its result");
+        }
+        try (Tensor again = model.predict(idsTensor, w.b)) { // after a close: the recycled buffer, rewritten
+            Checks.sameRows(w, tableArray, idArray, again.unwrap(), "tensorkitPredict");
+        }
         Checks.sameRows(w, tableArray, idArray, tensorkitLayer().unwrap(), "tensorkitLayer");
         Checks.sameRows(w, tableArray, idArray, tensorkitForward(), "tensorkitForward");
         Checks.sameRows(w, tableArray, idArray, nd4jGather(), "nd4jGather");
@@ -128,9 +134,20 @@ public class EmbeddingBenchmark {
         gatherContext.close();
     }
 
-    /** The functional model Embedding + Flatten, {@code predict(ids, B)}: one batch, a fresh output per call. */
+    /**
+     * The functional model Embedding + Flatten, {@code predict(ids, B)}: one batch, a fresh output per call, closed
+     * once used, as a serving loop does with try-with-resources (its buffer goes straight back to the pool).
+     */
     @Benchmark
     public Tensor tensorkitPredict() {
+        try (Tensor out = model.predict(idsTensor, w.b)) {
+            return out;
+        }
+    }
+
+    /** As {@link #tensorkitPredict()} without close: the output's memory is recycled only after a GC. */
+    @Benchmark
+    public Tensor tensorkitPredictRetained() {
         return model.predict(idsTensor, w.b);
     }
 

@@ -22,10 +22,13 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.tensorkit.core.Nd4jThreads;
 
 /**
- * Proof for {@link Nd4jThreads}: a small elementwise op ({@code x += y}) and a row reduction, with ND4J's
- * default thresholds ({@code nd4j}: split over the OpenMP team from 1024 elements) and with tensorkit's
- * ({@code tensorkit}) and with one thread for every op ({@code single}: the reference), on an idle machine ({@code busy=false}) and with the other core kept busy by a spinning
- * thread in the same JVM ({@code busy=true}, as when another build runs).
+ * Proof for {@link Nd4jThreads}: an elementwise op ({@code x += y}) and a row reduction, small (16,384 elements)
+ * and large (4,194,304: where a second core could pay), under three ND4J configurations in the same run:
+ * {@code nd4j} (ND4J's defaults: 2 threads, split from 1024 elements), {@code thresholds} (the previous tensorkit
+ * default: 2 threads with {@link Nd4jThreads#ELEMENTWISE_THRESHOLD} and {@link Nd4jThreads#TAD_THRESHOLD}) and
+ * {@code tensorkit} (the current default, {@link Nd4jThreads#apply(Environment)}: {@code maxThreads = 1}); each on
+ * an idle other core ({@code busy=false}) and with the other core kept busy by a spinning thread in the same JVM
+ * ({@code busy=true}, as when another build runs).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,14 +37,14 @@ import org.tensorkit.core.Nd4jThreads;
 @Measurement(iterations = 3, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Dtensorkit.nd4j.threads=keep"})
 public class Nd4jThreadsBenchmark {
-    @Param({"nd4j", "tensorkit", "single"})
-    public String thresholds;
+    @Param({"nd4j", "thresholds", "tensorkit"})
+    public String config;
 
     @Param({"false", "true"})
     public boolean busy;
 
-    /** Elements of x and y: 64 x 256, a typical small activation. */
-    @Param({"16384"})
+    /** Elements of x and y: 64 x 256, a typical small activation, and 64 x 65,536. */
+    @Param({"16384", "4194304"})
     public int size;
 
     private INDArray x;
@@ -56,11 +59,11 @@ public class Nd4jThreadsBenchmark {
         env.setTadThreshold(1);
         env.setMaxThreads(2);
         env.setMaxMasterThreads(2);
-        if (thresholds.equals("tensorkit")) {
+        if (config.equals("thresholds")) {
+            env.setElementwiseThreshold(Nd4jThreads.ELEMENTWISE_THRESHOLD);
+            env.setTadThreshold(Nd4jThreads.TAD_THRESHOLD);
+        } else if (config.equals("tensorkit")) {
             Nd4jThreads.apply(env);
-        } else if (thresholds.equals("single")) {
-            env.setMaxThreads(1);
-            env.setMaxMasterThreads(1);
         }
         x = Nd4j.rand(DataType.FLOAT, 64, size / 64);
         y = Nd4j.rand(DataType.FLOAT, 64, size / 64);

@@ -2,57 +2,112 @@ package org.tensorkit.core;
 
 import org.nd4j.linalg.factory.Environment;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Keeps ND4J's small ops on one thread.
+ * Runs ND4J's ops on the calling thread: tensorkit's default is ND4J {@code maxThreads = 1} and
+ * {@code maxMasterThreads = 1}.
  *
- * <p>ND4J runs ops on a pool of one thread per core (an OpenMP team). An op split over that team ends at a
+ * <p>Why: ND4J runs ops on a pool of one thread per core (an OpenMP team). An op split over that team ends at a
  * barrier; when another process keeps a core busy, the barrier waits for a descheduled thread, and even a
- * microsecond op then takes milliseconds (a time slice). ND4J splits an elementwise op once it has
- * {@link Environment#elementwiseThreshold()} elements (default 1024) and a reduction along an axis once it
- * has {@link Environment#tadThreshold()} sub-arrays (default 1): far too small for that risk, so tensorkit
- * raises them to {@value #ELEMENTWISE_THRESHOLD} elements and {@value #TAD_THRESHOLD} sub-arrays: such ops take
- * tens of microseconds on one thread, and a split saves little of that while risking milliseconds (measured in
- * the benchmarks module's {@code Nd4jThreadsBenchmark}).
+ * microsecond op then takes milliseconds (a time slice). Raising ND4J's split thresholds
+ * ({@link Environment#elementwiseThreshold()}, default 1024 elements; {@link Environment#tadThreshold()}, default
+ * 1 sub-array) is not enough in ND4J 1.0.0-M2.1: measured in the benchmarks module's
+ * {@code Nd4jThreadsBenchmark} (2026-11-24, loaded 2-core machine), a 16,384-element {@code addi} took 3.5 ms with
+ * ND4J's defaults, 0.6 ms with raised thresholds and 22 us with {@code maxThreads = 1} (idle other core); 12.5 ms,
+ * 2.2 ms and 0.2 ms with the other core busy. tensorkit's own hot paths (the row gather behind Embedding and
+ * {@code take}) parallelize in Java ({@code ParallelRows}), where a call never waits for a descheduled helper, so
+ * they keep both cores; what one thread costs is the second core for ND4J's own large ops (a large matrix
+ * product or elementwise op), measured by the same benchmark's large size.
  *
- * <p>Measured (2026-11-24, loaded machine, see benchmarks/results/summary.md): on a 16,384-element
- * {@code addi} these thresholds cut ND4J's defaults from 3.5 ms to 0.6 ms (idle other core) and from 12.5 ms to
- * 2.2 ms (busy other core), but {@code maxThreads = 1} gave 22 us and 0.2 ms: in ND4J 1.0.0-M2.1 the thresholds
- * alone do not keep such an op off the thread pool. Open question for the lead: set max(Master)Threads to 1 for
- * tensorkit's process-wide default (costs large ops their second core).
+ * <p>The system property {@code tensorkit.nd4j.threads} chooses:
+ * <ul>
+ *   <li>unset (default): one thread for ND4J's ops (and the raised thresholds, which then change nothing);</li>
+ *   <li>{@code keep}: leave ND4J's settings to the application;</li>
+ *   <li>a number N &gt;= 1: ND4J uses N threads, and tensorkit raises the split thresholds to
+ *       {@value #ELEMENTWISE_THRESHOLD} elements and {@value #TAD_THRESHOLD} sub-arrays so that small ops stay
+ *       on one thread as far as ND4J allows.</li>
+ * </ul>
+ * Any other value is logged as a warning and the default applies.
+ *
+ * <p>Note: in ND4J 1.0.0-M2.1, {@code Environment.maxThreads()} still reports the core count after
+ * {@code setMaxThreads(1)}; {@code maxMasterThreads()} reports 1. Setting both is what the benchmark measures.
  *
  * <p>{@link #configure()} runs once, from {@link Tensor}'s class initialization (every tensorkit call goes
- * through a Tensor), unless the system property {@code tensorkit.nd4j.threads} is {@code keep}, which leaves
- * ND4J's settings to the application. Large ops still use every core.
+ * through a Tensor). It changes process-wide ND4J settings: an application that uses ND4J directly and wants its
+ * own settings sets {@code -Dtensorkit.nd4j.threads=keep}.
  */
 public final class Nd4jThreads {
-    /** Elementwise ops with fewer elements than this run on the calling thread. */
+    /** With more than one ND4J thread: elementwise ops with fewer elements than this run on the calling thread. */
     public static final int ELEMENTWISE_THRESHOLD = 262_144;
-    /** Reductions along an axis over fewer sub-arrays than this run on the calling thread. */
+    /** With more than one ND4J thread: reductions along an axis over fewer sub-arrays run on the calling thread. */
     public static final int TAD_THRESHOLD = 256;
+    /** The system property that chooses ND4J's threads. */
+    public static final String PROPERTY = "tensorkit.nd4j.threads";
 
+    private static final Logger LOG = LoggerFactory.getLogger(Nd4jThreads.class);
     private static volatile boolean configured;
 
     private Nd4jThreads() {
     }
 
-    /** Applies tensorkit's thresholds once (idempotent, thread-safe). */
+    /** Applies the setting of {@value #PROPERTY} once (idempotent, thread-safe). */
     public static void configure() {
         if (configured) {
             return;
         }
         synchronized (Nd4jThreads.class) {
             if (!configured) {
-                if (!"keep".equals(System.getProperty("tensorkit.nd4j.threads"))) {
-                    apply(Nd4j.getEnvironment());
+                int threads = threads(System.getProperty(PROPERTY));
+                if (threads > 0) {
+                    apply(Nd4j.getEnvironment(), threads);
                 }
                 configured = true;
             }
         }
     }
 
-    /** Applies tensorkit's thresholds to {@code env} (never lowers one the application raised). */
+    /**
+     * The ND4J thread count a value of {@value #PROPERTY} asks for: 1 for null (the default), 0 for
+     * {@code keep} (leave ND4J alone), N for a number N &gt;= 1; anything else logs a warning and gives 1.
+     */
+    static int threads(String property) {
+        if (property == null) {
+            return 1;
+        }
+        String v = property.trim();
+        if (v.equals("keep")) {
+            return 0;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        LOG.warn("{}={} is neither 'keep' nor a thread count >= 1; using 1 thread for ND4J's ops", PROPERTY,
+                property);
+        return 1;
+    }
+
+    /** tensorkit's default: one ND4J thread. */
     public static void apply(Environment env) {
+        apply(env, 1);
+    }
+
+    /**
+     * Sets ND4J's {@code maxThreads} and {@code maxMasterThreads} to {@code threads} and raises its split
+     * thresholds to tensorkit's (never lowers one the application raised).
+     */
+    public static void apply(Environment env, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        env.setMaxThreads(threads);
+        env.setMaxMasterThreads(threads);
         env.setElementwiseThreshold(Math.max(env.elementwiseThreshold(), ELEMENTWISE_THRESHOLD));
         env.setTadThreshold(Math.max(env.tadThreshold(), TAD_THRESHOLD));
     }

@@ -3,7 +3,6 @@ package org.tensorkit.core;
 import java.lang.ref.PhantomReference;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,28 +32,34 @@ import org.nd4j.linalg.factory.Nd4j;
  * memory on every call and grow without bound. PyTorch avoids both by freeing at once (reference counting), so
  * malloc hands back warm memory.
  *
- * <p>How: arrays of at least {@value #MIN_POOLED_BYTES} bytes are views of native buffers from a pool of
- * power-of-two size classes. A phantom reference on each array's {@link DataBuffer} returns its buffer to the
- * pool once the buffer is unreachable (views keep it reachable). When the pool holds its budget (system property
+ * <p>How: arrays of float32, float64, int32 and int64 are views of native buffers from a pool of
+ * power-of-two size classes (at least {@value #MIN_POOLED_BYTES} bytes). Each buffer goes back to the pool either
+ * at once, when its owner calls {@link #recycle(DataBuffer)} (what {@link Tensor#close()} does for a predict
+ * result: deterministic, as PyTorch frees at reference count 0), or, without that, once the {@link DataBuffer} is
+ * unreachable, through a phantom reference (views keep it reachable). A buffer recycled by its owner keeps its
+ * {@link DataBuffer} object, so the next output of the same dtype and length reuses it and costs no native
+ * call at all (with {@link NdArrays}'s cached shape info). When the pool holds its budget (system property
  * {@code tensorkit.outputPool.maxBytes}, default a quarter of the maximum heap, at most 2 GiB) and no buffer
  * of the size is free, it asks for a collection ({@link System#gc()}), as {@code ByteBuffer.allocateDirect} does
  * when direct memory runs out, and reuses what comes back; if that frees too little, it grows past the budget
- * instead of collecting again. Smaller arrays and other dtypes come from {@link Nd4j#createUninitialized}.
+ * instead of collecting again. Empty arrays and other dtypes come from {@link Nd4j#createUninitialized}.
  *
  * <p>Thread-safe and lock-free on the fast path. The contents of a new array are undefined: the caller writes
  * every element.
  */
 public final class OutputBuffers {
-    /** Arrays smaller than this come from ND4J directly. */
-    public static final long MIN_POOLED_BYTES = 16 * 1024;
+    /** The smallest size class: smaller arrays get a buffer of this many bytes. */
+    public static final long MIN_POOLED_BYTES = 64;
 
     private static final int CLASSES = 64;
+    private static final int MIN_CLASS = Long.numberOfTrailingZeros(MIN_POOLED_BYTES);
     private static final long MAX_BYTES = maxBytes();
-    /** Free buffers per size class ({@code 2^k} bytes), each a native address. */
+    /** Free buffers per size class ({@code 2^k} bytes). */
     @SuppressWarnings("unchecked")
-    private static final ConcurrentLinkedDeque<Long>[] FREE = new ConcurrentLinkedDeque[CLASSES];
+    private static final ConcurrentLinkedDeque<Free>[] FREE = new ConcurrentLinkedDeque[CLASSES];
     private static final ReferenceQueue<DataBuffer> QUEUE = new ReferenceQueue<>();
-    private static final Set<Lease> LEASES = ConcurrentHashMap.newKeySet();
+    /** The buffers in use, by native address. */
+    private static final ConcurrentHashMap<Long, Lease> LEASES = new ConcurrentHashMap<>();
     /** Native bytes the pool owns, free or leased. */
     private static final AtomicLong OWNED = new AtomicLong();
     /** No collection is requested while {@link #OWNED} is below this. */
@@ -78,15 +83,33 @@ public final class OutputBuffers {
             length = Math.multiplyExact(length, d);
         }
         long bytes = length * type.width();
-        if (bytes < MIN_POOLED_BYTES || !pooled(type)) {
+        if (length == 0 || shape.length == 0 || !pooled(type)) {
             return Nd4j.createUninitialized(type, shape, 'c');
         }
-        int sizeClass = 64 - Long.numberOfLeadingZeros(bytes - 1); // 2^sizeClass >= bytes
-        long address = acquire(sizeClass);
-        DataBuffer buffer = Nd4j.createBuffer(pointer(type, address, length), type, length, indexer(type, address,
-                length));
-        LEASES.add(new Lease(buffer, address, sizeClass));
-        return Nd4j.create(buffer, shape, Nd4j.getStrides(shape, 'c'), 0, 'c', type);
+        int sizeClass = Math.max(MIN_CLASS, 64 - Long.numberOfLeadingZeros(bytes - 1)); // 2^sizeClass >= bytes
+        Free free = acquire(sizeClass);
+        DataBuffer buffer = free.buffer;
+        if (buffer == null || buffer.dataType() != type || buffer.length() != length) {
+            buffer = Nd4j.createBuffer(pointer(type, free.address, length), type, length, indexer(type, free.address,
+                    length));
+        }
+        LEASES.put(free.address, new Lease(buffer, free.address, sizeClass));
+        return NdArrays.over(buffer, type, shape);
+    }
+
+    /**
+     * Returns {@code buffer} to the pool now, if it is one of the pool's buffers in use; returns whether it was.
+     * The caller promises that nothing reads or writes the buffer afterwards (every array over it is dead to
+     * it): the next output may reuse it at once. Idempotent: a second call returns false.
+     */
+    public static boolean recycle(DataBuffer buffer) {
+        Lease lease = LEASES.get(buffer.address());
+        if (lease == null || !lease.refersTo(buffer) || !LEASES.remove(lease.address, lease)) {
+            return false;
+        }
+        lease.clear(); // never enqueued now
+        FREE[lease.sizeClass].offerFirst(new Free(lease.address, buffer));
+        return true;
     }
 
     /** Native bytes the pool owns (free or in use); for tests and benchmarks. */
@@ -103,9 +126,9 @@ public final class OutputBuffers {
         return type == DataType.FLOAT || type == DataType.DOUBLE || type == DataType.INT || type == DataType.LONG;
     }
 
-    private static long acquire(int sizeClass) {
+    private static Free acquire(int sizeClass) {
         drain();
-        Long free = FREE[sizeClass].pollFirst();
+        Free free = FREE[sizeClass].pollFirst();
         if (free != null) {
             return free;
         }
@@ -121,13 +144,13 @@ public final class OutputBuffers {
             throw new OutOfMemoryError("cannot allocate " + size + " bytes of native memory for an output");
         }
         OWNED.addAndGet(size);
-        return p.address();
+        return new Free(p.address(), null);
     }
 
     /** One thread at a time: collect, take back the dead outputs, and raise the bar if that freed too little. */
-    private static Long collect(int sizeClass) {
+    private static Free collect(int sizeClass) {
         synchronized (COLLECTING) {
-            Long free = FREE[sizeClass].pollFirst();
+            Free free = FREE[sizeClass].pollFirst();
             if (free != null || OWNED.get() + (1L << sizeClass) <= COLLECT_AT.get()) {
                 return free; // another thread collected meanwhile
             }
@@ -150,8 +173,8 @@ public final class OutputBuffers {
                 COLLECT_AT.set(OWNED.get() + MAX_BYTES);
                 // free buffers of other sizes are not reusable here: give them back so the total stays bounded
                 for (int c = 0; c < CLASSES; c++) {
-                    for (Long a; c != sizeClass && (a = FREE[c].pollFirst()) != null; ) {
-                        Pointer.free(new RawFloat(a, 0));
+                    for (Free a; c != sizeClass && (a = FREE[c].pollFirst()) != null; ) {
+                        Pointer.free(new RawFloat(a.address, 0));
                         OWNED.addAndGet(-(1L << c));
                     }
                 }
@@ -170,8 +193,8 @@ public final class OutputBuffers {
     }
 
     private static boolean release(Lease lease) {
-        if (LEASES.remove(lease)) {
-            FREE[lease.sizeClass].offerFirst(lease.address); // LIFO: the warmest buffer goes out next
+        if (LEASES.remove(lease.address, lease)) {
+            FREE[lease.sizeClass].offerFirst(new Free(lease.address, null)); // LIFO: the warmest buffer goes next
             return true;
         }
         return false;
@@ -219,6 +242,10 @@ public final class OutputBuffers {
             return Long.parseLong(configured.trim());
         }
         return Math.min(Runtime.getRuntime().maxMemory() / 4, 2L << 30);
+    }
+
+    /** A free buffer: its address and, when its owner recycled it, the {@link DataBuffer} over it to reuse. */
+    private record Free(long address, DataBuffer buffer) {
     }
 
     /** Returns a buffer to the pool when the data buffer it backs is unreachable. */

@@ -35,8 +35,8 @@ public final class RowGather {
      */
     public static void gather(INDArray table, INDArray indices, boolean allowNegative, INDArray out,
                               BadIndex onBad) {
-        INDArray src = denseC(table);
-        INDArray idx = denseC(indices);
+        INDArray src = UNSAFE_COPY && cDense(table) ? table : denseC(table);
+        INDArray idx = UNSAFE_COPY && cDense(indices) ? indices : denseC(indices);
         long n = src.size(0);
         long count = idx.length();
         int rowBytes = Math.toIntExact(src.length() / Math.max(n, 1) * src.dataType().width());
@@ -45,46 +45,116 @@ public final class RowGather {
             throw new IllegalArgumentException("out must be a fresh C-ordered " + src.dataType() + " array of "
                     + count + " rows of " + rowBytes + " bytes, got " + out.shapeInfoToString());
         }
-        ByteBuffer from = bytes(src);
-        ByteBuffer to = bytes(out);
-        IndexReader reader = IndexReader.of(idx);
         int rows = Math.toIntExact(count);
-        if (count * rowBytes >= ParallelRows.MIN_BYTES && ParallelRows.helpers() > 0) {
-            int chunk = Math.max(1, ParallelRows.CHUNK_BYTES / Math.max(rowBytes, 1));
-            long bad = ParallelRows.run(rows, chunk, (lo, hi) -> copy(reader, from, to, n, rowBytes, allowNegative,
-                    lo, hi));
-            if (bad < 0) {
-                return;
-            }
-            throw onBad.create(bad, reader.read(Math.toIntExact(bad)));
+        if (rows == 0) {
+            return;
         }
-        long bad = copy(reader, from, to, n, rowBytes, allowNegative, 0, rows);
+        Rows copy = UNSAFE_COPY ? unsafeRows(src, idx, out, n, rowBytes, allowNegative)
+                : nioRows(src, idx, out, n, rowBytes, allowNegative);
+        long bad;
+        if ((long) rows * rowBytes >= ParallelRows.MIN_BYTES && ParallelRows.helpers() > 0) {
+            int chunk = Math.max(1, ParallelRows.CHUNK_BYTES / Math.max(rowBytes, 1));
+            bad = ParallelRows.run(rows, chunk, copy::copy);
+        } else {
+            bad = copy.copy(0, rows);
+        }
         if (bad >= 0) {
-            throw onBad.create(bad, reader.read(Math.toIntExact(bad)));
+            throw onBad.create(bad, IndexReader.of(idx).read(Math.toIntExact(bad)));
         }
     }
 
+    /** Whether rows are copied with {@code Unsafe} between native addresses (default) or with NIO buffers. */
+    static final boolean UNSAFE_COPY = NativeMemory.AVAILABLE
+            && !"nio".equals(System.getProperty("tensorkit.gather.copy"));
+
+    /** Validates and copies the rows of positions {@code [lo, hi)}; returns the first bad position, or -1. */
+    @FunctionalInterface
+    private interface Rows {
+        long copy(int lo, int hi);
+    }
+
     /**
-     * Validates and copies the rows of positions {@code [lo, hi)}: one pass, each id read once. Returns the first
-     * bad position, or -1.
+     * The loop on native addresses, specialized per index dtype (int32 and int64 ids are read as integers, never
+     * through a double): each id read once, checked, and its row copied.
      */
-    private static long copy(IndexReader reader, ByteBuffer from, ByteBuffer to, long n, int rowBytes,
-                             boolean allowNegative, int lo, int hi) {
-        for (int p = lo; p < hi; p++) {
-            double raw = reader.read(p);
-            long row = (long) raw;
-            if (row != raw) { // NaN, infinite or fractional
-                return p;
+    private static Rows unsafeRows(INDArray src, INDArray idx, INDArray out, long n, int rowBytes,
+                                   boolean allowNegative) {
+        long from = src.data().address();
+        long to = out.data().address();
+        long ids = idx.data().address();
+        switch (idx.dataType()) {
+            case INT:
+                return (lo, hi) -> {
+                    for (int p = lo; p < hi; p++) {
+                        long row = NativeMemory.getInt(ids + 4L * p);
+                        if (row < 0 && allowNegative) {
+                            row += n;
+                        }
+                        if (row < 0 || row >= n) {
+                            return p;
+                        }
+                        NativeMemory.copy(from + row * rowBytes, to + (long) p * rowBytes, rowBytes);
+                    }
+                    return -1;
+                };
+            case LONG:
+                return (lo, hi) -> {
+                    for (int p = lo; p < hi; p++) {
+                        long row = NativeMemory.getLong(ids + 8L * p);
+                        if (row < 0 && allowNegative && row >= -n) {
+                            row += n;
+                        }
+                        if (row < 0 || row >= n) {
+                            return p;
+                        }
+                        NativeMemory.copy(from + row * rowBytes, to + (long) p * rowBytes, rowBytes);
+                    }
+                    return -1;
+                };
+            default: {
+                IndexReader reader = IndexReader.of(idx);
+                return (lo, hi) -> {
+                    for (int p = lo; p < hi; p++) {
+                        long row = checkedRow(reader.read(p), n, allowNegative);
+                        if (row < 0) {
+                            return p;
+                        }
+                        NativeMemory.copy(from + row * rowBytes, to + (long) p * rowBytes, rowBytes);
+                    }
+                    return -1;
+                };
             }
-            if (row < 0 && allowNegative) {
-                row += n;
-            }
-            if (row < 0 || row >= n) {
-                return p;
-            }
-            to.put(p * rowBytes, from, (int) (row * rowBytes), rowBytes);
         }
-        return -1;
+    }
+
+    /** The previous loop, on NIO buffers (kept for {@code -Dtensorkit.gather.copy=nio} and the benchmark). */
+    private static Rows nioRows(INDArray src, INDArray idx, INDArray out, long n, int rowBytes,
+                                boolean allowNegative) {
+        ByteBuffer from = bytes(src);
+        ByteBuffer to = bytes(out);
+        IndexReader reader = IndexReader.of(idx);
+        return (lo, hi) -> {
+            for (int p = lo; p < hi; p++) {
+                long row = checkedRow(reader.read(p), n, allowNegative);
+                if (row < 0) {
+                    return p;
+                }
+                to.put(p * rowBytes, from, (int) (row * rowBytes), rowBytes);
+            }
+            return -1;
+        };
+    }
+
+    /** The row of an index value, or -1 if it is not a valid index (NaN, infinite, fractional, out of range). */
+    private static long checkedRow(double raw, long n, boolean allowNegative) {
+        long row = (long) raw;
+        if (row != raw) { // NaN, infinite or fractional
+            return -1;
+        }
+        if (row < 0 && allowNegative) {
+            row += n;
+        }
+        return row < 0 || row >= n ? -1 : row;
     }
 
     /** The multi-index of flat position {@code flat} in an array of {@code shape}, as {@code [8, 0]}. */
@@ -124,6 +194,27 @@ public final class RowGather {
         boolean dense = !a.isView() && a.ordering() == 'c' && a.offset() == 0
                 && a.data().length() == a.length();
         return dense ? a : a.dup('c');
+    }
+
+    /**
+     * Whether {@code a}'s elements lie in C order from the start of its buffer ({@code data().address()}): not
+     * only a fresh array but also a reshape of one, which ND4J counts as a view (its buffer wraps the original)
+     * although nothing is strided. Offset views are not (they are copied by {@link #denseC}).
+     */
+    private static boolean cDense(INDArray a) {
+        if (a.ordering() != 'c' || a.offset() != 0 || a.isEmpty() || a.data().length() < a.length()) {
+            return false;
+        }
+        long[] shape = a.shape();
+        long[] stride = a.stride();
+        long expected = 1;
+        for (int axis = shape.length - 1; axis >= 0; axis--) {
+            if (shape[axis] != 1 && stride[axis] != expected) {
+                return false;
+            }
+            expected *= shape[axis];
+        }
+        return true;
     }
 
     private static ByteBuffer bytes(INDArray a) {

@@ -3,6 +3,7 @@ package org.tensorkit.core;
 import java.util.Arrays;
 import java.util.Objects;
 
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
@@ -15,31 +16,96 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * tensors. {@link #wrap(INDArray)} and {@link #unwrap()} cross to ND4J without copying.
  *
  * <p>{@link #toString()} is numpy's {@code str()} and {@link #repr()} numpy's {@code repr()}.
+ *
+ * <p><b>Releasing memory.</b> A tensor's elements live in native memory. {@link #close()} releases them at once
+ * when tensorkit allocated them for this tensor (a factory, an operation or a {@code predict} result: a pooled
+ * predict output goes straight back to tensorkit's output pool for the next call); a tensor made by
+ * {@link #wrap(INDArray)} never frees the array it wraps, close only marks the tensor closed. After close, every
+ * method but {@link #close()} and {@link #isClosed()} throws {@code IllegalStateException("tensor is closed")};
+ * close is idempotent and thread-safe. Serving loops should use try-with-resources on predict results:
+ * <pre>{@code
+ * try (Tensor scores = model.predict(ids)) {
+ *     send(scores.toFloatArray());
+ * }
+ * }</pre>
+ * Without close, the memory is recycled after the garbage collector finds the tensor unreachable. An
+ * {@link INDArray} taken with {@link #unwrap()} must not be used after its tensor is closed.
  */
-public final class Tensor {
+public final class Tensor implements AutoCloseable {
     static {
         Nd4jThreads.configure(); // small ND4J ops on one thread, before tensorkit runs any
     }
 
+    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<Tensor> CLOSED =
+            java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(Tensor.class, "closed");
+
     private final INDArray array;
+    /** Whether tensorkit allocated the array's memory for this tensor alone (close then frees it). */
+    private final boolean owned;
+    private volatile int closed;
 
     private Tensor(INDArray array) {
+        this(array, true);
+    }
+
+    private Tensor(INDArray array, boolean owned) {
         this.array = array;
+        this.owned = owned;
     }
 
     // ---------------------------------------------------------------------------------------------
     // ND4J interop
 
-    /** Wraps an ND4J array without copying; the tensor sees later writes to it. */
+    /**
+     * Wraps an ND4J array without copying; the tensor sees later writes to it. The array stays the caller's:
+     * {@link #close()} never frees it.
+     */
     public static Tensor wrap(INDArray array) {
         Objects.requireNonNull(array, "array");
         DType.of(array.dataType()); // rejects types tensorkit cannot name
-        return new Tensor(array);
+        return new Tensor(array, false);
+    }
+
+    /**
+     * Wraps an array whose memory was allocated for this result and that nothing else references (an output
+     * tensorkit computed): {@link #close()} releases it. For tensorkit's modules; use {@link #wrap} otherwise.
+     */
+    public static Tensor adopt(INDArray array) {
+        Objects.requireNonNull(array, "array");
+        DType.of(array.dataType());
+        return new Tensor(array, true);
     }
 
     /** The ND4J array behind this tensor (no copy). */
     public INDArray unwrap() {
+        checkOpen();
         return array;
+    }
+
+    /**
+     * Releases this tensor's native memory now if tensorkit allocated it for this tensor (see the class
+     * documentation); a wrapped array is left alone. Idempotent; afterwards every other method throws.
+     */
+    @Override
+    public void close() {
+        if (!CLOSED.compareAndSet(this, 0, 1) || !owned || array.isEmpty()) {
+            return;
+        }
+        DataBuffer root = NdArrays.root(array.data());
+        if (!OutputBuffers.recycle(root) && root.closeable()) {
+            root.close();
+        }
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed != 0;
+    }
+
+    private void checkOpen() {
+        if (closed != 0) {
+            throw new IllegalStateException("tensor is closed");
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -159,19 +225,23 @@ public final class Tensor {
     // Properties
 
     public Shape shape() {
+        checkOpen();
         return Shape.of(array.shape());
     }
 
     public DType dtype() {
+        checkOpen();
         return DType.of(array.dataType());
     }
 
     public int rank() {
+        checkOpen();
         return array.rank();
     }
 
     /** Number of elements ({@code a.size} in numpy). */
     public long size() {
+        checkOpen();
         return array.length();
     }
 
@@ -183,6 +253,7 @@ public final class Tensor {
      * rank drops by one, so a row of a matrix is a vector and an element of a vector is 0-d.
      */
     public Tensor get(long i) {
+        checkOpen();
         if (rank() == 0) {
             throw new IllegalArgumentException("cannot index a 0-d tensor; it has no axis 0");
         }
@@ -200,6 +271,7 @@ public final class Tensor {
 
     /** {@code a.reshape(dims)}; one dimension may be -1 (inferred). The elements are copied in C order. */
     public Tensor reshape(long... dims) {
+        checkOpen();
         Objects.requireNonNull(dims, "dims");
         long known = 1;
         int inferred = -1;
@@ -232,6 +304,7 @@ public final class Tensor {
      * {@code indices.shape + a.shape[1:]}. Indices must be integral and in {@code [-n, n)}.
      */
     public Tensor take(Tensor indices) {
+        checkOpen();
         Objects.requireNonNull(indices, "indices");
         if (rank() == 0) {
             throw new IllegalArgumentException("cannot take from a 0-d tensor; it has no axis 0");
@@ -254,6 +327,7 @@ public final class Tensor {
 
     /** This tensor converted to {@code dtype} (a copy; floats to integers truncate toward zero). */
     public Tensor cast(DType dtype) {
+        checkOpen();
         Objects.requireNonNull(dtype, "dtype");
         return new Tensor(array.castTo(dtype.toNd4j()).dup('c'));
     }
@@ -266,6 +340,7 @@ public final class Tensor {
      * matrix-vector and matrix-matrix products. Mixed dtypes promote as numpy does.
      */
     public Tensor dot(Tensor other) {
+        checkOpen();
         Objects.requireNonNull(other, "other");
         if (rank() == 0 || other.rank() == 0 || rank() > 2 || other.rank() > 2) {
             throw new IllegalArgumentException("dot supports ranks 1 and 2, got shapes " + shape() + " and "
@@ -297,6 +372,7 @@ public final class Tensor {
 
     /** {@code a @ b} ({@code np.matmul}) for ranks 1 and 2; same as {@link #dot(Tensor)} there. */
     public Tensor matmul(Tensor other) {
+        checkOpen();
         return dot(other);
     }
 
@@ -305,10 +381,12 @@ public final class Tensor {
      * defaults rtol = 1e-5, atol = 1e-8. NaNs are never close.
      */
     public boolean allClose(Tensor other) {
+        checkOpen();
         return allClose(other, 1e-5, 1e-8);
     }
 
     public boolean allClose(Tensor other, double rtol, double atol) {
+        checkOpen();
         Objects.requireNonNull(other, "other");
         if (!shape().equals(other.shape())) {
             return false;
@@ -329,26 +407,31 @@ public final class Tensor {
 
     /** All elements in C order, converted to float. */
     public float[] toFloatArray() {
+        checkOpen();
         return contiguous().data().asFloat();
     }
 
     /** All elements in C order, converted to double. */
     public double[] toDoubleArray() {
+        checkOpen();
         return contiguous().data().asDouble();
     }
 
     /** All elements in C order, converted to int (floats truncate). */
     public int[] toIntArray() {
+        checkOpen();
         return contiguous().data().asInt();
     }
 
     /** All elements in C order, converted to long (floats truncate). */
     public long[] toLongArray() {
+        checkOpen();
         return contiguous().data().asLong();
     }
 
     /** The only element of a size-1 tensor, as {@code a.item()}. */
     public double item() {
+        checkOpen();
         if (size() != 1) {
             throw new IllegalStateException("item() needs a tensor of size 1, got shape " + shape());
         }
@@ -368,17 +451,20 @@ public final class Tensor {
     /** numpy {@code str(a)}, as {@code print(a)} shows it. */
     @Override
     public String toString() {
+        checkOpen();
         return NumpyFormat.str(array, dtype());
     }
 
     /** numpy {@code repr(a)}, as a notebook cell shows it: {@code array([...], dtype=float32)}. */
     public String repr() {
+        checkOpen();
         return NumpyFormat.repr(array, dtype());
     }
 
     /** Equal dtype, shape and elements (NaN equals NaN; 0.0 and -0.0 differ). */
     @Override
     public boolean equals(Object o) {
+        checkOpen();
         if (this == o) {
             return true;
         }
@@ -392,6 +478,7 @@ public final class Tensor {
 
     @Override
     public int hashCode() {
+        checkOpen();
         return 31 * shape().hashCode() + dtype().hashCode();
     }
 

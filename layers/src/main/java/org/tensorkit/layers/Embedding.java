@@ -108,11 +108,19 @@ public final class Embedding extends Layer {
         return Shape.of(lengths).prepend(input.dim(0)).append(outputDim);
     }
 
+    /** Integer ids are read exactly (int32 and int64 directly), so a model passes them uncast. */
+    @Override
+    protected boolean acceptsIntegerInputs() {
+        return true;
+    }
+
     /** One pass over the ids that validates each and copies its row; no allocation per row. */
     @Override
     protected INDArray doForward(INDArray ids, CallContext context) {
         INDArray table = embeddings.value();
-        long[] outShape = Shape.of(ids.shape()).append(outputDim).toArray();
+        long[] idShape = ids.shape();
+        long[] outShape = java.util.Arrays.copyOf(idShape, idShape.length + 1);
+        outShape[idShape.length] = outputDim;
         INDArray out = OutputBuffers.uninitialized(table.dataType(), outShape);
         RowGather.gather(table, ids, false, out, (position, value) -> badId(ids, position, value, context));
         if (context.isTraining()) {

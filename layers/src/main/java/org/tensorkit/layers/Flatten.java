@@ -3,6 +3,7 @@ package org.tensorkit.layers;
 import java.util.Objects;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.tensorkit.core.NdArrays;
 import org.tensorkit.core.Shape;
 
 /**
@@ -55,7 +56,7 @@ public final class Flatten extends Layer {
         for (int axis = 1; axis < input.rank(); axis++) {
             rest *= input.size(axis);
         }
-        return channelsLast(input).reshape('c', input.size(0), rest);
+        return NdArrays.reshape(channelsLast(input), input.size(0), rest);
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tensorkit.core.DType;
+import org.tensorkit.core.NdArrays;
 import org.tensorkit.core.Shape;
 import org.tensorkit.core.Tensor;
 
@@ -167,6 +168,21 @@ public abstract class Layer {
         return DType.FLOAT32;
     }
 
+    /**
+     * Hook: whether the layer reads integer inputs exactly as given, so that a model may feed it integer data
+     * uncast even when its Input is declared float32 (Keras's default). Default false: the model casts the data
+     * to the Input's dtype, as Keras does. Embedding says true: a cast to float32 would round ids above 2^24
+     * (16,777,216) to another row.
+     */
+    protected boolean acceptsIntegerInputs() {
+        return false;
+    }
+
+    /** Whether integer data reaches this layer uncast (see {@link #acceptsIntegerInputs()}); for models. */
+    public final boolean takesIntegerInputsUncast() {
+        return acceptsIntegerInputs();
+    }
+
     /** How many inputs a call takes, at least. */
     protected int minInputs() {
         return 1;
@@ -257,7 +273,11 @@ public abstract class Layer {
     // ---------------------------------------------------------------------------------------------
     // Concrete calls
 
-    /** Runs the layer eagerly on one input (inference mode), building it for that input first if needed. */
+    /**
+     * Runs the layer eagerly on one input (inference mode), building it for that input first if needed. The
+     * result owns its memory when the layer computed new values ({@link Tensor#close()} then releases it); a result
+     * that is a view of the input (Flatten's reshape) is only wrapped.
+     */
     public final Tensor call(Tensor input) {
         Objects.requireNonNull(input, "input");
         return callEagerly(List.of(input));
@@ -274,7 +294,13 @@ public abstract class Layer {
         computeOutputShape(shapes); // rejects inputs the layer cannot take, before anything changes
         build(shapes);
         List<INDArray> arrays = inputs.stream().map(Tensor::unwrap).toList();
-        return Tensor.wrap(forward(arrays, CallContext.inference()));
+        INDArray out = forward(arrays, CallContext.inference());
+        for (INDArray in : arrays) {
+            if (NdArrays.sharesMemory(out, in)) {
+                return Tensor.wrap(out); // a view of the caller's input (Flatten): close must not free it
+            }
+        }
+        return Tensor.adopt(out); // computed for this call: close() releases it
     }
 
     /**

@@ -7,9 +7,10 @@ import java.util.StringJoiner;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.tensorkit.core.NdArrays;
+import org.tensorkit.core.OutputBuffers;
 import org.tensorkit.core.Shape;
 import org.tensorkit.core.Tensor;
 import org.tensorkit.layers.SymbolicTensor;
@@ -80,7 +81,7 @@ final class Predictor {
      */
     static INDArray expand(INDArray data, Shape expected) {
         if (data.rank() == 1 && (expected == null || expected.rank() != 1)) {
-            return data.reshape(data.length(), 1);
+            return NdArrays.reshape(data, data.length(), 1);
         }
         return data;
     }
@@ -104,7 +105,13 @@ final class Predictor {
         List<INDArray> outputs = n <= batchSize
                 ? oneBatch(graph, prepared, data)
                 : batches(graph, prepared, n, batchSize);
-        return outputs.stream().map(Tensor::wrap).toList();
+        // every output was allocated for this call (outputs that alias the caller's data were copied), so the
+        // tensors own it: close() releases it
+        List<Tensor> tensors = new ArrayList<>(outputs.size());
+        for (INDArray out : outputs) {
+            tensors.add(Tensor.adopt(out));
+        }
+        return tensors;
     }
 
     /**
@@ -125,11 +132,20 @@ final class Predictor {
         checkSameSamples(prepared);
         for (int i = 0; i < prepared.size(); i++) {
             DataType type = inputs.get(i).dtype().toNd4j();
-            if (prepared.get(i).dataType() != type) {
-                prepared.set(i, prepared.get(i).castTo(type));
+            INDArray a = prepared.get(i);
+            // integer ids stay integers when every layer reading this input takes them exactly (Embedding): a
+            // cast to float32 would cost a copy per call and round ids above 2^24 to another row
+            if (a.dataType() != type && !(exactInteger(a.dataType()) && graph.takesIntegersUncast(i))) {
+                prepared.set(i, a.castTo(type));
             }
         }
         return prepared;
+    }
+
+    /** Integer dtypes whose values layers read exactly (what RowGather reads without a cast). */
+    static boolean exactInteger(DataType type) {
+        return type == DataType.INT || type == DataType.LONG || type == DataType.SHORT || type == DataType.BYTE
+                || type == DataType.UBYTE;
     }
 
     static void checkBatchSize(int batchSize) {
@@ -168,7 +184,7 @@ final class Predictor {
                 for (INDArray out : computed) {
                     long[] shape = out.shape().clone();
                     shape[0] = n;
-                    result.add(Nd4j.createUninitialized(DataType.FLOAT, shape, 'c'));
+                    result.add(OutputBuffers.uninitialized(DataType.FLOAT, shape));
                 }
             }
             for (int k = 0; k < computed.size(); k++) {

@@ -1,0 +1,39 @@
+package org.tensorkit.core;
+
+import java.lang.reflect.Field;
+
+/**
+ * Reads and copies native memory by address ({@code sun.misc.Unsafe}), for {@link RowGather}'s row loop: no
+ * {@code ByteBuffer} views per call and no per-row bounds checks beyond the ones the loop does itself (every id
+ * is checked against the table before its row is read, and the output's size is checked before the loop).
+ * {@link #AVAILABLE} is false if the JVM hides Unsafe; callers then use NIO buffers.
+ */
+final class NativeMemory {
+    private static final sun.misc.Unsafe U = unsafe();
+    static final boolean AVAILABLE = U != null;
+
+    private NativeMemory() {
+    }
+
+    static int getInt(long address) {
+        return U.getInt(address);
+    }
+
+    static long getLong(long address) {
+        return U.getLong(address);
+    }
+
+    static void copy(long from, long to, long bytes) {
+        U.copyMemory(from, to, bytes);
+    }
+
+    private static sun.misc.Unsafe unsafe() {
+        try {
+            Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+            f.setAccessible(true);
+            return (sun.misc.Unsafe) f.get(null);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+}
