@@ -155,10 +155,6 @@ public final class MovieLensRecommender {
 
     /** Trains, evaluates and reports on {@code data}, printing to {@code out}. */
     public static Result run(MovieLens data, Options options, PrintStream out) throws IOException {
-        // Every op of a batch of 64 is tiny: one OpenMP thread per op is faster than two, which spend more time
-        // handing work over (and far more on a busy machine) than computing.
-        Nd4j.getEnvironment().setMaxThreads(1);
-        Nd4j.getEnvironment().setMaxMasterThreads(1);
         MovieLens.Split split = data.split(0.2, options.seed());
         Ratings train = split.train();
         Ratings test = split.test();
