@@ -11,17 +11,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# shellcheck disable=SC2086
-mvn -B -q ${MVN_ARGS:-} -pl benchmarks -am package -DskipTests
-cp="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
+# shellcheck source=benchmarks/lib.sh
+. benchmarks/lib.sh
+build_benchmarks
 
 stamp=$(date -u +%Y-%m-%dT%H%MZ)
 out=benchmarks/results
 mkdir -p "$out"
-( while true; do echo "$(date -u +%H:%M:%S) $(uptime | sed 's/.*load average/load average/')"; sleep 20; done ) \
-    > "$out/$stamp.load" &
-sampler=$!
-trap 'kill "$sampler" 2>/dev/null || true' EXIT
+start_load_log "$out/$stamp.load"
 
 if [ $# -eq 0 ]; then
     set -- 'EmbeddingBenchmark|Nd4jThreadsBenchmark'
@@ -29,6 +26,5 @@ fi
 # shellcheck disable=SC2086
 java ${JMH_JAVA_OPTS:-} -cp "$cp" org.openjdk.jmh.Main -prof gc -rf json -rff "$out/$stamp.json" "$@"
 
-kill "$sampler" 2>/dev/null || true
-echo "$(date -u +%H:%M:%S) $(uptime | sed 's/.*load average/load average/')" >> "$out/$stamp.load"
+stop_load_log
 java -cp "$cp" org.tensorkit.benchmarks.SummaryWriter "$out/$stamp.json" "$out/summary.md" "$out/$stamp.load"

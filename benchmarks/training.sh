@@ -8,22 +8,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# shellcheck disable=SC2086
-mvn -B -q ${MVN_ARGS:-} -pl benchmarks -am package -DskipTests
-cp="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
+# shellcheck source=benchmarks/lib.sh
+. benchmarks/lib.sh
+build_benchmarks
 
 stamp=$(date -u +%Y-%m-%dT%H%MZ)
 out=benchmarks/results
 mkdir -p "$out"
-( while true; do echo "$(date -u +%H:%M:%S) $(uptime | sed 's/.*load average/load average/')"; sleep 20; done ) \
-    > "$out/training-$stamp.load" &
-sampler=$!
-trap 'kill "$sampler" 2>/dev/null || true' EXIT
+start_load_log "$out/training-$stamp.load"
 
 if [ $# -eq 0 ]; then
     set -- 'TrainingBenchmark'
 fi
 java -cp "$cp" org.openjdk.jmh.Main -rf json -rff "$out/training-$stamp.json" "$@"
 
-kill "$sampler" 2>/dev/null || true
-echo "$(date -u +%H:%M:%S) $(uptime | sed 's/.*load average/load average/')" >> "$out/training-$stamp.load"
+stop_load_log
