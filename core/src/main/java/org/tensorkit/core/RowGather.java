@@ -1,5 +1,6 @@
 package org.tensorkit.core;
 
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -52,11 +53,19 @@ public final class RowGather {
         Rows copy = UNSAFE_COPY ? unsafeRows(src, idx, out, n, rowBytes, allowNegative)
                 : nioRows(src, idx, out, n, rowBytes, allowNegative);
         long bad;
-        if ((long) rows * rowBytes >= ParallelRows.MIN_BYTES && ParallelRows.helpers() > 0) {
-            int chunk = Math.max(1, ParallelRows.CHUNK_BYTES / Math.max(rowBytes, 1));
-            bad = ParallelRows.run(rows, chunk, copy::copy);
-        } else {
-            bad = copy.copy(0, rows);
+        try {
+            if ((long) rows * rowBytes >= ParallelRows.MIN_BYTES && ParallelRows.helpers() > 0) {
+                int chunk = Math.max(1, ParallelRows.CHUNK_BYTES / Math.max(rowBytes, 1));
+                bad = ParallelRows.run(rows, chunk, copy::copy);
+            } else {
+                bad = copy.copy(0, rows);
+            }
+        } finally {
+            // The copy works on raw addresses, which keep nothing alive: without these fences a table that
+            // setWeights has just replaced could be collected, and its buffer freed, in the middle of the copy.
+            Reference.reachabilityFence(src);
+            Reference.reachabilityFence(idx);
+            Reference.reachabilityFence(out);
         }
         if (bad >= 0) {
             throw onBad.create(bad, IndexReader.of(idx).read(Math.toIntExact(bad)));
