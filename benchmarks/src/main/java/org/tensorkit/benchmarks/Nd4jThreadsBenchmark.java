@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.tensorkit.core.Nd4jThreads;
+import org.tensorkit.core.internal.Nd4jThreads;
 
 /**
  * Proof for {@link Nd4jThreads}: an elementwise op ({@code x += y}) and a row reduction, small (16,384 elements)

@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.tensorkit.core.RowGather;
+import org.tensorkit.core.internal.RowGather;
 
 /**
  * The row gather alone ({@link RowGather#gather} into a reused output, like {@code javaCopyBound}), one variant

@@ -145,13 +145,96 @@ public final class Shape {
         return true;
     }
 
-    private int normalizeAxis(int axis) {
-        int a = axis < 0 ? axis + dims.length : axis;
-        if (a < 0 || a >= dims.length) {
+    /**
+     * {@code axis} as an index into this shape's dimensions (negative axes count from the end).
+     *
+     * @throws IllegalArgumentException if the axis is not in {@code [-rank, rank)}
+     */
+    public int normalizeAxis(int axis) {
+        if (!isValidAxis(axis, dims.length)) {
             throw new IllegalArgumentException("axis " + axis + " is out of range for shape " + this
                     + " of rank " + dims.length);
         }
-        return a;
+        return normalizeAxis(axis, dims.length);
+    }
+
+    /** This shape's dimensions in the order {@code permutation} gives: dimension {@code i} is {@code dim(p[i])}. */
+    public Shape permute(int... permutation) {
+        checkPermutation(permutation, dims.length);
+        long[] d = new long[dims.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = dims[permutation[i]];
+        }
+        return of(d);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Axis arithmetic, for layers and operations that take axes as numpy does
+
+    /** Whether {@code axis} names an axis of a rank-{@code rank} array: {@code -rank <= axis < rank}. */
+    public static boolean isValidAxis(int axis, int rank) {
+        return axis >= -rank && axis < rank;
+    }
+
+    /**
+     * {@code axis} of a rank-{@code rank} array as a non-negative axis (negative axes count from the end), as
+     * numpy's {@code normalize_axis_index}.
+     *
+     * @throws IllegalArgumentException if the axis is not in {@code [-rank, rank)}
+     */
+    public static int normalizeAxis(int axis, int rank) {
+        if (!isValidAxis(axis, rank)) {
+            throw new IllegalArgumentException("axis " + axis + " is out of bounds for an array of rank " + rank);
+        }
+        return axis < 0 ? axis + rank : axis;
+    }
+
+    /**
+     * The permutation of {@code rank} axes that moves axis {@code from} to position {@code to} and keeps the
+     * others in order (numpy's {@code moveaxis} as a permutation): {@code moveAxis(4, 1, 3)} is {@code [0, 2, 3, 1]}.
+     */
+    public static int[] moveAxis(int rank, int from, int to) {
+        int source = normalizeAxis(from, rank);
+        int target = normalizeAxis(to, rank);
+        int[] order = new int[rank];
+        for (int i = 0, next = 0; i < rank; i++) {
+            if (i == target) {
+                order[i] = source;
+            } else {
+                order[i] = next == source ? ++next : next;
+                next++;
+            }
+        }
+        return order;
+    }
+
+    /** The permutation that undoes {@code permutation}: {@code inverse[permutation[i]] = i}. */
+    public static int[] invertPermutation(int... permutation) {
+        checkPermutation(permutation, permutation.length);
+        int[] inverse = new int[permutation.length];
+        for (int i = 0; i < permutation.length; i++) {
+            inverse[permutation[i]] = i;
+        }
+        return inverse;
+    }
+
+    private static void checkPermutation(int[] permutation, int rank) {
+        if (permutation == null) {
+            throw new IllegalArgumentException("permutation must not be null");
+        }
+        boolean[] seen = new boolean[rank];
+        boolean ok = permutation.length == rank;
+        for (int i = 0; ok && i < permutation.length; i++) {
+            int p = permutation[i];
+            ok = p >= 0 && p < rank && !seen[p];
+            if (ok) {
+                seen[p] = true;
+            }
+        }
+        if (!ok) {
+            throw new IllegalArgumentException(Arrays.toString(permutation) + " is not a permutation of " + rank
+                    + " axes");
+        }
     }
 
     @Override

@@ -9,6 +9,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.tensorkit.core.format.NumpyFormat;
+import org.tensorkit.core.internal.NdArrays;
+import org.tensorkit.core.internal.OutputBuffers;
+import org.tensorkit.core.internal.RowGather;
+import org.tensorkit.core.internal.Tensors;
 
 /**
  * An n-dimensional array: a thin wrapper over an ND4J {@link INDArray}, named and printed as numpy names
@@ -33,7 +38,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public final class Tensor implements AutoCloseable {
     static {
-        Nd4jThreads.configure(); // small ND4J ops on one thread, before tensorkit runs any
+        // tensorkit's own modules make tensors that own their memory through this (internal) door
+        Tensors.install(Tensor::new);
     }
 
     private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<Tensor> CLOSED =
@@ -64,16 +70,6 @@ public final class Tensor implements AutoCloseable {
         Objects.requireNonNull(array, "array");
         DType.of(array.dataType()); // rejects types tensorkit cannot name
         return new Tensor(array, false);
-    }
-
-    /**
-     * Wraps an array whose memory was allocated for this result and that nothing else references (an output
-     * tensorkit computed): {@link #close()} releases it. For tensorkit's modules; use {@link #wrap} otherwise.
-     */
-    public static Tensor adopt(INDArray array) {
-        Objects.requireNonNull(array, "array");
-        DType.of(array.dataType());
-        return new Tensor(array, true);
     }
 
     /** The ND4J array behind this tensor (no copy). */
@@ -439,10 +435,7 @@ public final class Tensor implements AutoCloseable {
     }
 
     private INDArray contiguous() {
-        if (array.isView() || array.ordering() != 'c' || array.data().length() != array.length()) {
-            return array.dup('c');
-        }
-        return array;
+        return NdArrays.dense(array);
     }
 
     // ---------------------------------------------------------------------------------------------

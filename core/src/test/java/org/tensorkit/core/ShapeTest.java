@@ -1,5 +1,6 @@
 package org.tensorkit.core;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -49,5 +50,23 @@ class ShapeTest {
         assertThrows(IllegalStateException.class, () -> Shape.batchOf(4).size());
         assertThrows(IllegalArgumentException.class, () -> Shape.of(-2));
         assertThrows(IllegalArgumentException.class, () -> Shape.of(2).dim(1));
+    }
+
+    @Test
+    void axisArithmeticFollowsNumpy() {
+        assertEquals(1, Shape.normalizeAxis(-1, 2));
+        assertEquals(0, Shape.normalizeAxis(0, 2));
+        assertEquals(true, Shape.isValidAxis(-2, 2));
+        assertEquals(false, Shape.isValidAxis(2, 2));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Shape.normalizeAxis(2, 2));
+        assertEquals("axis 2 is out of bounds for an array of rank 2", e.getMessage());
+        assertEquals(3, Shape.of(2, 3, 4).normalizeAxis(-2) + 2);
+        assertArrayEquals(new int[] {0, 2, 3, 1}, Shape.moveAxis(4, 1, 3));
+        assertArrayEquals(new int[] {0, 3, 1, 2}, Shape.moveAxis(4, 3, 1));
+        assertArrayEquals(new int[] {1, 2, 0}, Shape.moveAxis(3, 0, -1));
+        assertArrayEquals(new int[] {0, 3, 1, 2}, Shape.invertPermutation(0, 2, 3, 1));
+        assertEquals(Shape.of(2, 4, 5, 3), Shape.of(2, 3, 4, 5).permute(Shape.moveAxis(4, 1, 3)));
+        assertThrows(IllegalArgumentException.class, () -> Shape.invertPermutation(0, 0));
+        assertThrows(IllegalArgumentException.class, () -> Shape.of(2, 3).permute(0));
     }
 }

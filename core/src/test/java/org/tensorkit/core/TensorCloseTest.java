@@ -14,19 +14,21 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.tensorkit.core.internal.OutputBuffers;
+import org.tensorkit.core.internal.Tensors;
 
 class TensorCloseTest {
     @Test
     void closingAnAdoptedPooledOutputReturnsItsBufferAtOnce() {
         INDArray a = OutputBuffers.uninitialized(DataType.FLOAT, 1024, 16);
         long address = a.data().address();
-        Tensor t = Tensor.adopt(a);
+        Tensor t = Tensors.adopt(a);
         t.close();
         INDArray b = OutputBuffers.uninitialized(DataType.FLOAT, 1024, 16);
         assertEquals(address, b.data().address(), "the next output of the size reuses the closed one's buffer");
         b.assign(3);
         assertEquals(3.0 * 1024 * 16, b.sumNumber().doubleValue());
-        Tensor.adopt(b).close();
+        Tensors.adopt(b).close();
     }
 
     @Test

@@ -2,7 +2,6 @@ package org.tensorkit.examples;
 
 import java.util.List;
 
-import org.tensorkit.core.NumpyFormat;
 import org.tensorkit.core.Shape;
 import org.tensorkit.core.Tensor;
 
@@ -25,7 +24,7 @@ final class NotebookOutput {
 
     /** A list of arrays as a cell value: IPython's pretty-printed list. */
     void display(List<Tensor> arrays) {
-        emit(NumpyFormat.displayList(arrays));
+        emit(IPythonDisplay.list(arrays));
     }
 
     /** A shape as a cell value: the Python tuple. */

@@ -9,7 +9,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
-import org.tensorkit.core.BulkData;
+import org.tensorkit.core.internal.BulkData;
 import org.tensorkit.core.DType;
 import org.tensorkit.core.Shape;
 

@@ -10,6 +10,7 @@ import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tensorkit.core.DType;
 import org.tensorkit.core.Shape;
+import org.tensorkit.core.internal.Seeds;
 
 /**
  * Keras's {@code Dropout}: while training, zeroes each input element with probability {@code rate} and scales
@@ -71,7 +72,7 @@ public final class Dropout extends Layer {
         }
         long callSeed = context.seed().orElseGet(unseededCalls::getAndIncrement);
         INDArray mask;
-        try (Random rng = Nd4j.getRandomFactory().getNewRandomInstance(mix(seed, callSeed))) {
+        try (Random rng = Nd4j.getRandomFactory().getNewRandomInstance(Seeds.mix(seed, callSeed))) {
             // keep with probability 1 - rate, scaled so that the expected value is unchanged
             mask = Nd4j.rand(rng, x.shape()).gte(rate).castTo(x.dataType()).divi(1 - rate);
         } catch (Exception e) {
@@ -86,14 +87,6 @@ public final class Dropout extends Layer {
         INDArray g = outputGradient.castTo(dtype.toNd4j());
         INDArray dx = rate == 0 ? g : g.mul(context.saved(INDArray.class));
         return DType.of(input.dataType()).isFloatingPoint() ? dx.castTo(input.dataType()) : null;
-    }
-
-    /** SplitMix64's finalizer over both seeds: nearby seeds give unrelated generators. */
-    private static long mix(long a, long b) {
-        long z = a * 0x9E3779B97F4A7C15L + b;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     /** Options of {@link Dropout}; {@link #rate} is required. */

@@ -6,10 +6,10 @@ import java.util.Optional;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.tensorkit.core.BulkData;
+import org.tensorkit.core.internal.BulkData;
 import org.tensorkit.core.DType;
-import org.tensorkit.core.OutputBuffers;
-import org.tensorkit.core.RowGather;
+import org.tensorkit.core.internal.OutputBuffers;
+import org.tensorkit.core.internal.RowGather;
 import org.tensorkit.core.Shape;
 import org.tensorkit.core.Tensor;
 
@@ -123,9 +123,6 @@ public final class Embedding extends Layer {
         outShape[idShape.length] = outputDim;
         INDArray out = OutputBuffers.uninitialized(table.dataType(), outShape);
         RowGather.gather(table, ids, false, out, (position, value) -> badId(ids, position, value, context));
-        if (context.isTraining()) {
-            context.save(ids);
-        }
         return out;
     }
 

@@ -3,7 +3,7 @@ package org.tensorkit.layers;
 import java.util.Objects;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.tensorkit.core.NdArrays;
+import org.tensorkit.core.internal.NdArrays;
 import org.tensorkit.core.Shape;
 
 /**

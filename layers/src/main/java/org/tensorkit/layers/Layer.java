@@ -9,9 +9,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tensorkit.core.DType;
-import org.tensorkit.core.NdArrays;
+import org.tensorkit.core.internal.NdArrays;
 import org.tensorkit.core.Shape;
 import org.tensorkit.core.Tensor;
+import org.tensorkit.core.internal.Tensors;
+import org.tensorkit.core.internal.Nd4jThreads;
 
 /**
  * The base of every layer: the machinery lives here so that concrete layers stay small.
@@ -38,6 +40,7 @@ public abstract class Layer {
     private volatile boolean built;
 
     protected Layer(Builder<?> builder) {
+        Nd4jThreads.configure(); // tensorkit's ND4J thread setting, before any layer runs an op (once per process)
         this.name = builder.name != null ? builder.name : builder.defaultName(getClass());
         this.trainable = builder.trainable;
     }
@@ -300,7 +303,7 @@ public abstract class Layer {
                 return Tensor.wrap(out); // a view of the caller's input (Flatten): close must not free it
             }
         }
-        return Tensor.adopt(out); // computed for this call: close() releases it
+        return Tensors.adopt(out); // computed for this call: close() releases it
     }
 
     /**

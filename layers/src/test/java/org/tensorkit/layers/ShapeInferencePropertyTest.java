@@ -80,7 +80,7 @@ class ShapeInferencePropertyTest {
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> embedding.call(idTensor));
 
-        String expectedIndex = "indices" + org.tensorkit.core.RowGather.position(position, idShape) + " = " + badId
+        String expectedIndex = "indices" + org.tensorkit.core.internal.RowGather.position(position, idShape) + " = " + badId
                 + " is not in [0, 10)";
         assertTrue(e.getMessage().contains(expectedIndex), e.getMessage() + " should contain " + expectedIndex);
     }

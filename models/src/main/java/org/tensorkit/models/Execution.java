@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tensorkit.layers.CallContext;
 import org.tensorkit.layers.Node;
 import org.tensorkit.layers.SymbolicTensor;
+import org.tensorkit.core.internal.Seeds;
 
 /**
  * One forward run of a {@link Graph} on one batch: every node's output and the {@link CallContext} its layer ran
@@ -42,7 +43,7 @@ final class Execution {
      * masks in every run with the same seed, whatever ran before.
      */
     static Execution forwardTraining(Graph graph, List<INDArray> inputs, long rowOffset, long stepSeed) {
-        return run(graph, inputs, node -> CallContext.training(rowOffset, mix(stepSeed, node)));
+        return run(graph, inputs, node -> CallContext.training(rowOffset, Seeds.mix(stepSeed, node)));
     }
 
     private static Execution run(Graph graph, List<INDArray> inputs, IntFunction<CallContext> contextOf) {
@@ -65,14 +66,6 @@ final class Execution {
             run.values[i] = node.layer().forward(run.inputsOf(node), context);
         }
         return run;
-    }
-
-    /** SplitMix64's finalizer over two values: nearby inputs give unrelated seeds. */
-    static long mix(long a, long b) {
-        long z = a * 0x9E3779B97F4A7C15L + b;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     /** The arrays the node's layer consumed (the outputs of the nodes it reads). */

@@ -9,11 +9,12 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.tensorkit.core.NdArrays;
-import org.tensorkit.core.OutputBuffers;
+import org.tensorkit.core.internal.NdArrays;
+import org.tensorkit.core.internal.OutputBuffers;
 import org.tensorkit.core.Shape;
 import org.tensorkit.core.Tensor;
 import org.tensorkit.layers.SymbolicTensor;
+import org.tensorkit.core.internal.Tensors;
 
 /**
  * Keras's {@code predict} on a traced {@link Graph}: converts and checks the data (tf.keras 2.1's checks and
@@ -109,7 +110,7 @@ final class Predictor {
         // tensors own it: close() releases it
         List<Tensor> tensors = new ArrayList<>(outputs.size());
         for (INDArray out : outputs) {
-            tensors.add(Tensor.adopt(out));
+            tensors.add(Tensors.adopt(out));
         }
         return tensors;
     }
@@ -213,32 +214,12 @@ final class Predictor {
 
     /** Whether {@code out} shares memory with any of {@code others} (a reshape or view of it, or it itself). */
     private static boolean aliases(INDArray out, List<INDArray> others) {
-        if (out.isEmpty()) {
-            return false;
-        }
-        DataBuffer a = root(out.data());
         for (INDArray o : others) {
-            if (o.isEmpty()) {
-                continue;
-            }
-            DataBuffer b = root(o.data());
-            long aStart = a.address();
-            long bStart = b.address();
-            if (a == b || (aStart < bStart + b.length() * b.getElementSize()
-                    && bStart < aStart + a.length() * a.getElementSize())) {
+            if (NdArrays.sharesMemory(out, o)) {
                 return true;
             }
         }
         return false;
-    }
-
-    /** The buffer that owns the memory: views and reshapes wrap their original buffer. */
-    private static DataBuffer root(DataBuffer buffer) {
-        DataBuffer b = buffer;
-        while (b.originalDataBuffer() != null && b.originalDataBuffer() != b) {
-            b = b.originalDataBuffer();
-        }
-        return b;
     }
 
     /** tf.keras 2.1's {@code standardize_input_data} check, batch axis ignored. */

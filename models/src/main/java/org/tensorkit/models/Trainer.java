@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.tensorkit.core.BulkData;
+import org.tensorkit.core.internal.BulkData;
 import org.tensorkit.core.Shape;
 import org.tensorkit.layers.Layer;
 import org.tensorkit.layers.Node;
@@ -24,6 +24,7 @@ import org.tensorkit.models.training.GradientAccumulator;
 import org.tensorkit.models.training.Loss;
 import org.tensorkit.models.training.Metric;
 import org.tensorkit.models.training.RunningMean;
+import org.tensorkit.core.internal.Seeds;
 
 /**
  * Keras's {@code fit} and {@code evaluate} on a traced {@link Graph}, for models with one output.
@@ -109,7 +110,7 @@ final class Trainer {
         Arrays.setAll(metricMeans, k -> new RunningMean());
 
         for (int epoch = 0; epoch < options.epochs(); epoch++) {
-            long epochSeed = Execution.mix(seed, epoch);
+            long epochSeed = Seeds.mix(seed, epoch);
             List<INDArray> ex = trainX;
             INDArray ey = trainY;
             if (options.shuffle()) {
@@ -135,7 +136,7 @@ final class Trainer {
                     batch.add(BulkData.copyRows(a, start, end));
                 }
                 INDArray by = BulkData.copyRows(ey, start, end);
-                double batchLoss = step(batch, by, start, Execution.mix(epochSeed, step), accumulator,
+                double batchLoss = step(batch, by, start, Seeds.mix(epochSeed, step), accumulator,
                         metricMeans);
                 loss.update(batchLoss, end - start);
                 if (bar.wantsUpdate(step + 1)) {
@@ -167,7 +168,7 @@ final class Trainer {
     double trainOnBatch(List<INDArray> inputs, INDArray targets) {
         List<INDArray> x = Predictor.prepare(modelName, graph, inputs);
         INDArray y = prepareTargets(x, targets);
-        long stepSeed = Execution.mix(TRAIN_ON_BATCH_SEED, compiled.optimizer().iterations());
+        long stepSeed = Seeds.mix(TRAIN_ON_BATCH_SEED, compiled.optimizer().iterations());
         return step(x, y, 0, stepSeed, accumulator, null);
     }
 

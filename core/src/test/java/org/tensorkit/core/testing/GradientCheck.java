@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
+import org.tensorkit.core.internal.NdArrays;
 
 /**
  * Numerical gradients by central differences, for checking hand-written backward passes in tests.
@@ -33,7 +34,7 @@ public final class GradientCheck {
     public static INDArray numericalInPlace(DoubleSupplier loss, INDArray x, double epsilon) {
         Objects.requireNonNull(loss, "loss");
         requirePositive(epsilon);
-        if (!isDense(x)) {
+        if (!NdArrays.isDense(x)) {
             throw new IllegalArgumentException("numericalInPlace needs a dense array it can perturb in place, got "
                     + x.shapeInfoToString());
         }
@@ -123,10 +124,6 @@ public final class GradientCheck {
             return (original + epsilon) - (original - epsilon);
         }
         throw new IllegalArgumentException("numerical gradients need a float32 or float64 array, got " + type);
-    }
-
-    private static boolean isDense(INDArray x) {
-        return !x.isView() && x.ordering() == 'c' && x.offset() == 0 && x.data().length() == x.length();
     }
 
     private static void requirePositive(double epsilon) {

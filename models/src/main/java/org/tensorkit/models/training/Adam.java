@@ -9,8 +9,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.factory.Nd4j;
-import org.tensorkit.core.BulkData;
+import org.tensorkit.core.internal.BulkData;
 import org.tensorkit.layers.Weight;
+import org.tensorkit.core.internal.RowSparse;
+import org.tensorkit.core.internal.NdArrays;
 
 /**
  * Keras's {@code Adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7)}, with Keras's placement of
@@ -106,7 +108,7 @@ public final class Adam implements Optimizer {
 
     /** Whether a row-sparse step runs in Java: float32 tables and a row set of at most a few million values. */
     private static boolean javaRows(INDArray table, WeightGradient g) {
-        return table.dataType() == DataType.FLOAT && BulkData.isDense(table) && table.length() <= Integer.MAX_VALUE
+        return table.dataType() == DataType.FLOAT && NdArrays.isDense(table) && table.length() <= Integer.MAX_VALUE
                 && g.rowValues().length() <= RowSparse.JAVA_MAX_ELEMENTS;
     }
 

@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tensorkit.layers.GradientSink;
 import org.tensorkit.layers.Regularizer;
 import org.tensorkit.layers.Weight;
+import org.tensorkit.core.internal.RowSparse;
 
 /**
  * Collects the weight gradients of one training step from every backward call, then hands them merged to an

@@ -9,7 +9,7 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossMAE;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 import org.nd4j.linalg.ops.transforms.Transforms;
-import org.tensorkit.core.BulkData;
+import org.tensorkit.core.internal.BulkData;
 import org.tensorkit.core.Tensor;
 
 /**

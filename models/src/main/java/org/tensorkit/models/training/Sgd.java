@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.ops.impl.updaters.NesterovsUpdater;
 import org.nd4j.linalg.api.ops.impl.updaters.SgdUpdater;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tensorkit.layers.Weight;
+import org.tensorkit.core.internal.RowSparse;
 
 /**
  * Keras's {@code SGD(learning_rate=0.01, momentum=0.0, nesterov=False)}, with Keras's update rules:

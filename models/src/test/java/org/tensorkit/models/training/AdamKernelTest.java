@@ -13,6 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.tensorkit.core.Tensor;
 import org.tensorkit.layers.Embedding;
 import org.tensorkit.layers.Weight;
+import org.tensorkit.core.internal.RowSparse;
 
 /**
  * The row-sparse Adam step runs in Java; it must be ND4J's {@code adam_updater} op to the last bit: the same

@@ -1,7 +1,8 @@
-package org.tensorkit.core;
+package org.tensorkit.core.format;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.tensorkit.core.DType;
 
 /**
  * numpy's {@code FloatingFormat} with the default print options (precision 8, floatmode {@code maxprec},

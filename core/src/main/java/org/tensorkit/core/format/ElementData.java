@@ -1,6 +1,7 @@
-package org.tensorkit.core;
+package org.tensorkit.core.format;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.tensorkit.core.DType;
 
 /**
  * The elements of an array pulled out of ND4J once, in C order, as plain Java arrays: floats widened exactly

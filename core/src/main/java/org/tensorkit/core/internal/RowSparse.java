@@ -1,7 +1,6 @@
-package org.tensorkit.models.training;
+package org.tensorkit.core.internal;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 
@@ -9,20 +8,18 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.segment.UnsortedSegmentSum;
 import org.nd4j.linalg.factory.Nd4j;
-import org.tensorkit.core.BulkData;
-import org.tensorkit.core.RowGather;
 
 /**
  * Row-set operations on tables, each costing the number of rows involved, never the size of the table: merging
  * repeated rows, gathering rows and writing them back. Gathers and writes are bulk copies between the table's
  * buffer and a small array's (no native op, so no per-op setup that could scale with the table).
  */
-final class RowSparse {
+public final class RowSparse {
     private RowSparse() {
     }
 
     /** Distinct rows in increasing order, each with the sum of its contributions. */
-    record Merged(long[] rows, INDArray values) {
+    public record Merged(long[] rows, INDArray values) {
     }
 
     /**
@@ -32,7 +29,7 @@ final class RowSparse {
      * result is reproducible: in a Java loop for float32 up to {@link #JAVA_MAX_ELEMENTS} values, else as one
      * native segment sum, which adds in the same order.
      */
-    static Merged merge(String weightName, long rowCount, long rowLength, List<long[]> rowChunks,
+    public static Merged merge(String weightName, long rowCount, long rowLength, List<long[]> rowChunks,
                         List<INDArray> valueChunks) {
         long[] all = concat(rowChunks);
         for (int k = 0; k < all.length; k++) {
@@ -82,10 +79,10 @@ final class RowSparse {
     }
 
     /** Up to this many contributed values, row-set work on float32 runs as Java loops over bulk-read arrays. */
-    static final long JAVA_MAX_ELEMENTS = 1 << 22;
+    public static final long JAVA_MAX_ELEMENTS = 1 << 22;
 
     /** Rows {@code rows} of {@code table} as a new {@code (rows.length, rowLength)} array. */
-    static INDArray gather(INDArray table, long[] rows) {
+    public static INDArray gather(INDArray table, long[] rows) {
         long rowLength = table.length() / table.size(0);
         INDArray out = Nd4j.createUninitialized(table.dataType(), new long[] {rows.length, rowLength}, 'c');
         RowGather.gather(table, Nd4j.createFromArray(rows), false, out, (position, value) ->
@@ -95,31 +92,25 @@ final class RowSparse {
     }
 
     /** Writes row {@code k} of {@code values} over row {@code rows[k]} of {@code table}, in place. */
-    static void scatter(INDArray table, long[] rows, INDArray values) {
+    public static void scatter(INDArray table, long[] rows, INDArray values) {
         requireDense(table);
         INDArray src = values.dataType() == table.dataType() ? values : values.castTo(table.dataType());
-        if (src.isView() || src.ordering() != 'c' || src.offset() != 0 || src.data().length() != src.length()) {
-            src = src.dup('c');
-        }
+        src = NdArrays.dense(src);
         int rowBytes = Math.toIntExact(table.length() / table.size(0) * table.dataType().width());
         if (src.length() * src.dataType().width() != (long) rows.length * rowBytes) {
             throw new IllegalArgumentException("scatter of " + rows.length + " rows of " + rowBytes + " bytes got "
                     + src.shapeInfoToString());
         }
-        ByteBuffer to = bytes(table);
-        ByteBuffer from = bytes(src);
+        ByteBuffer to = NdArrays.bytes(table);
+        ByteBuffer from = NdArrays.bytes(src);
         for (int k = 0; k < rows.length; k++) {
             to.put(Math.toIntExact(rows[k] * rowBytes), from, k * rowBytes, rowBytes);
         }
     }
 
     /** The values as {@code (n, rowLength)}. */
-    static INDArray asRows(INDArray values, long n) {
+    public static INDArray asRows(INDArray values, long n) {
         return values.reshape('c', n, values.length() / Math.max(n, 1));
-    }
-
-    static INDArray toLongRows(long[] rows) {
-        return Nd4j.createFromArray(rows);
     }
 
     private static long[] concat(List<long[]> chunks) {
@@ -130,8 +121,7 @@ final class RowSparse {
     }
 
     private static void requireDense(INDArray table) {
-        if (table.isView() || table.ordering() != 'c' || table.offset() != 0
-                || table.data().length() != table.length()) {
+        if (!NdArrays.isDense(table)) {
             throw new IllegalStateException("row-sparse updates need a dense C-ordered table, got "
                     + table.shapeInfoToString());
         }
@@ -140,9 +130,5 @@ final class RowSparse {
             throw new IllegalStateException("row-sparse updates need a floating-point table, got "
                     + table.dataType());
         }
-    }
-
-    private static ByteBuffer bytes(INDArray a) {
-        return a.data().asNio().order(ByteOrder.nativeOrder());
     }
 }

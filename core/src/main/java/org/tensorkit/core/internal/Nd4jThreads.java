@@ -1,4 +1,4 @@
-package org.tensorkit.core;
+package org.tensorkit.core.internal;
 
 import org.nd4j.linalg.factory.Environment;
 import org.nd4j.linalg.factory.Nd4j;
@@ -34,9 +34,10 @@ import org.slf4j.LoggerFactory;
  * <p>Note: in ND4J 1.0.0-M2.1, {@code Environment.maxThreads()} still reports the core count after
  * {@code setMaxThreads(1)}; {@code maxMasterThreads()} reports 1. Setting both is what the benchmark measures.
  *
- * <p>{@link #configure()} runs once, from {@link Tensor}'s class initialization (every tensorkit call goes
- * through a Tensor). It changes process-wide ND4J settings: an application that uses ND4J directly and wants its
- * own settings sets {@code -Dtensorkit.nd4j.threads=keep}.
+ * <p>{@link #configure()} applies the setting once per process. tensorkit calls it explicitly where its work
+ * starts: when the first layer is created (every model, predict and fit runs layers). Loading {@code Tensor} or
+ * using its operations alone changes nothing. The setting is process-wide ND4J state: an application that uses
+ * ND4J directly and wants its own settings sets {@code -Dtensorkit.nd4j.threads=keep}.
  */
 public final class Nd4jThreads {
     /** With more than one ND4J thread: elementwise ops with fewer elements than this run on the calling thread. */
@@ -59,13 +60,28 @@ public final class Nd4jThreads {
         }
         synchronized (Nd4jThreads.class) {
             if (!configured) {
-                int threads = threads(System.getProperty(PROPERTY));
-                if (threads > 0) {
-                    apply(Nd4j.getEnvironment(), threads);
-                }
+                configure(System.getProperty(PROPERTY), Nd4j.getEnvironment());
                 configured = true;
             }
         }
+    }
+
+    /** Whether {@link #configure()} has run in this process. */
+    public static boolean isConfigured() {
+        return configured;
+    }
+
+    /**
+     * Applies a value of {@value #PROPERTY} ({@code null} when unset) to {@code env}: what {@link #configure()}
+     * does once with the system property and ND4J's environment. Returns the thread count it set, 0 for
+     * {@code keep}.
+     */
+    static int configure(String property, Environment env) {
+        int threads = threads(property);
+        if (threads > 0) {
+            apply(env, threads);
+        }
+        return threads;
     }
 
     /**

@@ -1,4 +1,4 @@
-package org.tensorkit.core;
+package org.tensorkit.core.format;
 
 /**
  * IEEE binary16 helpers that Java 17 lacks ({@code Float.floatToFloat16} arrived in Java 20). ND4J hands

@@ -1,4 +1,4 @@
-package org.tensorkit.core;
+package org.tensorkit.core.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,9 +20,9 @@ class BulkDataTest {
     @Test
     void readsViewsTransposesAndOtherTypesInCOrder() {
         INDArray m = matrix();
-        assertTrue(BulkData.isDense(m));
+        assertTrue(NdArrays.isDense(m));
         INDArray rows = m.get(NDArrayIndex.interval(3, 6), NDArrayIndex.all());
-        assertFalse(BulkData.isDense(rows));
+        assertFalse(NdArrays.isDense(rows));
         assertArrayEquals(new float[] {6, 7, 8, 9, 10, 11}, BulkData.readFloats(rows));
         assertArrayEquals(new float[] {0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19},
                 BulkData.readFloats(m.transpose()));
@@ -45,7 +45,7 @@ class BulkDataTest {
 
         INDArray m = matrix();
         INDArray copy = BulkData.copyRows(m, 3, 6);
-        assertTrue(BulkData.isDense(copy));
+        assertTrue(NdArrays.isDense(copy));
         assertEquals(m.get(NDArrayIndex.interval(3, 6), NDArrayIndex.all()), copy);
         copy.putScalar(0, 0, -1);
         assertEquals(6f, m.getFloat(3, 0), "a copy, not a view");

@@ -1,11 +1,11 @@
-package org.tensorkit.core;
+package org.tensorkit.core.internal;
 
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.tensorkit.core.DType;
 
 /**
  * Gathers rows of a table by an index array, validating every index on the way: the kernel behind
@@ -36,8 +36,8 @@ public final class RowGather {
      */
     public static void gather(INDArray table, INDArray indices, boolean allowNegative, INDArray out,
                               BadIndex onBad) {
-        INDArray src = UNSAFE_COPY && cDense(table) ? table : denseC(table);
-        INDArray idx = UNSAFE_COPY && cDense(indices) ? indices : denseC(indices);
+        INDArray src = UNSAFE_COPY && cDense(table) ? table : NdArrays.dense(table);
+        INDArray idx = UNSAFE_COPY && cDense(indices) ? indices : NdArrays.dense(indices);
         long n = src.size(0);
         long count = idx.length();
         int rowBytes = Math.toIntExact(src.length() / Math.max(n, 1) * src.dataType().width());
@@ -139,8 +139,8 @@ public final class RowGather {
     /** The previous loop, on NIO buffers (kept for {@code -Dtensorkit.gather.copy=nio} and the benchmark). */
     private static Rows nioRows(INDArray src, INDArray idx, INDArray out, long n, int rowBytes,
                                 boolean allowNegative) {
-        ByteBuffer from = bytes(src);
-        ByteBuffer to = bytes(out);
+        ByteBuffer from = NdArrays.bytes(src);
+        ByteBuffer to = NdArrays.bytes(out);
         IndexReader reader = IndexReader.of(idx);
         return (lo, hi) -> {
             for (int p = lo; p < hi; p++) {
@@ -199,16 +199,10 @@ public final class RowGather {
                 : Double.toString(value);
     }
 
-    private static INDArray denseC(INDArray a) {
-        boolean dense = !a.isView() && a.ordering() == 'c' && a.offset() == 0
-                && a.data().length() == a.length();
-        return dense ? a : a.dup('c');
-    }
-
     /**
      * Whether {@code a}'s elements lie in C order from the start of its buffer ({@code data().address()}): not
      * only a fresh array but also a reshape of one, which ND4J counts as a view (its buffer wraps the original)
-     * although nothing is strided. Offset views are not (they are copied by {@link #denseC}).
+     * although nothing is strided. Offset views are not (they are copied by {@link NdArrays#dense}).
      */
     private static boolean cDense(INDArray a) {
         if (a.ordering() != 'c' || a.offset() != 0 || a.isEmpty() || a.data().length() < a.length()) {
@@ -226,16 +220,12 @@ public final class RowGather {
         return true;
     }
 
-    private static ByteBuffer bytes(INDArray a) {
-        return a.data().asNio().order(ByteOrder.nativeOrder());
-    }
-
     /** Reads index values from a buffer of any numeric type without boxing or a Java copy. */
     private interface IndexReader {
         double read(int position);
 
         static IndexReader of(INDArray indices) {
-            ByteBuffer b = bytes(indices);
+            ByteBuffer b = NdArrays.bytes(indices);
             DataType type = indices.dataType();
             switch (type) {
                 case INT:

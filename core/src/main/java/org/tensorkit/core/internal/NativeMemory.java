@@ -1,4 +1,4 @@
-package org.tensorkit.core;
+package org.tensorkit.core.internal;
 
 import java.lang.reflect.Field;
 

@@ -1,4 +1,4 @@
-package org.tensorkit.core;
+package org.tensorkit.core.format;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +8,9 @@ import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
+import org.tensorkit.core.DType;
+import org.tensorkit.core.Tensor;
+import org.tensorkit.core.testing.TextDiff;
 
 /**
  * The printing examples of the spec (section 8.3) and the notebook transcript (section 9), through the
@@ -227,21 +230,6 @@ class NumpyFormatTest {
         }
 
         @Test
-        void getWeightsAsCellValueHasEightSpaceContinuation() {
-            assertEquals("""
-                    [array([[ 0.,  1.,  2.,  3.],
-                            [ 4.,  5.,  6.,  7.],
-                            [ 8.,  9., 10., 11.],
-                            [12., 13., 14., 15.],
-                            [16., 17., 18., 19.],
-                            [20., 21., 22., 23.],
-                            [24., 25., 26., 27.],
-                            [28., 29., 30., 31.],
-                            [32., 33., 34., 35.],
-                            [36., 37., 38., 39.]], dtype=float32)]""", NumpyFormat.displayList(List.of(E)));
-        }
-
-        @Test
         void printGetWeightsKeepsSevenSpaces() {
             assertEquals("""
                     [array([[ 0.,  1.,  2.,  3.],
@@ -270,43 +258,6 @@ class NumpyFormatTest {
                     [array([1., 2.]), array([[0., 1., 2., 3.],
                            [4., 5., 6., 7.]], dtype=float32), array([], shape=(0, 4), dtype=float64)]""",
                     NumpyFormat.reprList(List.of(Tensor.of(1.0, 2.0), mixedMatrix, Tensor.zeros(0, 4))));
-        }
-
-        @Test
-        void displayListStaysOnOneLineUpTo79Columns() {
-            assertEquals("[]", NumpyFormat.displayList(List.of()));
-            assertEquals("[array([1., 2.]), array([3], dtype=int32)]",
-                    NumpyFormat.displayList(List.of(Tensor.of(1.0, 2.0), Tensor.of(3))));
-            assertEquals("[array([0., 1., 2., 3., 4., 5.]), array([0, 1, 2, 3, 4, 5, 6, 7], dtype=int32)]",
-                    NumpyFormat.displayList(List.of(Tensor.arange(6, DType.FLOAT64),
-                            Tensor.arange(8, DType.INT32))));
-        }
-
-        @Test
-        void displayListPutsEveryElementOnItsOwnLineBeyond79Columns() {
-            assertEquals("""
-                    [array([0., 1., 2., 3., 4., 5., 6.]),
-                     array([0, 1, 2, 3, 4, 5, 6], dtype=int32)]""",
-                    NumpyFormat.displayList(List.of(Tensor.arange(7, DType.FLOAT64),
-                            Tensor.arange(7, DType.INT32))));
-        }
-
-        @Test
-        void displayListBreaksAllElementsWhenOneIsMultiLine() {
-            assertEquals("""
-                    [array([1., 2.]),
-                     array([[0., 1., 2., 3.],
-                            [4., 5., 6., 7.]], dtype=float32),
-                     array([], shape=(0, 4), dtype=float64)]""",
-                    NumpyFormat.displayList(List.of(Tensor.of(1.0, 2.0), mixedMatrix, Tensor.zeros(0, 4))));
-        }
-
-        @Test
-        void displayListTurnsBlankLinesIntoASingleSpace() {
-            Tensor predicted = E.take(Tensor.of(new int[][] {{3}, {3}, {0}, {9}}));
-            assertEquals("[array([[[12., 13., 14., 15.]],\n \n        [[12., 13., 14., 15.]],\n \n"
-                    + "        [[ 0.,  1.,  2.,  3.]],\n \n        [[36., 37., 38., 39.]]], dtype=float32)]",
-                    NumpyFormat.displayList(List.of(predicted)));
         }
     }
 

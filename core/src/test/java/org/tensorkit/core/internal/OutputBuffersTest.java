@@ -1,4 +1,4 @@
-package org.tensorkit.core;
+package org.tensorkit.core.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,11 +1,11 @@
-package org.tensorkit.core;
+package org.tensorkit.core.internal;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.tensorkit.core.Shape;
 
 /**
  * Bulk moves between ND4J arrays and Java arrays, for hot paths that work on small arrays in plain Java loops:
@@ -13,21 +13,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * 4,096 floats of a batch of 64 embeddings takes a few. Every move is one bulk copy over the array's buffer,
  * never per-element ND4J accessors.
  *
- * <p>"Dense" means an array that is its whole buffer in C order (not a view, offset 0, as many elements as the
- * buffer): its elements are the buffer's, in order. Anything else is copied to a dense array first.
+ * <p>"Dense" is {@link NdArrays#isDense}: an array that is its whole buffer in C order. Anything else is copied to
+ * a dense array first.
  */
 public final class BulkData {
     private BulkData() {
-    }
-
-    /** Whether {@code a}'s elements are exactly its buffer's, in C order. */
-    public static boolean isDense(INDArray a) {
-        return !a.isView() && a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length();
-    }
-
-    /** {@code a} itself when dense, else a dense copy. */
-    public static INDArray dense(INDArray a) {
-        return isDense(a) ? a : a.dup('c');
     }
 
     /**
@@ -36,10 +26,10 @@ public final class BulkData {
      * the fast forms.
      */
     public static FloatBuffer floatBuffer(INDArray a) {
-        if (a.dataType() != DataType.FLOAT || !isDense(a)) {
+        if (a.dataType() != DataType.FLOAT || !NdArrays.isDense(a)) {
             throw new IllegalArgumentException("need a dense float32 array, got " + a.shapeInfoToString());
         }
-        return bytes(a).asFloatBuffer();
+        return NdArrays.bytes(a).asFloatBuffer();
     }
 
     /** The elements of a float32 array in C order, as a new Java array. */
@@ -47,9 +37,9 @@ public final class BulkData {
         if (a.dataType() != DataType.FLOAT) {
             throw new IllegalArgumentException("need a float32 array, got " + a.dataType());
         }
-        INDArray d = dense(a);
+        INDArray d = NdArrays.dense(a);
         float[] out = new float[Math.toIntExact(d.length())];
-        bytes(d).asFloatBuffer().get(0, out, 0, out.length);
+        NdArrays.bytes(d).asFloatBuffer().get(0, out, 0, out.length);
         return out;
     }
 
@@ -58,10 +48,10 @@ public final class BulkData {
      * (floating-point values truncated toward zero): ids that a layer has already validated.
      */
     public static long[] readLongs(INDArray a) {
-        INDArray d = dense(a);
+        INDArray d = NdArrays.dense(a);
         int n = Math.toIntExact(d.length());
         long[] out = new long[n];
-        ByteBuffer b = bytes(d);
+        ByteBuffer b = NdArrays.bytes(d);
         switch (d.dataType()) {
             case LONG:
                 b.asLongBuffer().get(0, out, 0, n);
@@ -106,7 +96,7 @@ public final class BulkData {
         if (values.length < n) {
             throw new IllegalArgumentException(values.length + " values for shape " + Shape.of(shape));
         }
-        bytes(out).asFloatBuffer().put(0, values, 0, n);
+        NdArrays.bytes(out).asFloatBuffer().put(0, values, 0, n);
         return out;
     }
 
@@ -121,19 +111,15 @@ public final class BulkData {
         }
         long[] shape = a.shape().clone();
         shape[0] = end - start;
-        if (!isDense(a)) {
+        if (!NdArrays.isDense(a)) {
             return a.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(start, end)).dup('c').reshape('c', shape);
         }
         long rowBytes = n == 0 ? 0 : a.length() / n * a.dataType().width();
         INDArray out = org.nd4j.linalg.factory.Nd4j.createUninitialized(a.dataType(), shape, 'c');
         int bytes = Math.toIntExact((end - start) * rowBytes);
         if (bytes > 0) {
-            bytes(out).put(0, bytes(a), Math.toIntExact(start * rowBytes), bytes);
+            NdArrays.bytes(out).put(0, NdArrays.bytes(a), Math.toIntExact(start * rowBytes), bytes);
         }
         return out;
-    }
-
-    private static ByteBuffer bytes(INDArray a) {
-        return a.data().asNio().order(ByteOrder.nativeOrder());
     }
 }

@@ -1,5 +1,7 @@
-package org.tensorkit.core;
+package org.tensorkit.core.internal;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -49,12 +51,29 @@ public final class NdArrays {
     }
 
     /**
-     * {@code a} seen with another C-order shape of the same length, sharing its buffer, when {@code a} is a dense
-     * C-ordered array that owns its whole buffer (not a view); otherwise ND4J's {@code reshape('c', shape)}.
+     * Whether {@code a} is dense: its elements are exactly its whole buffer's, in C order (not a view, offset 0,
+     * as many elements as the buffer). Such an array's buffer can be read and written in bulk as the array.
+     */
+    public static boolean isDense(INDArray a) {
+        return !a.isView() && a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length();
+    }
+
+    /** {@code a} itself when {@link #isDense dense}, else a dense copy. */
+    public static INDArray dense(INDArray a) {
+        return isDense(a) ? a : a.dup('c');
+    }
+
+    /** The bytes of {@code a}'s whole buffer, in native order, positioned at 0 (no copy). */
+    public static ByteBuffer bytes(INDArray a) {
+        return a.data().asNio().order(ByteOrder.nativeOrder());
+    }
+
+    /**
+     * {@code a} seen with another C-order shape of the same length, sharing its buffer, when {@code a} is
+     * {@link #isDense dense} and not empty; otherwise ND4J's {@code reshape('c', shape)}.
      */
     public static INDArray reshape(INDArray a, long... shape) {
-        if (!a.isView() && a.ordering() == 'c' && a.offset() == 0 && !a.isEmpty()
-                && a.data().length() == a.length() && product(shape) == a.length()) {
+        if (isDense(a) && !a.isEmpty() && product(shape) == a.length()) {
             return over(a.data(), a.dataType(), shape);
         }
         return a.reshape('c', shape);

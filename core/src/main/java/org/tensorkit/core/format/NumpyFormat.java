@@ -1,13 +1,16 @@
-package org.tensorkit.core;
+package org.tensorkit.core.format;
 
 import java.util.List;
 import java.util.Objects;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.tensorkit.core.DType;
+import org.tensorkit.core.Shape;
+import org.tensorkit.core.Tensor;
 
 /**
  * numpy 1.x printing (numpy 1.14 to 1.26, the default print options): {@code str} and {@code repr} of arrays,
- * Python's {@code repr} of a list of arrays, and IPython's display of such a list as a notebook cell value.
+ * and Python's {@code repr} of a list of arrays.
  * The output is byte-exact; see the spec section 8 for the rules. Float digits come from a port of numpy's
  * Dragon4 ({@link Dragon4}), the per-array float format from {@link FloatFormat}, the nesting and wrapping
  * from {@link ArrayLayout}.
@@ -16,8 +19,6 @@ public final class NumpyFormat {
     /** numpy's default {@code linewidth}. */
     private static final int LINE_WIDTH = 75;
     private static final String REPR_PREFIX = "array(";
-    /** IPython's pretty printer breaks a group that would be wider than this. */
-    private static final int IPYTHON_WIDTH = 79;
 
     private NumpyFormat() {
     }
@@ -64,27 +65,6 @@ public final class NumpyFormat {
         StringBuilder b = new StringBuilder("[");
         for (int i = 0; i < tensors.size(); i++) {
             b.append(i > 0 ? ", " : "").append(tensors.get(i).repr());
-        }
-        return b.append(']').toString();
-    }
-
-    /**
-     * How a notebook (IPython's pretty printer) displays a list of arrays as a cell value. The list is one
-     * group indented by 1 (the width of {@code [}); an element's repr lines become hard breaks at that
-     * indent. A hard break or a line wider than 79 columns breaks the group, and then every separator of
-     * the list becomes a line break.
-     */
-    public static String displayList(List<Tensor> tensors) {
-        List<String> reprs = tensors.stream().map(Tensor::repr).toList();
-        boolean multiline = reprs.stream().anyMatch(r -> r.indexOf('\n') >= 0);
-        int oneLineLength = 2 + reprs.stream().mapToInt(String::length).sum() + 2 * Math.max(0, reprs.size() - 1);
-        boolean breakGroup = multiline || oneLineLength > IPYTHON_WIDTH;
-        StringBuilder b = new StringBuilder("[");
-        for (int i = 0; i < reprs.size(); i++) {
-            if (i > 0) {
-                b.append(breakGroup ? ",\n " : ", ");
-            }
-            b.append(reprs.get(i).replace("\n", "\n "));
         }
         return b.append(']').toString();
     }

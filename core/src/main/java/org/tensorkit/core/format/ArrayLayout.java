@@ -1,6 +1,7 @@
-package org.tensorkit.core;
+package org.tensorkit.core.format;
 
 import java.util.function.IntFunction;
+import org.tensorkit.core.DType;
 
 /**
  * numpy's {@code array2string} body for a non-empty array (a port of {@code _formatArray} and

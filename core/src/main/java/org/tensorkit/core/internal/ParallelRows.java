@@ -1,4 +1,4 @@
-package org.tensorkit.core;
+package org.tensorkit.core.internal;
 
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;

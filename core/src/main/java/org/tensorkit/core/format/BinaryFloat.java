@@ -1,6 +1,7 @@
-package org.tensorkit.core;
+package org.tensorkit.core.format;
 
 import java.math.BigInteger;
+import org.tensorkit.core.DType;
 
 /**
  * One IEEE binary16/32/64 value taken apart as numpy's {@code dragon4.c} takes it apart, with numpy's
