@@ -2,7 +2,7 @@ package org.tensorkit.layers;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
+import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -16,15 +16,12 @@ import org.tensorkit.core.Shape;
  * last); every other dimension must match. No weights. The backward pass hands each input its slice of the
  * output gradient.
  */
-public final class Concatenate extends Layer {
+public final class Concatenate extends Merge {
     private final int axis;
-    private final DType dtype;
 
     private Concatenate(Builder b) {
         super(b);
         this.axis = b.axis;
-        this.dtype = b.dtype;
-        build(List.of());
     }
 
     public static Builder builder() {
@@ -40,23 +37,12 @@ public final class Concatenate extends Layer {
         return axis;
     }
 
-    @Override
-    protected int minInputs() {
-        return 2;
-    }
-
-    @Override
-    protected int maxInputs() {
-        return Integer.MAX_VALUE;
-    }
-
     private int resolvedAxis(int rank) {
-        int a = axis < 0 ? axis + rank : axis;
-        if (a < 0 || a >= rank) {
+        if (!Shape.isValidAxis(axis, rank)) {
             throw new IllegalArgumentException("Concatenate layer \"" + name() + "\": axis " + axis
                     + " is out of range for inputs of rank " + rank);
         }
-        return a;
+        return Shape.normalizeAxis(axis, rank);
     }
 
     @Override
@@ -96,16 +82,10 @@ public final class Concatenate extends Layer {
     }
 
     @Override
-    protected DType outputDType(List<DType> inputDTypes) {
-        return dtype;
-    }
-
-    @Override
     protected INDArray doForward(List<INDArray> inputs, CallContext context) {
         int a = resolvedAxis(inputs.get(0).rank());
         inferOutputShape(inputs.stream().map(x -> Shape.of(x.shape())).toList()); // same checks as symbolic calls
-        INDArray[] parts = inputs.stream().map(x -> x.castTo(dtype.toNd4j())).toArray(INDArray[]::new);
-        return Nd4j.concat(a, parts);
+        return Nd4j.concat(a, cast(inputs).toArray(INDArray[]::new));
     }
 
     @Override
@@ -121,16 +101,33 @@ public final class Concatenate extends Layer {
                 where[i] = i == a ? NDArrayIndex.interval(start, start + width) : NDArrayIndex.all();
             }
             start += width;
-            grads.add(DType.of(x.dataType()).isFloatingPoint()
-                    ? outputGradient.get(where).castTo(x.dataType()).dup('c') : null);
+            grads.add(inputGradient(x, outputGradient.get(where).dup('c')));
         }
         return grads;
     }
 
+    @Override
+    protected void addConfig(Map<String, Object> config) {
+        super.addConfig(config);
+        config.put("axis", axis);
+    }
+
+    /**
+     * The Concatenate a {@link #config()} describes.
+     *
+     * @throws IllegalArgumentException for a config tensorkit cannot read
+     */
+    public static Concatenate fromConfig(Map<String, Object> config) {
+        Configs.Reader r = new Configs.Reader("Concatenate", config);
+        Concatenate c = builder().name(r.string("name")).trainable(r.bool("trainable", true))
+                .dtype(r.dtype("dtype", DType.FLOAT32)).axis(r.intValue("axis")).build();
+        r.finish();
+        return c;
+    }
+
     /** Options of {@link Concatenate}. */
-    public static final class Builder extends Layer.Builder<Builder> {
+    public static final class Builder extends Merge.Builder<Builder> {
         private int axis = -1;
-        private DType dtype = DType.FLOAT32;
 
         private Builder() {
         }
@@ -141,16 +138,7 @@ public final class Concatenate extends Layer {
             return this;
         }
 
-        /** The output type (Keras's {@code dtype}; default float32). Inputs are cast to it. */
-        public Builder dtype(DType dtype) {
-            Objects.requireNonNull(dtype, "dtype");
-            if (!dtype.isFloatingPoint()) {
-                throw new IllegalArgumentException("Concatenate dtype must be floating point, got " + dtype);
-            }
-            this.dtype = dtype;
-            return this;
-        }
-
+        /** A Concatenate layer. */
         public Concatenate build() {
             return new Concatenate(this);
         }

@@ -1,6 +1,7 @@
 package org.tensorkit.layers;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -13,7 +14,7 @@ import org.tensorkit.core.Shape;
  * starts glorot-uniform and the bias {@code (units,)} at zero, as in Keras; both are created at the first call,
  * when the input's last dimension is known. Parameters: {@code inputDim * units + units}.
  */
-public final class Dense extends Layer {
+public final class Dense extends SingleInputLayer {
     private final int units;
     private final Activation activation;
     private final boolean useBias;
@@ -152,7 +153,55 @@ public final class Dense extends Layer {
         if (!DType.of(input.dataType()).isFloatingPoint()) {
             return null; // integer inputs (ids fed straight to a Dense) have no gradient
         }
-        return dz.mmul(saved.kernel().transpose()).reshape('c', input.shape()).castTo(input.dataType());
+        return inputGradient(input, dz.mmul(saved.kernel().transpose()).reshape('c', input.shape()));
+    }
+
+    @Override
+    protected void addConfig(Map<String, Object> config) {
+        config.put("dtype", dtype.numpyName());
+        config.put("units", units);
+        config.put("activation", activation.kerasName());
+        config.put("use_bias", useBias);
+        config.put("kernel_initializer", kernelInitializer.config());
+        config.put("bias_initializer", biasInitializer.config());
+        config.put("kernel_regularizer", kernelRegularizer == null ? null : kernelRegularizer.config());
+        config.put("bias_regularizer", biasRegularizer == null ? null : biasRegularizer.config());
+        config.put("activity_regularizer", null);
+        config.put("kernel_constraint", null);
+        config.put("bias_constraint", null);
+    }
+
+    /**
+     * The Dense a {@link #config()} describes (its weights initialized at its first call, not loaded).
+     *
+     * @throws IllegalArgumentException for a config tensorkit cannot read or a setting it does not support
+     */
+    public static Dense fromConfig(Map<String, Object> config) {
+        Configs.Reader r = new Configs.Reader("Dense", config);
+        Builder b = builder().name(r.string("name")).trainable(r.bool("trainable", true))
+                .dtype(r.dtype("dtype", DType.FLOAT32)).units(r.intValue("units"))
+                .activation(r.has("activation") ? r.string("activation") : null)
+                .useBias(r.bool("use_bias", true));
+        if (r.has("kernel_initializer")) {
+            b.kernelInitializer(Initializer.fromConfig(r.map("kernel_initializer")));
+        }
+        if (r.has("bias_initializer")) {
+            b.biasInitializer(Initializer.fromConfig(r.map("bias_initializer")));
+        }
+        if (r.has("kernel_regularizer")) {
+            b.kernelRegularizer(Regularizers.fromConfig(r.map("kernel_regularizer")));
+        }
+        if (r.has("bias_regularizer")) {
+            b.biasRegularizer(Regularizers.fromConfig(r.map("bias_regularizer")));
+        }
+        for (String unsupported : List.of("activity_regularizer", "kernel_constraint", "bias_constraint")) {
+            if (r.has(unsupported)) {
+                throw r.bad(unsupported, config.get(unsupported), "null (tensorkit's Dense has no " + unsupported
+                        + ")");
+            }
+        }
+        r.finish();
+        return b.build();
     }
 
     /** Options of {@link Dense}; {@link #units} is required. */
@@ -181,9 +230,9 @@ public final class Dense extends Layer {
             return this;
         }
 
-        /** The activation by Keras name: linear, relu, sigmoid, tanh or softmax. */
+        /** The activation by Keras name: linear, relu, sigmoid, tanh or softmax; {@code null} is linear. */
         public Builder activation(String name) {
-            return activation(Activation.fromName(Objects.requireNonNull(name, "activation")));
+            return activation(Activation.fromName(name));
         }
 
         /** Whether to add a bias (default true). */
@@ -194,11 +243,7 @@ public final class Dense extends Layer {
 
         /** The weights' and output's type (Keras's {@code dtype}; default float32). Inputs are cast to it. */
         public Builder dtype(DType dtype) {
-            Objects.requireNonNull(dtype, "dtype");
-            if (!dtype.isFloatingPoint()) {
-                throw new IllegalArgumentException("Dense dtype must be floating point, got " + dtype);
-            }
-            this.dtype = dtype;
+            this.dtype = floatingPoint(dtype);
             return this;
         }
 

@@ -1,6 +1,7 @@
 package org.tensorkit.layers;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,7 +24,7 @@ import org.tensorkit.core.internal.Seeds;
  * otherwise from a counter of this layer's training calls, so the same seed and the same sequence of calls
  * give the same masks.
  */
-public final class Dropout extends Layer {
+public final class Dropout extends SingleInputLayer {
     private final double rate;
     private final long seed;
     private final DType dtype;
@@ -34,7 +35,6 @@ public final class Dropout extends Layer {
         this.rate = b.rate;
         this.seed = b.seed != null ? b.seed : new SplittableRandom().nextLong();
         this.dtype = b.dtype;
-        build(List.of());
     }
 
     public static Builder builder() {
@@ -86,7 +86,36 @@ public final class Dropout extends Layer {
     protected INDArray doBackward(INDArray input, INDArray outputGradient, CallContext context, GradientSink sink) {
         INDArray g = outputGradient.castTo(dtype.toNd4j());
         INDArray dx = rate == 0 ? g : g.mul(context.saved(INDArray.class));
-        return DType.of(input.dataType()).isFloatingPoint() ? dx.castTo(input.dataType()) : null;
+        return inputGradient(input, dx);
+    }
+
+    @Override
+    protected void addConfig(Map<String, Object> config) {
+        config.put("dtype", dtype.numpyName());
+        config.put("rate", rate);
+        config.put("noise_shape", null);
+        config.put("seed", seed);
+    }
+
+    /**
+     * The Dropout a {@link #config()} describes; a {@code null} seed (Keras's default) draws one.
+     *
+     * @throws IllegalArgumentException for a config tensorkit cannot read or a setting it does not support
+     */
+    public static Dropout fromConfig(Map<String, Object> config) {
+        Configs.Reader r = new Configs.Reader("Dropout", config);
+        Builder b = builder().name(r.string("name")).trainable(r.bool("trainable", true))
+                .dtype(r.dtype("dtype", DType.FLOAT32)).rate(r.number("rate"));
+        Long seed = r.optionalInteger("seed");
+        if (seed != null) {
+            b.seed(seed);
+        }
+        if (r.has("noise_shape")) {
+            throw r.bad("noise_shape", config.get("noise_shape"), "null (tensorkit's Dropout drops elements "
+                    + "independently)");
+        }
+        r.finish();
+        return b.build();
     }
 
     /** Options of {@link Dropout}; {@link #rate} is required. */
@@ -112,11 +141,7 @@ public final class Dropout extends Layer {
 
         /** The output type (Keras's {@code dtype}; default float32). Inputs are cast to it. */
         public Builder dtype(DType dtype) {
-            Objects.requireNonNull(dtype, "dtype");
-            if (!dtype.isFloatingPoint()) {
-                throw new IllegalArgumentException("Dropout dtype must be floating point, got " + dtype);
-            }
-            this.dtype = dtype;
+            this.dtype = floatingPoint(dtype);
             return this;
         }
 

@@ -1,6 +1,7 @@
 package org.tensorkit.layers;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -21,11 +22,13 @@ import org.tensorkit.core.Tensor;
  * an {@link IllegalArgumentException} naming the layer, the value, its position in the input and the valid
  * range. Keras truncates {@code 3.7} to {@code 3} and, on GPU, returns zeros for a bad id; both hide bugs.
  */
-public final class Embedding extends Layer {
+public final class Embedding extends SingleInputLayer {
     private final int inputDim;
     private final int outputDim;
     private final long[] inputLength;
     private final boolean maskZero;
+    private final Initializer initializer;
+    private final Regularizer regularizer;
     private final Weight embeddings;
 
     private Embedding(Builder b) {
@@ -34,13 +37,14 @@ public final class Embedding extends Layer {
         this.outputDim = b.outputDim;
         this.inputLength = b.inputLength;
         this.maskZero = b.maskZero;
+        this.initializer = b.initializer;
+        this.regularizer = b.regularizer;
         // row-sparse: training touches (and regularizes) only the rows of the ids in each step
         this.embeddings = addWeight("embeddings", Shape.of(inputDim, outputDim), DType.FLOAT32, b.initializer,
                 b.regularizer, true);
         if (b.weights != null) {
             Weight.assign(name(), List.of(embeddings), List.of(b.weights));
         }
-        build(List.of(declaredInputShape().orElseThrow()));
     }
 
     public static Builder builder() {
@@ -108,12 +112,6 @@ public final class Embedding extends Layer {
         return Shape.of(lengths).prepend(input.dim(0)).append(outputDim);
     }
 
-    /** Integer ids are read exactly (int32 and int64 directly), so a model passes them uncast. */
-    @Override
-    protected boolean acceptsIntegerInputs() {
-        return true;
-    }
-
     /** One pass over the ids that validates each and copies its row; no allocation per row. */
     @Override
     protected INDArray doForward(INDArray ids, CallContext context) {
@@ -133,6 +131,54 @@ public final class Embedding extends Layer {
         long[] rows = BulkData.readLongs(ids);
         sink.addRows(embeddings, rows, outputGradient); // (ids..., outputDim): rows of outputDim in C order
         return null;
+    }
+
+    @Override
+    protected void addConfig(Map<String, Object> config) {
+        config.put("dtype", DType.FLOAT32.numpyName());
+        config.put("input_dim", inputDim);
+        config.put("output_dim", outputDim);
+        config.put("embeddings_initializer", initializer.config());
+        config.put("embeddings_regularizer", regularizer == null ? null : regularizer.config());
+        config.put("activity_regularizer", null);
+        config.put("embeddings_constraint", null);
+        config.put("mask_zero", maskZero);
+        if (inputLength != null) {
+            config.put("input_length", inputLength.length == 1 ? (Object) inputLength[0]
+                    : Configs.shape(Shape.of(inputLength)));
+        }
+    }
+
+    /**
+     * The Embedding a {@link #config()} describes (its table initialized, not loaded).
+     *
+     * @throws IllegalArgumentException for a config tensorkit cannot read or a setting it does not support
+     */
+    public static Embedding fromConfig(Map<String, Object> config) {
+        Configs.Reader r = new Configs.Reader("Embedding", config);
+        Builder b = builder().name(r.string("name")).trainable(r.bool("trainable", true))
+                .inputDim(r.intValue("input_dim")).outputDim(r.intValue("output_dim"))
+                .maskZero(r.bool("mask_zero", false));
+        if (r.dtype("dtype", DType.FLOAT32) != DType.FLOAT32) {
+            throw r.bad("dtype", config.get("dtype"), "float32 (an Embedding's table is float32)");
+        }
+        if (r.has("embeddings_initializer")) {
+            b.initializer(Initializer.fromConfig(r.map("embeddings_initializer")));
+        }
+        if (r.has("embeddings_regularizer")) {
+            b.embeddingsRegularizer(Regularizers.fromConfig(r.map("embeddings_regularizer")));
+        }
+        for (String unsupported : List.of("activity_regularizer", "embeddings_constraint")) {
+            if (r.has(unsupported)) {
+                throw r.bad(unsupported, config.get(unsupported), "null (tensorkit's Embedding has no "
+                        + unsupported + ")");
+            }
+        }
+        if (r.has("input_length")) {
+            b.inputLength(r.integers("input_length", Shape.UNKNOWN));
+        }
+        r.finish();
+        return b.build();
     }
 
     private IllegalArgumentException badId(INDArray ids, long position, double value, CallContext context) {

@@ -1,16 +1,18 @@
 package org.tensorkit.layers;
 
+import java.util.Map;
 import java.util.Objects;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tensorkit.core.internal.NdArrays;
+import org.tensorkit.core.DType;
 import org.tensorkit.core.Shape;
 
 /**
  * Keras's {@code Flatten}: {@code (batch, d1, ..., dn)} to {@code (batch, d1 * ... * dn)}; a rank-1 input
  * {@code (batch,)} becomes {@code (batch, 1)}. No weights.
  */
-public final class Flatten extends Layer {
+public final class Flatten extends SingleInputLayer {
     /** Where channels sit in the input; CHANNELS_FIRST moves axis 1 last before flattening. */
     public enum DataFormat { CHANNELS_LAST, CHANNELS_FIRST }
 
@@ -19,7 +21,6 @@ public final class Flatten extends Layer {
     private Flatten(Builder b) {
         super(b);
         this.dataFormat = b.dataFormat;
-        build(java.util.List.of());
     }
 
     /** A Flatten with the default name and channels-last data. */
@@ -51,7 +52,7 @@ public final class Flatten extends Layer {
     }
 
     @Override
-    protected INDArray doForward(INDArray input, org.tensorkit.layers.CallContext context) {
+    protected INDArray doForward(INDArray input, CallContext context) {
         long rest = 1;
         for (int axis = 1; axis < input.rank(); axis++) {
             rest *= input.size(axis);
@@ -62,42 +63,48 @@ public final class Flatten extends Layer {
     @Override
     protected INDArray doBackward(INDArray input, INDArray outputGradient, CallContext context, GradientSink sink) {
         if (dataFormat == DataFormat.CHANNELS_FIRST && input.rank() > 2) {
-            long[] s = input.shape();
-            long[] moved = new long[s.length];
-            moved[0] = s[0];
-            System.arraycopy(s, 2, moved, 1, s.length - 2);
-            moved[s.length - 1] = s[1];
-            INDArray g = outputGradient.reshape('c', moved);
-            return g.permute(inversePermutation(input.rank())).dup('c');
+            int[] toEnd = channelsToEnd(input.rank());
+            INDArray g = outputGradient.reshape('c', Shape.of(input.shape()).permute(toEnd).toArray());
+            return g.permute(Shape.invertPermutation(toEnd)).dup('c');
         }
         return outputGradient.reshape('c', input.shape());
     }
 
     private INDArray channelsLast(INDArray input) {
         if (dataFormat == DataFormat.CHANNELS_FIRST && input.rank() > 2) {
-            return input.permute(forwardPermutation(input.rank())).dup('c');
+            return input.permute(channelsToEnd(input.rank())).dup('c');
         }
         return input.isView() || input.ordering() != 'c' ? input.dup('c') : input;
     }
 
     /** {@code [0, 2, ..., r-1, 1]}: channels (axis 1) to the end. */
-    private static int[] forwardPermutation(int rank) {
-        int[] p = new int[rank];
-        for (int i = 1; i < rank - 1; i++) {
-            p[i] = i + 1;
-        }
-        p[rank - 1] = 1;
-        return p;
+    private static int[] channelsToEnd(int rank) {
+        return Shape.moveAxis(rank, 1, rank - 1);
     }
 
-    /** The inverse of {@link #forwardPermutation}: {@code [0, r-1, 1, ..., r-2]}. */
-    private static int[] inversePermutation(int rank) {
-        int[] p = new int[rank];
-        p[1] = rank - 1;
-        for (int i = 2; i < rank; i++) {
-            p[i] = i - 1;
+    @Override
+    protected void addConfig(Map<String, Object> config) {
+        config.put("dtype", DType.FLOAT32.numpyName());
+        config.put("data_format", dataFormat == DataFormat.CHANNELS_LAST ? "channels_last" : "channels_first");
+    }
+
+    /**
+     * The Flatten a {@link #config()} describes.
+     *
+     * @throws IllegalArgumentException for a config tensorkit cannot read
+     */
+    public static Flatten fromConfig(Map<String, Object> config) {
+        Configs.Reader r = new Configs.Reader("Flatten", config);
+        Builder b = builder().name(r.string("name")).trainable(r.bool("trainable", true));
+        r.dtype("dtype", DType.FLOAT32); // Flatten computes nothing: any dtype reshapes alike
+        String format = r.string("data_format", "channels_last");
+        switch (format) {
+            case "channels_last" -> b.dataFormat(DataFormat.CHANNELS_LAST);
+            case "channels_first" -> b.dataFormat(DataFormat.CHANNELS_FIRST);
+            default -> throw r.bad("data_format", format, "\"channels_last\" or \"channels_first\"");
         }
-        return p;
+        r.finish();
+        return b.build();
     }
 
     /** Options of {@link Flatten}. */

@@ -1,6 +1,7 @@
 package org.tensorkit.layers;
 
 import java.util.List;
+import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tensorkit.core.DType;
@@ -10,7 +11,7 @@ import org.tensorkit.core.Shape;
  * The layer behind {@link Input}: it has no weights and one node with no inputs, whose output is the model's
  * input placeholder. Made by {@link Input.Builder#build()}.
  */
-public final class InputLayer extends Layer {
+public final class InputLayer extends SingleInputLayer {
     private final Shape batchShape;
     private final DType dtype;
     private final SymbolicTensor output;
@@ -19,7 +20,6 @@ public final class InputLayer extends Layer {
         super(builder);
         this.batchShape = batchShape;
         this.dtype = dtype;
-        build(List.of(batchShape));
         this.output = recordNode(List.of(), batchShape, dtype).output();
     }
 
@@ -60,6 +60,33 @@ public final class InputLayer extends Layer {
     @Override
     protected INDArray doForward(INDArray input, CallContext context) {
         return input;
+    }
+
+    @Override
+    protected void addConfig(Map<String, Object> config) {
+        config.put("batch_shape", Configs.shape(batchShape));
+        config.put("dtype", dtype.numpyName());
+        config.put("sparse", false);
+    }
+
+    /**
+     * The InputLayer a {@link #config()} describes: Keras 3's {@code batch_shape} or tf.keras 2's
+     * {@code batch_input_shape}.
+     *
+     * @throws IllegalArgumentException for a config tensorkit cannot read or a setting it does not support
+     */
+    public static InputLayer fromConfig(Map<String, Object> config) {
+        Configs.Reader r = new Configs.Reader("InputLayer", config);
+        String key = r.has("batch_shape") || !r.has("batch_input_shape") ? "batch_shape" : "batch_input_shape";
+        Input.Builder b = Input.builder().name(r.string("name")).trainable(r.bool("trainable", true))
+                .batchShape(r.integers(key, Shape.UNKNOWN)).dtype(r.dtype("dtype", DType.FLOAT32));
+        for (String unsupported : List.of("sparse", "ragged")) {
+            if (r.bool(unsupported, false)) {
+                throw r.bad(unsupported, true, "false (tensorkit's inputs are dense)");
+            }
+        }
+        r.finish();
+        return (InputLayer) b.build().layer();
     }
 
     @Override

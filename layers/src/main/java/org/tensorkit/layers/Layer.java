@@ -2,7 +2,9 @@ package org.tensorkit.layers;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,19 +20,28 @@ import org.tensorkit.core.internal.Nd4jThreads;
 /**
  * The base of every layer: the machinery lives here so that concrete layers stay small.
  *
- * <p>A concrete layer implements three hooks:
+ * <p>The hooks a layer implements, each in one form:
  * <ul>
- *   <li>{@link #inferOutputShape(Shape)} (or its multi-input form): the pure shape function, which also rejects
- *       inputs the layer cannot take;</li>
- *   <li>{@link #doForward(INDArray, CallContext)} (or its multi-input form): the computation on whole
- *       batches;</li>
- *   <li>{@link #doBackward(INDArray, INDArray, CallContext, GradientSink)} (or its multi-input form): input
- *       gradients, with weight gradients sent to a {@link GradientSink}; optional until the layer trains.</li>
+ *   <li>{@link #inferOutputShape(List)}: the pure shape function, which also rejects inputs the layer cannot
+ *       take;</li>
+ *   <li>{@link #doForward(List, CallContext)}: the computation on whole batches;</li>
+ *   <li>{@link #doBackward(List, INDArray, CallContext, GradientSink)}: input gradients, with weight gradients
+ *       sent to a {@link GradientSink};</li>
+ *   <li>{@link #addConfig(Map)}: the layer's settings, so that {@link #config()} describes it and
+ *       {@link Layers#fromConfig} rebuilds it;</li>
  * </ul>
- * and may create weights in {@link #build(List)} with {@link #addWeight}. The public entry points are final:
- * {@link #call(SymbolicTensor)} records a {@link Node}, {@link #call(Tensor)} runs eagerly, and
- * {@link #forward(List, CallContext)}/{@link #backward(List, INDArray, CallContext, GradientSink)} run
- * one call of a graph.
+ * and may create weights in {@link #onBuild(List)} with {@link #addWeight}, when they depend on the input shape.
+ * A layer that does not override {@code onBuild} is built from the start (Keras's rule for layers without a
+ * {@code build}). Layers of one input extend {@link SingleInputLayer}, which gives the hooks their one-input
+ * form; layers that merge several inputs extend {@link Merge}.
+ *
+ * <p>Inputs reach a layer in the dtype they arrive in, and the layer casts what it receives (Keras 3's rule):
+ * {@code Dense} casts to its dtype, {@code Embedding} reads integer ids exactly. So an id above 2^24 fed as
+ * integers to a float32 {@code Input} reaches an {@code Embedding} unrounded.
+ *
+ * <p>The public entry points are final: {@link #call(SymbolicTensor)} records a {@link Node},
+ * {@link #call(Tensor)} runs eagerly, and {@link #forward(List, CallContext)} /
+ * {@link #backward(List, INDArray, CallContext, GradientSink)} run one call of a graph.
  */
 public abstract class Layer {
     private final String name;
@@ -39,10 +50,31 @@ public abstract class Layer {
     private final List<Node> inboundNodes = new ArrayList<>();
     private volatile boolean built;
 
+    /** Whether a layer class overrides {@link #onBuild}: only those wait for their first input to be built. */
+    private static final ClassValue<Boolean> BUILDS_WEIGHTS = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            for (Class<?> c = type; c != Layer.class; c = c.getSuperclass()) {
+                try {
+                    c.getDeclaredMethod("onBuild", List.class);
+                    return true;
+                } catch (NoSuchMethodException e) {
+                    // not declared here: look further up
+                }
+            }
+            return false;
+        }
+    };
+
+    /**
+     * Takes the options every layer has from its builder. The first layer created applies tensorkit's ND4J thread
+     * setting (see {@code Nd4jThreads}), before any layer runs an op.
+     */
     protected Layer(Builder<?> builder) {
-        Nd4jThreads.configure(); // tensorkit's ND4J thread setting, before any layer runs an op (once per process)
+        Nd4jThreads.configure();
         this.name = builder.name != null ? builder.name : builder.defaultName(getClass());
         this.trainable = builder.trainable;
+        this.built = !BUILDS_WEIGHTS.get(getClass());
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -112,7 +144,11 @@ public abstract class Layer {
         }
     }
 
-    /** Hook: create weights with {@link #addWeight}. Default: none. */
+    /**
+     * Hook: creates the weights that depend on the input shapes, with {@link #addWeight}; runs once, at the first
+     * call. A layer whose weights do not depend on its input (an {@code Embedding}) creates them in its
+     * constructor and does not override this.
+     */
     protected void onBuild(List<Shape> inputShapes) {
     }
 
@@ -156,34 +192,16 @@ public abstract class Layer {
         return computeOutputShape(List.of(Objects.requireNonNull(inputShape, "inputShape")));
     }
 
-    /** Hook: the shape function. The default handles single-input layers via {@link #outputShape(Shape)}. */
-    protected Shape inferOutputShape(List<Shape> inputShapes) {
-        return inferOutputShape(inputShapes.get(0));
-    }
-
-    /** Hook: the shape function of a single-input layer. */
-    protected Shape inferOutputShape(Shape inputShape) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " must override inferOutputShape");
-    }
+    /**
+     * Hook: the shape function, for as many inputs as {@link #minInputs()} to {@link #maxInputs()} allow (the
+     * base class checks the count). Pure; throws {@link IllegalArgumentException} for inputs the layer cannot
+     * take.
+     */
+    protected abstract Shape inferOutputShape(List<Shape> inputShapes);
 
     /** Hook: the dtype of the output. Default: float32, as Keras layers compute in floatx. */
     protected DType outputDType(List<DType> inputDTypes) {
         return DType.FLOAT32;
-    }
-
-    /**
-     * Hook: whether the layer reads integer inputs exactly as given, so that a model may feed it integer data
-     * uncast even when its Input is declared float32 (Keras's default). Default false: the model casts the data
-     * to the Input's dtype, as Keras does. Embedding says true: a cast to float32 would round ids above 2^24
-     * (16,777,216) to another row.
-     */
-    protected boolean acceptsIntegerInputs() {
-        return false;
-    }
-
-    /** Whether integer data reaches this layer uncast (see {@link #acceptsIntegerInputs()}); for models. */
-    public final boolean takesIntegerInputsUncast() {
-        return acceptsIntegerInputs();
     }
 
     /** How many inputs a call takes, at least. */
@@ -330,27 +348,47 @@ public abstract class Layer {
         return doBackward(inputs, outputGradient, context, sink);
     }
 
-    /** Hook: forward of a multi-input layer. The default calls the single-input form. */
-    protected INDArray doForward(List<INDArray> inputs, CallContext context) {
-        return doForward(inputs.get(0), context);
+    /** Hook: the computation of one call on whole batches; returns a new array (or a view of an input). */
+    protected abstract INDArray doForward(List<INDArray> inputs, CallContext context);
+
+    /**
+     * Hook: the backward pass of one call: sends weight gradients to {@code sink} and returns one gradient per
+     * input, {@code null} for an input that has none (integer ids, or an integer input of a layer that casts it).
+     */
+    protected abstract List<INDArray> doBackward(List<INDArray> inputs, INDArray outputGradient, CallContext context,
+                                                 GradientSink sink);
+
+    // ---------------------------------------------------------------------------------------------
+    // Configuration
+
+    /**
+     * Keras's {@code get_config()}: the layer's settings with Keras's snake_case keys, in Keras's order, enough
+     * for {@link Layers#fromConfig} to rebuild an equal layer (its weights are not part of it). Values are JSON's:
+     * {@code String}, {@code Number}, {@code Boolean}, {@code null}, {@code List} and {@code Map}. Immutable.
+     *
+     * @throws IllegalStateException if a setting has no description (a custom {@link Initializer} or
+     *                               {@link Regularizer} that does not describe itself)
+     */
+    public final Map<String, Object> config() {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("name", name);
+        config.put("trainable", trainable);
+        addConfig(config);
+        return Configs.immutable(config);
     }
 
-    /** Hook: forward of a single-input layer. */
-    protected INDArray doForward(INDArray input, CallContext context) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " must override doForward");
-    }
+    /** Hook: adds this layer's own settings to {@code config}, after {@code name} and {@code trainable}. */
+    protected abstract void addConfig(Map<String, Object> config);
 
-    /** Hook: backward of a multi-input layer. The default calls the single-input form. */
-    protected List<INDArray> doBackward(List<INDArray> inputs, INDArray outputGradient, CallContext context,
-                                        GradientSink sink) {
-        return java.util.Collections.singletonList(doBackward(inputs.get(0), outputGradient, context, sink));
-    }
-
-    /** Hook: backward of a single-input layer; returns the input gradient or {@code null}. */
-    protected INDArray doBackward(INDArray input, INDArray outputGradient, CallContext context,
-                                  GradientSink sink) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " \"" + name
-                + "\" does not support training");
+    /**
+     * The gradient for {@code input} from {@code gradient}, which a layer computed in its own dtype: cast to the
+     * input's dtype, or {@code null} when the input is not floating point (ids have no gradient).
+     */
+    protected static INDArray inputGradient(INDArray input, INDArray gradient) {
+        if (!DType.of(input.dataType()).isFloatingPoint()) {
+            return null;
+        }
+        return gradient.dataType() == input.dataType() ? gradient : gradient.castTo(input.dataType());
     }
 
     @Override
@@ -382,6 +420,20 @@ public abstract class Layer {
         public B trainable(boolean trainable) {
             this.trainable = trainable;
             return self();
+        }
+
+        /**
+         * {@code dtype} when it is floating point (a layer that computes in its dtype), else throws
+         * {@link IllegalArgumentException} naming the layer class.
+         */
+        protected final DType floatingPoint(DType dtype) {
+            Objects.requireNonNull(dtype, "dtype");
+            if (!dtype.isFloatingPoint()) {
+                Class<?> layer = getClass().getEnclosingClass();
+                throw new IllegalArgumentException((layer != null ? layer.getSimpleName() : "layer")
+                        + " dtype must be floating point, got " + dtype);
+            }
+            return dtype;
         }
 
         /** The name given when none is: Keras's unique snake-case name. */

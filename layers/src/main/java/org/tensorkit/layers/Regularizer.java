@@ -1,5 +1,7 @@
 package org.tensorkit.layers;
 
+import java.util.Map;
+
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -16,4 +18,13 @@ public interface Regularizer {
 
     /** The gradient of {@link #penalty} with respect to {@code values}: a new array of the same shape and type. */
     INDArray gradient(INDArray values);
+
+    /**
+     * Keras's description, {@code {"class_name": "L2", "config": {"l2": 0.01}}}. A custom regularizer has none:
+     * the default throws {@link IllegalStateException}; override it to make a layer that uses it describable.
+     */
+    default Map<String, Object> config() {
+        throw new IllegalStateException("regularizer " + this + " has no config: only tensorkit's built-in "
+                + "regularizers (l2) describe themselves");
+    }
 }

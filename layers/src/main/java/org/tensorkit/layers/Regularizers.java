@@ -1,5 +1,8 @@
 package org.tensorkit.layers;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -25,7 +28,32 @@ public final class Regularizers {
         return new L2(factor);
     }
 
+    /**
+     * The regularizer a {@link Regularizer#config()} describes ({@code {"class_name": "L2", "config": {"l2": f}}}).
+     *
+     * @throws IllegalArgumentException for a class tensorkit does not have or a config it cannot read
+     */
+    public static Regularizer fromConfig(Map<String, Object> description) {
+        Configs.Reader outer = new Configs.Reader("regularizer", description);
+        String className = outer.string("class_name");
+        Configs.Reader r = new Configs.Reader(className, outer.has("config") ? outer.map("config") : Map.of());
+        outer.finish();
+        if (!className.equals("L2")) {
+            throw new IllegalArgumentException("unknown regularizer class \"" + className + "\"; tensorkit has L2");
+        }
+        Regularizer l2 = l2(r.number("l2", DEFAULT_L2));
+        r.finish();
+        return l2;
+    }
+
     private record L2(double factor) implements Regularizer {
+        @Override
+        public Map<String, Object> config() {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("l2", factor);
+            return Configs.object("L2", c);
+        }
+
         @Override
         public double penalty(INDArray values) {
             // summed in float64 so the loss of a large table does not lose its small terms

@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tensorkit.core.DType;
 import org.tensorkit.core.testing.GradientCheck;
+import org.tensorkit.layers.testing.LayerChecks;
 
 /** Backward passes of the layers that existed before training: Embedding, Flatten, InputLayer. */
 class BackwardTest {

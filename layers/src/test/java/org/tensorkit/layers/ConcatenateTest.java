@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.tensorkit.core.DType;
 import org.tensorkit.core.Shape;
 import org.tensorkit.core.Tensor;
+import org.tensorkit.layers.testing.LayerChecks;
 
 class ConcatenateTest {
     @BeforeEach

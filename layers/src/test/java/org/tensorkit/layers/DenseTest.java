@@ -16,6 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tensorkit.core.DType;
 import org.tensorkit.core.Shape;
 import org.tensorkit.core.Tensor;
+import org.tensorkit.layers.testing.LayerChecks;
 
 class DenseTest {
     @BeforeEach

@@ -15,6 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.tensorkit.core.DType;
 import org.tensorkit.core.Shape;
 import org.tensorkit.core.Tensor;
+import org.tensorkit.layers.testing.LayerChecks;
 
 class DropoutTest {
     private final INDArray ones = Nd4j.ones(DataType.FLOAT, 200, 50);

@@ -29,8 +29,6 @@ import org.tensorkit.layers.SymbolicTensor;
  * by decreasing depth, ties in first-reached order, so inputs come first and outputs last.
  */
 final class Graph {
-    /** Per input: whether integer data skips the cast (computed on first use; see takesIntegersUncast). */
-    private volatile boolean[] integerInputs;
     private final List<SymbolicTensor> inputs;
     private final List<SymbolicTensor> outputs;
     private final List<Node> nodes;
@@ -233,33 +231,6 @@ final class Graph {
 
     boolean contains(Node node) {
         return nodeIndex.containsKey(node);
-    }
-
-    /**
-     * Whether integer data for input {@code i} may skip the cast to the Input's dtype: every layer that reads the
-     * input takes integers exactly ({@code Layer.takesIntegerInputsUncast}), and at least one reads it.
-     */
-    boolean takesIntegersUncast(int i) {
-        boolean[] uncast = integerInputs;
-        if (uncast == null) {
-            uncast = new boolean[inputs.size()];
-            for (int k = 0; k < uncast.length; k++) {
-                Node input = inputs.get(k).node();
-                boolean all = true;
-                boolean any = false;
-                for (Node node : nodes) {
-                    for (SymbolicTensor t : node.inputs()) {
-                        if (t.node() == input) {
-                            any = true;
-                            all &= node.layer().takesIntegerInputsUncast();
-                        }
-                    }
-                }
-                uncast[k] = any && all;
-            }
-            integerInputs = uncast;
-        }
-        return uncast[i];
     }
 
     /** Position of {@code node} in {@link #nodes()}. */

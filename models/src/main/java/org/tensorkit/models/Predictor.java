@@ -134,19 +134,17 @@ final class Predictor {
         for (int i = 0; i < prepared.size(); i++) {
             DataType type = inputs.get(i).dtype().toNd4j();
             INDArray a = prepared.get(i);
-            // integer ids stay integers when every layer reading this input takes them exactly (Embedding): a
-            // cast to float32 would cost a copy per call and round ids above 2^24 to another row
-            if (a.dataType() != type && !(exactInteger(a.dataType()) && graph.takesIntegersUncast(i))) {
+            // Keras 3's rule: integer data for a floating-point Input goes in as it is, and each layer casts what it
+            // receives (Dense to float32; Embedding reads ids exactly, so an id above 2^24 is not rounded)
+            if (a.dataType() != type && !(isInteger(a.dataType()) && type.isFPType())) {
                 prepared.set(i, a.castTo(type));
             }
         }
         return prepared;
     }
 
-    /** Integer dtypes whose values layers read exactly (what RowGather reads without a cast). */
-    static boolean exactInteger(DataType type) {
-        return type == DataType.INT || type == DataType.LONG || type == DataType.SHORT || type == DataType.BYTE
-                || type == DataType.UBYTE;
+    private static boolean isInteger(DataType type) {
+        return type.isIntType();
     }
 
     static void checkBatchSize(int batchSize) {

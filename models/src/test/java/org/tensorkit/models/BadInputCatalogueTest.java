@@ -21,6 +21,7 @@ import org.tensorkit.layers.Input;
 import org.tensorkit.layers.Layer;
 import org.tensorkit.layers.Names;
 import org.tensorkit.layers.SymbolicTensor;
+import org.tensorkit.layers.testing.NotebookFixture;
 
 /**
  * One test per row of {@code docs/errors.md}: each bad input gets the documented exception type and message, and
@@ -40,7 +41,7 @@ class BadInputCatalogueTest {
     @BeforeEach
     void build() {
         Names.reset();
-        embedding = NotebookTest.notebookEmbedding();
+        embedding = NotebookFixture.embedding();
         SymbolicTensor x = Input.builder().shape(1).name("Input").build();
         model = Model.of(x, Flatten.create().call(embedding.call(x)));
         sequential = Sequential.of(embedding, Flatten.create());

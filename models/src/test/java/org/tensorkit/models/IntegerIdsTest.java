@@ -19,7 +19,8 @@ import org.tensorkit.layers.SymbolicTensor;
 
 /**
  * Integer ids reach an Embedding uncast even through a float32 Input (Keras's default dtype): float32 holds
- * integers exactly only up to 2^24 = 16,777,216, so 16,777,217 would become 16,777,216, another row.
+ * integers exactly only up to 2^24 = 16,777,216, so 16,777,217 would become 16,777,216, another row. Each layer
+ * casts what it receives, as in Keras 3: a Dense reading the same input computes in float32.
  */
 class IntegerIdsTest {
     private static final int ABOVE = 16_777_217; // 2^24 + 1, not representable in float32
@@ -69,7 +70,8 @@ class IntegerIdsTest {
         Tensor out = model.predict(new int[][] {{ABOVE, 0}});
         assertEquals(DType.FLOAT32, out.dtype());
         assertEquals(16_777_216f, out.toFloatArray()[0]);
-        // an input read by an Embedding and by a Dense is cast too: the Dense needs floats
+        // an input read by an Embedding and by a Dense: each layer casts what it receives (Keras 3), so the
+        // Embedding still sees the exact id while the Dense computes in float32
         Names.reset();
         SymbolicTensor both = Input.builder().shape(1).build();
         Embedding emb = Embedding.builder().inputDim(10).outputDim(1).build();
@@ -78,6 +80,16 @@ class IntegerIdsTest {
                 .build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> mixed.predict(java.util.List.of(new int[][] {{ABOVE}})));
-        assertTrue(e.getMessage().contains("= 16777216 is not in [0, 10)"), e.getMessage());
+        assertTrue(e.getMessage().contains("= 16777217 is not in [0, 10)"), e.getMessage());
+        Names.reset();
+        SymbolicTensor shared = Input.builder().shape(1).build();
+        Embedding big = Embedding.builder().inputDim(ABOVE + 1).outputDim(1).initializer(Initializer.zeros()).build();
+        big.embeddings().value().putScalar(ABOVE, 0, 5f);
+        Dense ones = Dense.builder().units(1).useBias(false).kernelInitializer(Initializer.constant(1)).build();
+        Model pair = Model.builder().inputs(shared).outputs(Flatten.create().call(big.call(shared)), ones.call(shared))
+                .build();
+        java.util.List<Tensor> outs = pair.predict(java.util.List.of(new int[][] {{ABOVE}}));
+        assertEquals(5f, outs.get(0).toFloatArray()[0], "the Embedding looked up row 2^24 + 1 exactly");
+        assertEquals(16_777_216f, outs.get(1).toFloatArray()[0], "the Dense computed in float32");
     }
 }

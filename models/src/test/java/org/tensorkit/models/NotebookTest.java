@@ -23,16 +23,11 @@ import org.tensorkit.layers.InputLayer;
 import org.tensorkit.layers.Names;
 import org.tensorkit.layers.SymbolicTensor;
 import org.tensorkit.layers.Weight;
+import org.tensorkit.layers.testing.NotebookFixture;
 
 /** The categorical-embeddings notebook, cell by cell: three models sharing one Embedding (spec sections 1.10, 9). */
 class NotebookTest {
-    static final Tensor MATRIX = Tensor.arange(40, DType.FLOAT32).reshape(10, 4);
-
-    /** The notebook's {@code embedding_layer}: 10 ids, size 4, loaded with {@link #MATRIX}. */
-    static Embedding notebookEmbedding() {
-        return Embedding.builder().outputDim(4).inputDim(10).weights(MATRIX).inputLength(1).name("My_embedding")
-                .build();
-    }
+    private static final Tensor MATRIX = NotebookFixture.MATRIX;
 
     private Embedding embeddingLayer;
     private Model model;
@@ -41,7 +36,7 @@ class NotebookTest {
     @BeforeEach
     void notebook() {
         Names.reset();
-        embeddingLayer = notebookEmbedding();
+        embeddingLayer = NotebookFixture.embedding();
         SymbolicTensor x = Input.builder().shape(1).name("Input").build();
         model = Model.of(x, embeddingLayer.call(x));
         SymbolicTensor x2 = Input.builder().shape(1).name("Input").build();

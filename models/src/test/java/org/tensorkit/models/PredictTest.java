@@ -24,6 +24,7 @@ import org.tensorkit.layers.Flatten;
 import org.tensorkit.layers.Input;
 import org.tensorkit.layers.Names;
 import org.tensorkit.layers.SymbolicTensor;
+import org.tensorkit.layers.testing.NotebookFixture;
 
 class PredictTest {
     private Embedding embedding;
@@ -33,7 +34,7 @@ class PredictTest {
     @BeforeEach
     void build() {
         Names.reset();
-        embedding = NotebookTest.notebookEmbedding();
+        embedding = NotebookFixture.embedding();
         SymbolicTensor x = Input.builder().shape(1).name("Input").build();
         model = Model.of(x, embedding.call(x));
         SymbolicTensor x2 = Input.builder().shape(1).name("Input").build();
@@ -94,7 +95,7 @@ class PredictTest {
         assertEquals(whole, model.predict(data)); // 4 batches of 32
         assertEquals(whole, model.predict(data, 7));
         assertEquals(whole, model.predict(data, 1));
-        assertEquals(NotebookTest.MATRIX.take(Tensor.of(ids(100))), whole);
+        assertEquals(NotebookFixture.MATRIX.take(Tensor.of(ids(100))), whole);
         assertThrows(IllegalArgumentException.class, () -> model.predict(data, 0));
     }
 

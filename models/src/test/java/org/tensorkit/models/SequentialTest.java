@@ -21,6 +21,7 @@ import org.tensorkit.layers.InputLayer;
 import org.tensorkit.layers.Layer;
 import org.tensorkit.layers.Names;
 import org.tensorkit.layers.SymbolicTensor;
+import org.tensorkit.layers.testing.NotebookFixture;
 
 class SequentialTest {
     private static final String NOT_BUILT = "This model has not yet been built. Build the model first by calling "
@@ -34,7 +35,7 @@ class SequentialTest {
 
     private static Embedding embedding(String name) {
         return Embedding.builder().inputDim(10).outputDim(4).inputLength(1).name(name)
-                .weights(NotebookTest.MATRIX).build();
+                .weights(NotebookFixture.MATRIX).build();
     }
 
     private static List<String> names(Network m) {

@@ -14,6 +14,7 @@ import org.tensorkit.layers.Flatten;
 import org.tensorkit.layers.Input;
 import org.tensorkit.layers.Names;
 import org.tensorkit.layers.SymbolicTensor;
+import org.tensorkit.layers.testing.NotebookFixture;
 
 /** Golden tf.keras 2.1-2.3 summaries (spec section 1); every row is padded to the line length. */
 class SummaryTest {
@@ -55,7 +56,7 @@ class SummaryTest {
     void layerCalledOnTwoInputsGetsAContinuationRow() {
         SymbolicTensor a = Input.builder().shape(1).name("a").build();
         SymbolicTensor b = Input.builder().shape(1).name("b").build();
-        Embedding e = NotebookTest.notebookEmbedding();
+        Embedding e = NotebookFixture.embedding();
         Model m = Model.builder().inputs(a, b).outputs(e.call(a), e.call(b)).build();
         List<String> lines = m.summaryLines();
         assertEquals(List.of(
@@ -101,7 +102,7 @@ class SummaryTest {
 
     @Test
     void frozenLayerCountsAsNonTrainable() {
-        Embedding e = NotebookTest.notebookEmbedding();
+        Embedding e = NotebookFixture.embedding();
         e.setTrainable(false);
         SymbolicTensor x = Input.builder().shape(1).name("Input").build();
         Model.of(x, e.call(x));  // "model": the embedding's first call is for another model
@@ -163,7 +164,7 @@ class SummaryTest {
 
     @Test
     void customLineLengthAndPositions() {
-        Sequential m = Sequential.of(NotebookTest.notebookEmbedding(), Flatten.create());
+        Sequential m = Sequential.of(NotebookFixture.embedding(), Flatten.create());
         List<String> wide = m.summaryLines(SummaryFormatter.defaults().lineLength(80));
         assertEquals("_".repeat(80), wide.get(1));
         assertEquals("Layer (type)                        Output Shape                    Param #     ", wide.get(2));

@@ -1,4 +1,4 @@
-package org.tensorkit.layers;
+package org.tensorkit.layers.testing;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -11,16 +11,22 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.tensorkit.core.DType;
 import org.tensorkit.core.Shape;
 import org.tensorkit.core.testing.GradientCheck;
+import org.tensorkit.layers.GradientSink;
+import org.tensorkit.layers.Weight;
+import org.tensorkit.layers.Layer;
+import org.tensorkit.layers.CallContext;
 
 /** Gradient checks of a layer's backward pass against central differences of its forward pass. */
-final class LayerChecks {
+public final class LayerChecks {
     private LayerChecks() {
     }
 
     /** Collects weight gradients as dense arrays; row gradients are added row by row (test code, small sizes). */
-    static final class DenseSink implements GradientSink {
-        final Map<Weight, INDArray> gradients = new IdentityHashMap<>();
-        final List<INDArray> rowsSent = new ArrayList<>();
+    public static final class DenseSink implements GradientSink {
+        /** The summed gradient of every weight that received one. */
+        public final Map<Weight, INDArray> gradients = new IdentityHashMap<>();
+        /** The rows of every row gradient, as sent. */
+        public final List<INDArray> rowsSent = new ArrayList<>();
 
         @Override
         public void addDense(Weight weight, INDArray gradient) {
@@ -46,7 +52,8 @@ final class LayerChecks {
             }
         }
 
-        INDArray of(Weight w) {
+        /** The gradient of {@code w}, zeros if it received none. */
+        public INDArray of(Weight w) {
             return gradients.getOrDefault(w, Nd4j.zeros(DataType.DOUBLE, w.shape().toArray()));
         }
     }
@@ -56,7 +63,7 @@ final class LayerChecks {
      * perturbs in place and restores), for the loss {@code sum(output * r)} with a random {@code r}. Forward
      * passes run in training mode with a fixed context seed, so random layers repeat their masks.
      */
-    static DenseSink check(Layer layer, List<INDArray> inputs, double epsilon, double tolerance) {
+    public static DenseSink check(Layer layer, List<INDArray> inputs, double epsilon, double tolerance) {
         layer.build(inputs.stream().map(x -> Shape.of(x.shape())).toList());
         long seed = 1234;
         CallContext context = CallContext.training(0, seed);
@@ -83,7 +90,8 @@ final class LayerChecks {
         return sink;
     }
 
-    static INDArray normal(long seed, long... shape) {
+    /** A seeded standard-normal float64 array. */
+    public static INDArray normal(long seed, long... shape) {
         return GradientCheck.randomNormal(seed, shape);
     }
 }
