@@ -3,6 +3,7 @@ package org.tensorkit.benchmarks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -27,12 +28,13 @@ import org.tensorkit.examples.movielens.MovieLens;
 import org.tensorkit.examples.movielens.MovieLensRecommender;
 import org.tensorkit.examples.movielens.Ratings;
 import org.tensorkit.examples.movielens.SyntheticRatings;
-import org.tensorkit.models.FitOptions;
-import org.tensorkit.models.History;
+import org.tensorkit.models.training.FitOptions;
+import org.tensorkit.models.training.History;
 import org.tensorkit.models.Model;
-import org.tensorkit.models.Verbosity;
-import org.tensorkit.models.training.Adam;
-import org.tensorkit.models.training.Losses;
+import org.tensorkit.models.training.Verbosity;
+import org.tensorkit.models.optimizers.Adam;
+import org.tensorkit.models.losses.Losses;
+import org.tensorkit.core.Tensor;
 
 /**
  * Training speed of the MovieLens example's dot model (user and item embeddings of 944 and 1,683 rows by 64,
@@ -90,30 +92,29 @@ public class TrainingBenchmark {
         public int batch;
 
         Model model;
-        INDArray[] users;
-        INDArray[] items;
-        INDArray[] ratings;
+        List<List<Tensor>> inputs;
+        Tensor[] ratings;
         int next;
 
         @Setup(Level.Trial)
         public void setUp() {
             Ratings train = trainingRatings();
             int batches = train.size() / batch;
-            users = new INDArray[batches];
-            items = new INDArray[batches];
-            ratings = new INDArray[batches];
+            inputs = new ArrayList<>(batches);
+            ratings = new Tensor[batches];
             for (int b = 0; b < batches; b++) {
                 int from = b * batch;
                 int to = from + batch;
                 // float32 (n, 1) ids and ratings, what fit feeds a step after preparing the user's int arrays
-                users[b] = Nd4j.createFromArray(toFloat(Arrays.copyOfRange(train.userIds(), from, to)))
+                INDArray users = Nd4j.createFromArray(toFloat(Arrays.copyOfRange(train.userIds(), from, to)))
                         .reshape('c', batch, 1);
-                items[b] = Nd4j.createFromArray(toFloat(Arrays.copyOfRange(train.itemIds(), from, to)))
+                INDArray items = Nd4j.createFromArray(toFloat(Arrays.copyOfRange(train.itemIds(), from, to)))
                         .reshape('c', batch, 1);
-                ratings[b] = Nd4j.createFromArray(Arrays.copyOfRange(train.ratings(), from, to));
+                inputs.add(List.of(Tensor.wrap(users), Tensor.wrap(items)));
+                ratings[b] = Tensor.of(Arrays.copyOfRange(train.ratings(), from, to));
             }
             model = compiledDotModel();
-            double first = model.trainOnBatch(List.of(users[0], items[0]), ratings[0]);
+            double first = model.trainOnBatch(inputs.get(0), ratings[0]);
             if (!(first > 0 && first < 5)) {
                 throw new IllegalStateException("first step's MAE " + first + " is not a plausible rating error");
             }
@@ -128,21 +129,20 @@ public class TrainingBenchmark {
         return f;
     }
 
-    /** The dot model and the example's 72,000 training rows, as the int and float arrays fit takes. */
+    /** The dot model and the example's 72,000 training rows, as the int and float tensors fit takes. */
     @State(Scope.Benchmark)
     public static class EpochState {
         Model model;
-        int[] users;
-        int[] items;
-        float[] ratings;
+        List<Tensor> inputs;
+        Tensor ratings;
         FitOptions options;
 
         @Setup(Level.Trial)
         public void setUp() {
             Ratings train = trainingRatings();
-            users = Arrays.copyOf(train.userIds(), EPOCH_ROWS);
-            items = Arrays.copyOf(train.itemIds(), EPOCH_ROWS);
-            ratings = Arrays.copyOf(train.ratings(), EPOCH_ROWS);
+            inputs = List.of(Tensor.of(Arrays.copyOf(train.userIds(), EPOCH_ROWS)),
+                    Tensor.of(Arrays.copyOf(train.itemIds(), EPOCH_ROWS)));
+            ratings = Tensor.of(Arrays.copyOf(train.ratings(), EPOCH_ROWS));
             model = compiledDotModel();
             options = FitOptions.builder().batchSize(64).epochs(1).shuffle(true).seed(SEED)
                     .verbose(Verbosity.SILENT).build();
@@ -156,8 +156,8 @@ public class TrainingBenchmark {
     @Measurement(iterations = 5, time = 2)
     public double step(StepState s) {
         int k = s.next;
-        s.next = k + 1 == s.users.length ? 0 : k + 1;
-        return s.model.trainOnBatch(List.of(s.users[k], s.items[k]), s.ratings[k]);
+        s.next = k + 1 == s.ratings.length ? 0 : k + 1;
+        return s.model.trainOnBatch(s.inputs.get(k), s.ratings[k]);
     }
 
     /** One epoch of fit: 1,125 steps of 64 (shuffling and slicing included, no validation). */
@@ -167,7 +167,7 @@ public class TrainingBenchmark {
     @Warmup(iterations = 3)
     @Measurement(iterations = 5)
     public History epoch(EpochState s) {
-        History h = s.model.fit(List.of(s.users, s.items), s.ratings, s.options);
+        History h = s.model.fit(s.inputs, s.ratings, s.options);
         double loss = h.get("loss").get(0);
         if (!(loss > 0 && loss < 5)) {
             throw new IllegalStateException("epoch MAE " + loss + " is not a plausible rating error");

@@ -77,7 +77,7 @@ public final class CategoricalEmbeddings {
 
         out.display(model2.outputShape());
 
-        out.display(model2.predict(new int[] {3}));
+        out.display(model2.predict(Tensor.of(new int[] {3})));
 
         out.nextCell();
         model2.summary();

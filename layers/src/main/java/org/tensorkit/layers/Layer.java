@@ -102,12 +102,14 @@ public abstract class Layer {
         return List.copyOf(weights);
     }
 
+    /** The weights that train ({@link Weight#isTrainable()}, the one place that decides), in creation order. */
     public final List<Weight> trainableWeights() {
-        return trainable ? weights() : List.of();
+        return weights.stream().filter(Weight::isTrainable).toList();
     }
 
+    /** The weights that do not train, in creation order. */
     public final List<Weight> nonTrainableWeights() {
-        return trainable ? List.of() : weights();
+        return weights.stream().filter(w -> !w.isTrainable()).toList();
     }
 
     /** Copies of the weight values, in {@link #weights()} order. */

@@ -8,6 +8,7 @@ import java.util.Objects;
 import org.tensorkit.layers.Layer;
 import org.tensorkit.layers.Names;
 import org.tensorkit.layers.SymbolicTensor;
+import org.tensorkit.models.engine.Graph;
 
 /**
  * Keras's functional model: the graph of layer calls that leads from {@link org.tensorkit.layers.Input} tensors
@@ -43,6 +44,12 @@ public final class Model extends Network {
     @Override
     Graph graphOrNull() {
         return graph;
+    }
+
+    /** Not forced: the summary still uses the Sequential layout for a graph that is a plain chain (Keras's rule). */
+    @Override
+    boolean summarizedAsSequential() {
+        return false;
     }
 
     /** The layers, input layers included: decreasing depth from the outputs, so inputs first (Keras's order). */

@@ -15,24 +15,34 @@ import org.tensorkit.core.Tensor;
 import org.tensorkit.layers.Layer;
 import org.tensorkit.layers.SymbolicTensor;
 import org.tensorkit.layers.Weight;
-import org.tensorkit.models.training.Loss;
-import org.tensorkit.models.training.Losses;
-import org.tensorkit.models.training.Metric;
-import org.tensorkit.models.training.Metrics;
-import org.tensorkit.models.training.Optimizer;
+import org.tensorkit.models.engine.Graph;
+import org.tensorkit.models.engine.Inference;
+import org.tensorkit.models.engine.Inputs;
+import org.tensorkit.models.losses.Loss;
+import org.tensorkit.models.losses.Losses;
+import org.tensorkit.models.losses.Metric;
+import org.tensorkit.models.losses.Metrics;
+import org.tensorkit.models.optimizers.Optimizer;
+import org.tensorkit.models.training.Compiled;
+import org.tensorkit.models.training.FitOptions;
+import org.tensorkit.models.training.History;
+import org.tensorkit.models.training.Trainer;
 
 /**
  * What every model does, whatever built its graph: list its layers, share, get and set their weights,
- * {@code predict} in batches, print Keras's summary, and {@code compile} / {@code fit} / {@code evaluate}
- * (delegated to {@code Trainer}). {@link Model} is built from tensors, {@link Sequential}
- * from a stack of layers.
+ * {@code predict} in batches, print Keras's summary, and {@code compile} / {@code fit} / {@code evaluate}.
+ * {@link Model} is built from tensors, {@link Sequential} from a stack of layers; the machinery is in
+ * {@code org.tensorkit.models.engine} (graph, execution, batches) and {@code org.tensorkit.models.training}.
+ *
+ * <p>Data goes in as {@link Tensor}s, one per input ({@code List<Tensor>}) or one for a model of one input; Java
+ * arrays convert once with {@code Tensor.of(int[][])} and its overloads.
  *
  * <p>Thread safety: a built network keeps its graph in an immutable object and keeps no per-call state, so any
  * number of threads may {@code predict} at once, also while another thread calls {@link #setWeights} (each
  * layer reads each weight once per call, so a batch sees either the old or the new value of a weight).
  * {@code fit} updates the weights in place after every batch; run one training at a time per set of layers.
  */
-public abstract class Network {
+public abstract sealed class Network permits Model, Sequential {
     static final String NOT_BUILT_SUMMARY = "This model has not yet been built. Build the model first by calling "
             + "`build()` or calling `fit()` with some data, or specify an `input_shape` argument in the first "
             + "layer(s) for automatic build.";
@@ -61,10 +71,16 @@ public abstract class Network {
     /** The current graph, or null while the model is not built (only a Sequential can be unbuilt). */
     abstract Graph graphOrNull();
 
-    /** The graph to predict {@code data} with; a deferred Sequential builds itself from the data here. */
-    Graph graphFor(List<INDArray> data) {
+    /**
+     * The graph to run {@code data} through ({@code what} names the call in messages); a deferred Sequential
+     * builds itself from the data's shape here.
+     */
+    Graph graphFor(String what, List<Tensor> data) {
         return requireGraph(NOT_BUILT_SUMMARY);
     }
+
+    /** Whether the summary prints this model as Keras prints a Sequential (3 columns, 65 wide). */
+    abstract boolean summarizedAsSequential();
 
     final Graph requireGraph(String messageIfNotBuilt) {
         Graph g = graphOrNull();
@@ -187,12 +203,12 @@ public abstract class Network {
         return List.copyOf(result);
     }
 
-    /** The weights of trainable layers, in {@link #weights()} order. */
+    /** The trainable weights ({@link Weight#isTrainable()}), in {@link #weights()} order. */
     public final List<Weight> trainableWeights() {
         return weights().stream().filter(Weight::isTrainable).toList();
     }
 
-    /** The weights of frozen layers, in {@link #weights()} order. */
+    /** The weights that do not train, in {@link #weights()} order. */
     public final List<Weight> nonTrainableWeights() {
         return weights().stream().filter(w -> !w.isTrainable()).toList();
     }
@@ -223,87 +239,48 @@ public abstract class Network {
     // predict
 
     /**
-     * Runs the model on {@code x} in batches of 32 rows and returns its only output (float32). {@code x} must
-     * have the rows along axis 0; a rank-1 array {@code (n,)} is read as {@code (n, 1)}.
+     * Runs a model of one input and one output on {@code x} in batches of 32 rows and returns the output
+     * (float32), which owns its memory ({@link Tensor#close()} releases it at once). {@code x} has the rows along
+     * axis 0; a rank-1 array {@code (n,)} is read as {@code (n, 1)} unless the input is itself rank 1. Java arrays
+     * convert with {@code Tensor.of}: {@code model.predict(Tensor.of(new int[] {3, 0, 9}))}.
+     *
+     * @throws IllegalStateException    if the model has several outputs (use {@link #predict(List)})
+     * @throws IllegalArgumentException for data that does not fit the model's input
      */
     public final Tensor predict(Tensor x) {
-        return predictOne(x, Predictor.DEFAULT_BATCH_SIZE);
+        return predict(x, Inference.DEFAULT_BATCH_SIZE);
     }
 
     /** {@link #predict(Tensor)} with batches of {@code batchSize} rows. */
     public final Tensor predict(Tensor x, int batchSize) {
-        return predictOne(x, batchSize);
-    }
-
-    public final Tensor predict(INDArray x) {
-        return predictOne(x, Predictor.DEFAULT_BATCH_SIZE);
-    }
-
-    public final Tensor predict(INDArray x, int batchSize) {
-        return predictOne(x, batchSize);
-    }
-
-    /** Predicts on ids given as a Java array: {@code (n,)}, read as {@code (n, 1)}. */
-    public final Tensor predict(int[] x) {
-        return predictOne(x, Predictor.DEFAULT_BATCH_SIZE);
-    }
-
-    public final Tensor predict(int[][] x) {
-        return predictOne(x, Predictor.DEFAULT_BATCH_SIZE);
-    }
-
-    public final Tensor predict(long[] x) {
-        return predictOne(x, Predictor.DEFAULT_BATCH_SIZE);
-    }
-
-    public final Tensor predict(long[][] x) {
-        return predictOne(x, Predictor.DEFAULT_BATCH_SIZE);
-    }
-
-    public final Tensor predict(float[] x) {
-        return predictOne(x, Predictor.DEFAULT_BATCH_SIZE);
-    }
-
-    public final Tensor predict(float[][] x) {
-        return predictOne(x, Predictor.DEFAULT_BATCH_SIZE);
-    }
-
-    public final Tensor predict(double[] x) {
-        return predictOne(x, Predictor.DEFAULT_BATCH_SIZE);
-    }
-
-    public final Tensor predict(double[][] x) {
-        return predictOne(x, Predictor.DEFAULT_BATCH_SIZE);
+        List<Tensor> outputs = predict(Collections.singletonList(x), batchSize, true);
+        return outputs.get(0);
     }
 
     /**
-     * Runs a model on one array per input (each a {@link Tensor}, an {@link INDArray} or a Java array of
-     * numbers, rows along axis 0) in batches of 32 and returns one float32 tensor per output.
+     * Runs the model on one array per input (rows along axis 0) in batches of 32 rows and returns one float32
+     * tensor per output, each owning its memory.
+     *
+     * @throws IllegalArgumentException for data that does not fit the model's inputs
      */
-    public final List<Tensor> predict(List<?> inputs) {
-        return predict(inputs, Predictor.DEFAULT_BATCH_SIZE);
+    public final List<Tensor> predict(List<Tensor> inputs) {
+        return predict(inputs, Inference.DEFAULT_BATCH_SIZE);
     }
 
     /** {@link #predict(List)} with batches of {@code batchSize} rows. */
-    public final List<Tensor> predict(List<?> inputs, int batchSize) {
-        Objects.requireNonNull(inputs, "inputs");
-        Predictor.checkBatchSize(batchSize);
-        List<INDArray> data = new ArrayList<>(inputs.size());
-        for (int i = 0; i < inputs.size(); i++) {
-            data.add(Predictor.toArray(inputs.get(i), i));
-        }
-        return Predictor.predict(name, graphFor(data), data, batchSize);
+    public final List<Tensor> predict(List<Tensor> inputs, int batchSize) {
+        return predict(inputs, batchSize, false);
     }
 
-    private Tensor predictOne(Object x, int batchSize) {
-        Predictor.checkBatchSize(batchSize);
-        List<INDArray> data = List.of(Predictor.toArray(x, 0));
-        Graph graph = graphFor(data);
-        if (graph.outputs().size() != 1) {
+    private List<Tensor> predict(List<Tensor> inputs, int batchSize, boolean singleOutput) {
+        Objects.requireNonNull(inputs, "inputs");
+        Inference.checkBatchSize("predict", batchSize);
+        Graph graph = graphFor("predict", inputs);
+        if (singleOutput && graph.outputs().size() != 1) {
             throw new IllegalStateException("Model \"" + name + "\" has " + graph.outputs().size()
                     + " outputs; use predict(List) to get one Tensor per output");
         }
-        return Predictor.predict(name, graph, data, batchSize).get(0);
+        return Inference.predict(graph, Inputs.standardize("predict", name, graph, inputs), batchSize);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -350,52 +327,48 @@ public abstract class Network {
     }
 
     /**
-     * Keras's {@code fit}: trains on one array per input (as {@link #predict(List)} takes them) against
-     * {@code targets} (rows along axis 0; {@code (n,)} or {@code (n, 1)} for one output unit) and returns the
-     * per-epoch logs. Random layers run in training mode; the optimizer updates the weights in place after every
-     * batch. Models with one output only.
+     * Keras's {@code fit}: trains on one array per input against {@code targets} (rows along axis 0;
+     * {@code (n,)} or {@code (n, 1)} for one output unit) and returns the per-epoch logs. Random layers run in
+     * training mode; the optimizer updates the weights in place after every batch. Models with one output only.
      *
      * @throws IllegalStateException    if the model is not compiled
      * @throws IllegalArgumentException for inputs or targets that do not fit the model, or a validation split
      *                                  that leaves no training or no validation row
      */
-    public final History fit(List<?> inputs, Object targets, FitOptions options) {
+    public final History fit(List<Tensor> inputs, Tensor targets, FitOptions options) {
         Objects.requireNonNull(options, "options");
         Compiled c = requireCompiled();
-        List<INDArray> data = arrays(inputs);
-        INDArray y = Predictor.toArray(targets, "fit: targets");
-        return new Trainer(name, graphFor(data), c, trainableWeights()).fit(data, y, options);
+        Graph graph = graphFor("fit", inputs);
+        List<INDArray> x = Inputs.standardize("fit", name, graph, inputs);
+        return new Trainer(name, graph, c, trainableWeights()).fit(x, Inputs.array(targets, "fit: targets"),
+                options);
     }
 
-    /**
-     * {@link #fit(List, Object, FitOptions)} for a model with one input: {@code x} is that input's array
-     * (careful: {@code List.of(float[][])} is a list of rows, not a list of one array).
-     */
-    public final History fit(Object x, Object targets, FitOptions options) {
+    /** {@link #fit(List, Tensor, FitOptions)} for a model with one input. */
+    public final History fit(Tensor x, Tensor targets, FitOptions options) {
         return fit(Collections.singletonList(x), targets, options);
     }
 
-    /** {@link #fit(List, Object, FitOptions)} with Keras's default options (batch 32, 1 epoch, shuffled). */
-    public final History fit(List<?> inputs, Object targets) {
+    /** {@link #fit(List, Tensor, FitOptions)} with Keras's default options (batch 32, 1 epoch, shuffled). */
+    public final History fit(List<Tensor> inputs, Tensor targets) {
         return fit(inputs, targets, FitOptions.defaults());
     }
 
     /**
-     * Keras's {@code train_on_batch}: one optimizer step on {@code inputs} (one array per input, as
-     * {@link #fit(List, Object, FitOptions)} takes them) taken whole as one batch against {@code targets}, and
-     * the batch's loss (with the regularizers' penalties) before the step. No shuffling, no splitting; random
-     * layers (Dropout) run in training mode with a seed derived from the optimizer's step count, so the same
-     * sequence of calls from the same weights repeats exactly. Metrics are not computed. Models with one output
-     * only; not thread-safe with other training of the same layers.
+     * Keras's {@code train_on_batch}: one optimizer step on {@code inputs} (one array per input) taken whole as
+     * one batch against {@code targets}, and the batch's loss (with the regularizers' penalties) before the step.
+     * No shuffling, no splitting; random layers (Dropout) run in training mode with a seed derived from the
+     * optimizer's step count, so the same sequence of calls from the same weights repeats exactly. Metrics are
+     * not computed. Models with one output only; not thread-safe with other training of the same layers.
      *
      * @throws IllegalStateException    if the model is not compiled
      * @throws IllegalArgumentException for inputs or targets that do not fit the model, or no rows
      */
-    public final double trainOnBatch(List<?> inputs, Object targets) {
+    public final double trainOnBatch(List<Tensor> inputs, Tensor targets) {
         Compiled c = requireCompiled();
-        List<INDArray> data = arrays(inputs);
-        INDArray y = Predictor.toArray(targets, "trainOnBatch: targets");
-        Graph graph = graphFor(data);
+        Graph graph = graphFor("trainOnBatch", inputs);
+        List<INDArray> x = Inputs.standardize("trainOnBatch", name, graph, inputs);
+        INDArray y = Inputs.array(targets, "trainOnBatch: targets");
         List<Weight> trainable = trainableWeights();
         Trainer t;
         synchronized (this) {
@@ -405,11 +378,11 @@ public abstract class Network {
                 batchTrainer = t;
             }
         }
-        return t.trainOnBatch(data, y);
+        return t.trainOnBatch(x, y);
     }
 
-    /** {@link #trainOnBatch(List, Object)} for a model with one input. */
-    public final double trainOnBatch(Object x, Object targets) {
+    /** {@link #trainOnBatch(List, Tensor)} for a model with one input. */
+    public final double trainOnBatch(Tensor x, Tensor targets) {
         return trainOnBatch(Collections.singletonList(x), targets);
     }
 
@@ -417,38 +390,28 @@ public abstract class Network {
      * Keras's {@code evaluate}: the loss (with the regularizers' penalties) and every metric over all rows, in
      * inference mode (no dropout), in batches of 32; keys {@code loss} then the metrics' names. Prints nothing.
      */
-    public final Map<String, Double> evaluate(List<?> inputs, Object targets) {
-        return evaluate(inputs, targets, Predictor.DEFAULT_BATCH_SIZE);
+    public final Map<String, Double> evaluate(List<Tensor> inputs, Tensor targets) {
+        return evaluate(inputs, targets, Inference.DEFAULT_BATCH_SIZE);
     }
 
-    /** {@link #evaluate(List, Object)} for a model with one input. */
-    public final Map<String, Double> evaluate(Object x, Object targets) {
-        return evaluate(Collections.singletonList(x), targets, Predictor.DEFAULT_BATCH_SIZE);
+    /** {@link #evaluate(List, Tensor)} for a model with one input. */
+    public final Map<String, Double> evaluate(Tensor x, Tensor targets) {
+        return evaluate(Collections.singletonList(x), targets, Inference.DEFAULT_BATCH_SIZE);
     }
 
-    /** {@link #evaluate(List, Object, int)} for a model with one input. */
-    public final Map<String, Double> evaluate(Object x, Object targets, int batchSize) {
+    /** {@link #evaluate(List, Tensor, int)} for a model with one input. */
+    public final Map<String, Double> evaluate(Tensor x, Tensor targets, int batchSize) {
         return evaluate(Collections.singletonList(x), targets, batchSize);
     }
 
-    /** {@link #evaluate(List, Object)} with batches of {@code batchSize} rows. */
-    public final Map<String, Double> evaluate(List<?> inputs, Object targets, int batchSize) {
-        if (batchSize <= 0) {
-            throw new IllegalArgumentException("evaluate: batchSize must be a positive integer, got " + batchSize);
-        }
+    /** {@link #evaluate(List, Tensor)} with batches of {@code batchSize} rows. */
+    public final Map<String, Double> evaluate(List<Tensor> inputs, Tensor targets, int batchSize) {
+        Inference.checkBatchSize("evaluate", batchSize);
         Compiled c = requireCompiled();
-        List<INDArray> data = arrays(inputs);
-        INDArray y = Predictor.toArray(targets, "evaluate: targets");
-        return new Trainer(name, graphFor(data), c, trainableWeights()).evaluate(data, y, batchSize);
-    }
-
-    private static List<INDArray> arrays(List<?> inputs) {
-        Objects.requireNonNull(inputs, "inputs");
-        List<INDArray> data = new ArrayList<>(inputs.size());
-        for (int i = 0; i < inputs.size(); i++) {
-            data.add(Predictor.toArray(inputs.get(i), i));
-        }
-        return data;
+        Graph graph = graphFor("evaluate", inputs);
+        List<INDArray> x = Inputs.standardize("evaluate", name, graph, inputs);
+        return new Trainer(name, graph, c, trainableWeights()).evaluate(x, Inputs.array(targets,
+                "evaluate: targets"), batchSize);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -459,14 +422,20 @@ public abstract class Network {
         System.out.print(summaryString());
     }
 
-    /** The summary, one line per element, exactly as tf.keras 2.1-2.3 prints it (trailing spaces included). */
+    /**
+     * The summary, one line per element, exactly as tf.keras 2.1-2.3 prints it (trailing spaces included).
+     *
+     * @throws IllegalStateException if the model is not built (a Sequential waiting for its input shape)
+     */
     public final List<String> summaryLines() {
-        return SummaryFormatter.defaults().format(this);
+        return summaryLines(SummaryFormatter.defaults());
     }
 
     /** The summary with a custom layout (Keras's {@code line_length} / {@code positions}). */
     public final List<String> summaryLines(SummaryFormatter formatter) {
-        return Objects.requireNonNull(formatter, "formatter").format(this);
+        Objects.requireNonNull(formatter, "formatter");
+        Graph graph = requireGraph(NOT_BUILT_SUMMARY);
+        return formatter.format(name, graph, layers(), weights(), summarizedAsSequential());
     }
 
     /** The summary lines, each followed by a newline: what {@link #summary()} prints. */

@@ -14,6 +14,9 @@ import org.tensorkit.layers.InputLayer;
 import org.tensorkit.layers.Layer;
 import org.tensorkit.layers.Names;
 import org.tensorkit.layers.SymbolicTensor;
+import org.tensorkit.models.engine.Graph;
+import org.tensorkit.models.engine.Inputs;
+import org.tensorkit.core.Tensor;
 
 /**
  * Keras's {@code Sequential}: a stack of layers, each called on the output of the one before.
@@ -143,19 +146,22 @@ public final class Sequential extends Network {
 
     /** A deferred model builds here from the data's shape (batch dimension left unknown). */
     @Override
-    Graph graphFor(List<INDArray> data) {
+    Graph graphFor(String what, List<Tensor> data) {
         Graph g = state.graph();
         if (g != null) {
             return g;
         }
         synchronized (this) {
             if (state.graph() == null) {
-                Predictor.checkCount(name(), 1, data);
-                INDArray x = Predictor.expand(data.get(0), null);
-                build(Shape.of(x.shape()).with(0, Shape.UNKNOWN));
+                build(Inputs.deferredInputShape(what, name(), data));
             }
             return state.graph();
         }
+    }
+
+    @Override
+    boolean summarizedAsSequential() {
+        return true;
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Objects;
 
 import org.tensorkit.core.Shape;
+import org.tensorkit.models.engine.Graph;
 import org.tensorkit.layers.InputLayer;
 import org.tensorkit.layers.Layer;
 import org.tensorkit.layers.Node;
@@ -14,7 +15,7 @@ import org.tensorkit.layers.SymbolicTensor;
 import org.tensorkit.layers.Weight;
 
 /**
- * tf.keras 2.1-2.3's {@code model.summary()} text ({@code layer_utils.print_summary}) for a {@link Network}.
+ * tf.keras 2.1-2.3's {@code model.summary()} text ({@code layer_utils.print_summary}) of a model's graph.
  *
  * <p>Sequential-like graphs (every {@link Sequential}; a functional model with one node per depth, each reading
  * one layer, and no layer called twice within the model) get the 65-column table {@code Layer (type) | Output
@@ -73,20 +74,19 @@ public final class SummaryFormatter {
     }
 
     /**
-     * The summary of {@code network}, one element per printed line.
-     *
-     * @throws IllegalStateException if the network is not built (a Sequential waiting for its input shape)
+     * The summary of model {@code modelName}, one element per printed line: its {@code layers} in the order
+     * listed (each with its calls in {@code graph}), its {@code weights} counted once each, in Keras's Sequential
+     * layout when {@code sequential} or when the graph is a plain chain, else in the functional one.
      */
-    public List<String> format(Network network) {
-        Objects.requireNonNull(network, "network");
-        Graph graph = network.requireGraph(Network.NOT_BUILT_SUMMARY);
-        boolean sequentialLike = network instanceof Sequential || isSequentialLike(graph);
+    List<String> format(String modelName, Graph graph, List<Layer> layers, List<Weight> weights,
+                        boolean sequential) {
+        boolean sequentialLike = sequential || isSequentialLike(graph);
         int width = lineLength > 0 ? lineLength : sequentialLike ? 65 : 98;
         double[] relative = positions != null ? positions : sequentialLike ? SEQUENTIAL_POSITIONS
                 : FUNCTIONAL_POSITIONS;
         int columns = sequentialLike ? 3 : 4;
         if (relative.length != columns) {
-            throw new IllegalArgumentException("summary of \"" + network.name() + "\" has " + columns
+            throw new IllegalArgumentException("summary of \"" + modelName + "\" has " + columns
                     + " columns, but " + relative.length + " positions were given: " + Arrays.toString(relative));
         }
         int[] ends = new int[columns];
@@ -95,12 +95,11 @@ public final class SummaryFormatter {
         }
 
         List<String> lines = new ArrayList<>();
-        lines.add("Model: \"" + network.name() + "\"");
+        lines.add("Model: \"" + modelName + "\"");
         lines.add("_".repeat(width));
         List<String> header = new ArrayList<>(List.of("Layer (type)", "Output Shape", "Param #", "Connected to"));
         lines.add(row(header.subList(0, columns), ends));
         lines.add("=".repeat(width));
-        List<Layer> layers = network.layers();
         for (int i = 0; i < layers.size(); i++) {
             Layer layer = layers.get(i);
             List<String> connections = sequentialLike ? List.of() : connections(layer, graph);
@@ -117,7 +116,7 @@ public final class SummaryFormatter {
         }
         long trainable = 0;
         long frozen = 0;
-        for (Weight w : network.weights()) {
+        for (Weight w : weights) {
             if (w.isTrainable()) {
                 trainable += w.size();
             } else {

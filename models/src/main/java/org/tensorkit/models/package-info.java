@@ -1,11 +1,13 @@
 /**
- * Models over layer graphs, in the manner of Keras: the functional {@link org.tensorkit.models.Model} (built from
- * {@link org.tensorkit.layers.Input} tensors and layer calls) and {@link org.tensorkit.models.Sequential} (a stack
- * of layers). Both are {@link org.tensorkit.models.Network}s: they list their layers, share weights with every
- * other model that uses the same layer objects, get and set weights, {@code predict} in batches, and print
- * tf.keras 2's {@code model.summary()} text (formatted by {@link org.tensorkit.models.SummaryFormatter}).
+ * Models in the manner of Keras: the functional {@link org.tensorkit.models.Model} (a graph of layer calls from
+ * {@code Input} tensors to outputs) and {@link org.tensorkit.models.Sequential} (a stack of layers), over their
+ * sealed common base {@link org.tensorkit.models.Network}: layers, shared weights, {@code predict},
+ * {@code compile}/{@code fit}/{@code evaluate}/{@code trainOnBatch}, and Keras's summary
+ * ({@link org.tensorkit.models.SummaryFormatter}).
  *
- * <p>Inside the package, {@code Graph} is the traced graph (topological order, depths, layer order) and
- * {@code Execution} runs it on one batch, keeping every node's output and call context for a backward pass.
+ * <p>The rooms beside it: {@code org.tensorkit.models.engine} (the traced graph, its forward and backward walks,
+ * input standardisation and the batch loop), {@code org.tensorkit.models.training} (the training loop, its options,
+ * history and progress bar), {@code org.tensorkit.models.optimizers} (SGD, Adam) and
+ * {@code org.tensorkit.models.losses} (losses and metrics).
  */
 package org.tensorkit.models;

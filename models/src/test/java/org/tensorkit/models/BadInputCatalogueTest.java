@@ -52,7 +52,7 @@ class BadInputCatalogueTest {
      * changed.
      */
     private <T extends Throwable> T refused(Class<T> type, Executable call, String... parts) {
-        List<ModelSnapshot> before = ModelSnapshot.of(model, PROBE, sequential);
+        List<ModelSnapshot> before = ModelSnapshot.of(model, Tensor.of(PROBE), sequential);
         T ex = assertThrows(type, call);
         for (String part : parts) {
             assertTrue(ex.getMessage() != null && ex.getMessage().contains(part),
@@ -77,13 +77,13 @@ class BadInputCatalogueTest {
     void idAtOrAboveInputDim() {
         int[][] ids = column(40);
         ids[37][0] = 10; // in the second batch of 32: the position is still the row in the whole input
-        IllegalArgumentException ex = refused(IllegalArgumentException.class, () -> model.predict(ids),
+        IllegalArgumentException ex = refused(IllegalArgumentException.class, () -> model.predict(Tensor.of(ids)),
                 "Embedding layer \"My_embedding\"", "indices[37, 0] = 10 is not in [0, 10)",
                 "ids must be integers from 0 to input_dim - 1 = 9");
         assertEquals("Embedding layer \"My_embedding\": indices[37, 0] = 10 is not in [0, 10) (ids must be integers "
                 + "from 0 to input_dim - 1 = 9)", ex.getMessage());
         refused(IllegalArgumentException.class, () -> sequential.predict(Tensor.of(ids), 8), "indices[37, 0] = 10");
-        refused(IllegalArgumentException.class, () -> model.predict(new long[] {1, 1L << 40}),
+        refused(IllegalArgumentException.class, () -> model.predict(Tensor.of(new long[] {1, 1L << 40})),
                 "indices[1, 0] = 1099511627776 is not in [0, 10)");
         refused(IllegalArgumentException.class, () -> embedding.call(Tensor.of(new int[][] {{1}, {2}, {99}})),
                 "indices[2, 0] = 99 is not in [0, 10)");
@@ -91,33 +91,33 @@ class BadInputCatalogueTest {
 
     @Test
     void negativeId() {
-        refused(IllegalArgumentException.class, () -> model.predict(new long[] {2, -1}),
+        refused(IllegalArgumentException.class, () -> model.predict(Tensor.of(new long[] {2, -1})),
                 "Embedding layer \"My_embedding\": indices[1, 0] = -1 is not in [0, 10)");
-        refused(IllegalArgumentException.class, () -> sequential.predict(new int[][] {{-10}}),
+        refused(IllegalArgumentException.class, () -> sequential.predict(Tensor.of(new int[][] {{-10}})),
                 "indices[0, 0] = -10 is not in [0, 10)");
     }
 
     @Test
     void nanAndInfiniteIds() {
-        refused(IllegalArgumentException.class, () -> model.predict(new float[] {1, Float.NaN}),
+        refused(IllegalArgumentException.class, () -> model.predict(Tensor.of(new float[] {1, Float.NaN})),
                 "Embedding layer \"My_embedding\": indices[1, 0] = NaN is not an integer id in [0, 10)");
-        refused(IllegalArgumentException.class, () -> model.predict(new double[] {Double.POSITIVE_INFINITY}),
+        refused(IllegalArgumentException.class, () -> model.predict(Tensor.of(new double[] {Double.POSITIVE_INFINITY})),
                 "indices[0, 0] = Infinity is not an integer id in [0, 10)");
-        refused(IllegalArgumentException.class, () -> sequential.predict(new double[] {0, 1, Double.NEGATIVE_INFINITY}),
+        refused(IllegalArgumentException.class, () -> sequential.predict(Tensor.of(new double[] {0, 1, Double.NEGATIVE_INFINITY})),
                 "indices[2, 0] = -Infinity is not an integer id in [0, 10)");
     }
 
     /** Keras casts 3.5 to 3 and -0.5 to 0 without a word; tensorkit refuses any fractional id. */
     @Test
     void nonIntegralFloatId() {
-        refused(IllegalArgumentException.class, () -> model.predict(new double[] {3.5}),
+        refused(IllegalArgumentException.class, () -> model.predict(Tensor.of(new double[] {3.5})),
                 "Embedding layer \"My_embedding\": indices[0, 0] = 3.5 is not an integer id in [0, 10)");
-        refused(IllegalArgumentException.class, () -> sequential.predict(new float[][] {{1}, {-0.5f}}),
+        refused(IllegalArgumentException.class, () -> sequential.predict(Tensor.of(new float[][] {{1}, {-0.5f}})),
                 "indices[1, 0] = -0.5 is not an integer id in [0, 10)");
         refused(IllegalArgumentException.class, () -> embedding.call(Tensor.of(new float[][] {{9.999f}})),
                 "indices[0, 0] = 9.99");
         // an integral float is an id like any other
-        assertArrayEquals(new float[] {12, 13, 14, 15}, model.predict(new double[] {3.0}).toFloatArray());
+        assertArrayEquals(new float[] {12, 13, 14, 15}, model.predict(Tensor.of(new double[] {3.0})).toFloatArray());
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -137,17 +137,17 @@ class BadInputCatalogueTest {
     @Test
     void wrongShapeAgainstTheInput() {
         IllegalArgumentException ex = refused(IllegalArgumentException.class,
-                () -> model.predict(new int[][] {{1, 2}}));
+                () -> model.predict(Tensor.of(new int[][] {{1, 2}})));
         assertEquals("Error when checking input: expected Input to have shape (1,) but got array with shape (2,)",
                 ex.getMessage());
-        refused(IllegalArgumentException.class, () -> sequential.predict(new int[][] {{1, 2, 3}, {4, 5, 6}}),
+        refused(IllegalArgumentException.class, () -> sequential.predict(Tensor.of(new int[][] {{1, 2, 3}, {4, 5, 6}})),
                 "expected My_embedding_input to have shape (1,) but got array with shape (3,)");
     }
 
     @Test
     void wrongNumberOfInputs() {
         IllegalArgumentException ex = refused(IllegalArgumentException.class,
-                () -> model.predict(List.of(new int[] {1}, new int[] {2})));
+                () -> model.predict(List.of(Tensor.of(new int[] {1}), Tensor.of(new int[] {2}))));
         assertEquals("Layer model expects 1 input(s), but it received 2 input tensors. Inputs received: "
                 + "[array(shape=(1,), dtype=int32), array(shape=(1,), dtype=int32)]", ex.getMessage());
         refused(IllegalArgumentException.class, () -> sequential.predict(List.of()),
@@ -158,21 +158,22 @@ class BadInputCatalogueTest {
         SymbolicTensor b = Input.builder().shape(1).name("b").build();
         Model pair = Model.builder().inputs(a, b).outputs(embedding.call(a), embedding.call(b)).name("pair").build();
         ModelSnapshot pairBefore = ModelSnapshot.of(pair, null);
-        refused(IllegalArgumentException.class, () -> pair.predict(List.of(new int[] {1, 2}, new int[] {3})),
+        refused(IllegalArgumentException.class, () -> pair.predict(List.of(Tensor.of(new int[] {1, 2}), Tensor.of(new int[] {3}))),
                 "All input arrays (x) should have the same number of samples. Got array shapes: [(2, 1), (1, 1)]");
-        refused(IllegalArgumentException.class, () -> pair.predict(List.of(new int[] {1})),
+        refused(IllegalArgumentException.class, () -> pair.predict(List.of(Tensor.of(new int[] {1}))),
                 "Layer pair expects 2 input(s), but it received 1 input tensors");
         pairBefore.assertUnchanged();
     }
 
     @Test
     void emptyBatch() {
-        for (Object empty : List.of(new int[0], new int[0][], Tensor.zeros(0, 1), new double[0][1])) {
+        for (Tensor empty : List.of(Tensor.of(new int[0]), Tensor.of(new int[0][]), Tensor.zeros(0, 1),
+                Tensor.of(new double[0][1]))) {
             IllegalArgumentException ex = refused(IllegalArgumentException.class,
                     () -> model.predict(List.of(empty)));
             assertEquals("Expect x to be a non-empty array or dataset.", ex.getMessage());
         }
-        refused(IllegalArgumentException.class, () -> sequential.predict(new long[0]),
+        refused(IllegalArgumentException.class, () -> sequential.predict(Tensor.of(new long[0])),
                 "Expect x to be a non-empty array or dataset.");
     }
 
@@ -180,9 +181,7 @@ class BadInputCatalogueTest {
     void badPredictArguments() {
         refused(IllegalArgumentException.class, () -> model.predict(Tensor.of(new int[] {1}), 0),
                 "predict: batchSize must be positive, got 0");
-        refused(IllegalArgumentException.class, () -> model.predict(List.of("3")),
-                "predict: input 0 has unsupported type java.lang.String; expected a Tensor, an INDArray, or int[]");
-        refused(IllegalArgumentException.class, () -> model.predict(new int[][] {{1}, {2, 3}}),
+        refused(IllegalArgumentException.class, () -> model.predict(Tensor.of(new int[][] {{1}, {2, 3}})),
                 "ragged values: row 1 has 2 elements, row 0 has 1");
     }
 
@@ -193,10 +192,10 @@ class BadInputCatalogueTest {
     @Test
     void nullArguments() {
         refused(NullPointerException.class, () -> model.predict((Tensor) null),
-                "predict: input 0 is null; expected a Tensor, INDArray or Java array of numbers");
-        refused(NullPointerException.class, () -> sequential.predict((int[]) null), "predict: input 0 is null");
-        refused(NullPointerException.class, () -> model.predict((List<?>) null), "inputs");
-        refused(NullPointerException.class, () -> model.predict(Arrays.asList(new int[] {1}, null)),
+                "predict: input 0 is null; expected a Tensor");
+        refused(NullPointerException.class, () -> sequential.predict((Tensor) null), "predict: input 0 is null");
+        refused(NullPointerException.class, () -> model.predict((List<Tensor>) null), "inputs");
+        refused(NullPointerException.class, () -> model.predict(Arrays.asList(Tensor.of(new int[] {1}), null)),
                 "predict: input 1 is null");
         refused(NullPointerException.class, () -> model.setWeights(null), "weights");
         refused(NullPointerException.class, () -> embedding.setWeights(null), "weights");

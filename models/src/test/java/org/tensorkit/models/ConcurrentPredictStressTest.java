@@ -106,7 +106,7 @@ class ConcurrentPredictStressTest {
                         int n = random.nextInt(1, 65);
                         int[] ids = random.ints(n, 0, IDS).toArray();
                         long before = swaps.get();
-                        Tensor out = target.predict(ids); // batches of 32: up to two reads of the table
+                        Tensor out = target.predict(Tensor.of(ids)); // batches of 32: up to two reads of the table
                         if (swaps.get() != before) {
                             overlapping.incrementAndGet();
                         }

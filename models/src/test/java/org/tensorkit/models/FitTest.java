@@ -32,10 +32,13 @@ import org.tensorkit.layers.Input;
 import org.tensorkit.layers.Names;
 import org.tensorkit.layers.SymbolicTensor;
 import org.tensorkit.layers.Weight;
-import org.tensorkit.models.training.Adam;
-import org.tensorkit.models.training.Losses;
-import org.tensorkit.models.training.Metrics;
-import org.tensorkit.models.training.Sgd;
+import org.tensorkit.models.optimizers.Adam;
+import org.tensorkit.models.losses.Losses;
+import org.tensorkit.models.losses.Metrics;
+import org.tensorkit.models.optimizers.Sgd;
+import org.tensorkit.models.training.FitOptions;
+import org.tensorkit.models.training.History;
+import org.tensorkit.models.training.Verbosity;
 
 /** compile / fit / evaluate on small problems, through the public API. */
 class FitTest {
@@ -110,7 +113,7 @@ class FitTest {
         Model model = Model.of(in, Dense.builder().units(1).seed(3).build().call(in));
         model.compile(Sgd.builder().learningRate(0.05).build(), Losses.mse(), Metrics.mae());
 
-        History h = model.fit(x, y, quiet().batchSize(16).epochs(8).seed(1).build());
+        History h = model.fit(Tensor.of(x), Tensor.of(y), quiet().batchSize(16).epochs(8).seed(1).build());
 
         List<Double> loss = h.get("loss");
         assertEquals(8, loss.size());
@@ -118,7 +121,7 @@ class FitTest {
         for (int e = 1; e < loss.size(); e++) {
             assertTrue(loss.get(e) < loss.get(e - 1), "loss should fall every epoch: " + loss);
         }
-        Map<String, Double> eval = model.evaluate(x, y);
+        Map<String, Double> eval = model.evaluate(Tensor.of(x), Tensor.of(y));
         assertTrue(eval.get("loss") < 1e-3, "evaluate after training: " + eval);
     }
 
@@ -130,7 +133,7 @@ class FitTest {
                 .add(Dense.builder().units(8).activation("tanh").seed(5).build(), Dense.builder().units(1).seed(6).build())
                 .build();
         model.compile(Adam.builder().learningRate(0.01).build(), "mse", "mae");
-        History h = model.fit(x, y, quiet().batchSize(32).epochs(20).seed(3).build());
+        History h = model.fit(Tensor.of(x), Tensor.of(y), quiet().batchSize(32).epochs(20).seed(3).build());
         assertTrue(h.last("loss") < 0.2 * h.get("loss").get(0), "loss should fall: " + h.get("loss"));
         assertEquals(List.of("loss", "mae"), List.copyOf(h.history().keySet()));
     }
@@ -141,7 +144,7 @@ class FitTest {
         int[] items = ids(200, 30, 2);
         Model model = recommender(7);
         model.compile(Adam.create(), Losses.mae(), Metrics.mse());
-        History h = model.fit(List.of(users, items), ratings(users, items),
+        History h = model.fit(List.of(Tensor.of(users), Tensor.of(items)), Tensor.of(ratings(users, items)),
                 quiet().batchSize(32).epochs(3).validationSplit(0.1).seed(4).build());
         assertEquals(List.of("loss", "mse", "val_loss", "val_mse"), List.copyOf(h.history().keySet()));
         assertEquals(List.of(0, 1, 2), h.epoch());
@@ -154,7 +157,7 @@ class FitTest {
     // gradients
 
     /** Gradients of one full-batch SGD step with rate 1: exactly {@code before - after}. */
-    private static List<INDArray> sgdStepGradients(Network model, List<?> inputs, Object targets, int rows) {
+    private static List<INDArray> sgdStepGradients(Network model, List<Tensor> inputs, Tensor targets, int rows) {
         List<Weight> weights = model.trainableWeights();
         List<INDArray> before = weights.stream().map(w -> w.value().dup()).toList();
         model.compile(Sgd.builder().learningRate(1.0).build(), Losses.mse());
@@ -185,14 +188,14 @@ class FitTest {
         for (int i = 0; i < y.length; i++) {
             y[i] = Math.sin(i);
         }
-        List<?> inputs = List.of(xa, xb);
-        List<INDArray> analytic = sgdStepGradients(model, inputs, y, 10);
+        List<Tensor> inputs = List.of(Tensor.of(xa), Tensor.of(xb));
+        List<INDArray> analytic = sgdStepGradients(model, inputs, Tensor.of(y), 10);
 
         List<Weight> weights = model.trainableWeights();
         assertEquals(4, weights.size());
         for (int k = 0; k < weights.size(); k++) {
             INDArray numerical = GradientCheck.numericalInPlace(
-                    () -> model.evaluate(inputs, y, 10).get("loss"), weights.get(k).value(), 1e-6);
+                    () -> model.evaluate(inputs, Tensor.of(y), 10).get("loss"), weights.get(k).value(), 1e-6);
             GradientCheck.assertClose(weights.get(k).name(), analytic.get(k), numerical, 1e-6);
         }
         // both calls matter: the shared kernel's gradient is not that of either call alone
@@ -211,10 +214,10 @@ class FitTest {
         int[] l = {0, 1, 2, 3, 1, 1, 4};
         int[] r = {1, 1, 3, 0, 2, 4, 4}; // ids repeated within and across the two calls; id 5 never seen
         float[] y = {0.5f, -0.2f, 0.1f, 0.9f, -0.7f, 0.3f, 0.0f};
-        List<?> inputs = List.of(l, r);
-        INDArray analytic = sgdStepGradients(model, inputs, y, 7).get(0);
+        List<Tensor> inputs = List.of(Tensor.of(l), Tensor.of(r));
+        INDArray analytic = sgdStepGradients(model, inputs, Tensor.of(y), 7).get(0);
         INDArray numerical = GradientCheck.numericalInPlace(
-                () -> model.evaluate(inputs, y, 7).get("loss"), table.embeddings().value(), 1e-2);
+                () -> model.evaluate(inputs, Tensor.of(y), 7).get("loss"), table.embeddings().value(), 1e-2);
         GradientCheck.assertClose("shared embedding", analytic, numerical, 2e-3);
         assertEquals(0.0, analytic.getRow(5).norm2Number().doubleValue(), "an unseen row gets no gradient");
     }
@@ -243,7 +246,7 @@ class FitTest {
         float[][] x = features(10, 5);
         float[] y = linearTargets(x);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        History h = model.fit(x, y, FitOptions.builder().batchSize(2).epochs(2).validationSplit(0.25)
+        History h = model.fit(Tensor.of(x), Tensor.of(y), FitOptions.builder().batchSize(2).epochs(2).validationSplit(0.25)
                 .shuffle(true).seed(3).verbose(Verbosity.PER_EPOCH).output(print(bytes)).build());
 
         // Keras: split_at = floor(10 * 0.75) = 7; rows 7, 8, 9 validate
@@ -251,8 +254,8 @@ class FitTest {
         float[] trainY = java.util.Arrays.copyOfRange(y, 0, 7);
         float[][] valX = java.util.Arrays.copyOfRange(x, 7, 10);
         float[] valY = java.util.Arrays.copyOfRange(y, 7, 10);
-        Map<String, Double> train = model.evaluate(trainX, trainY);
-        Map<String, Double> val = model.evaluate(valX, valY);
+        Map<String, Double> train = model.evaluate(Tensor.of(trainX), Tensor.of(trainY));
+        Map<String, Double> val = model.evaluate(Tensor.of(valX), Tensor.of(valY));
         for (int e = 0; e < 2; e++) {
             assertEquals(train.get("loss"), h.get("loss").get(e), 1e-6);
             assertEquals(train.get("mae"), h.get("mae").get(e), 1e-6);
@@ -272,10 +275,10 @@ class FitTest {
 
         Model first = recommender(7);
         first.compile(Adam.create(), Losses.mae(), Metrics.mse());
-        History h1 = first.fit(List.of(users, items), r, options);
+        History h1 = first.fit(List.of(Tensor.of(users), Tensor.of(items)), Tensor.of(r), options);
         Model second = recommender(7);
         second.compile(Adam.create(), Losses.mae(), Metrics.mse());
-        History h2 = second.fit(List.of(users, items), r, options);
+        History h2 = second.fit(List.of(Tensor.of(users), Tensor.of(items)), Tensor.of(r), options);
 
         assertEquals(h1, h2, "same seed, same History");
         for (String key : h1.history().keySet()) {
@@ -289,7 +292,7 @@ class FitTest {
 
         Model third = recommender(7);
         third.compile(Adam.create(), Losses.mae(), Metrics.mse());
-        History h3 = third.fit(List.of(users, items), r,
+        History h3 = third.fit(List.of(Tensor.of(users), Tensor.of(items)), Tensor.of(r),
                 quiet().batchSize(16).epochs(3).validationSplit(0.2).shuffle(true).seed(43).build());
         assertNotEquals(h1.get("loss"), h3.get("loss"), "another seed shuffles and drops differently");
     }
@@ -308,11 +311,11 @@ class FitTest {
         Tensor p2 = model.predict(Tensor.of(x));
         assertEquals(p1, p2);
         assertEquals(Tensor.of(new float[][] {{10}, {2}, {8}}), p1);
-        Map<String, Double> eval = model.evaluate(x, y);
+        Map<String, Double> eval = model.evaluate(Tensor.of(x), Tensor.of(y));
         assertEquals(0.0, eval.get("loss"));
         assertEquals(0.0, eval.get("mae"));
 
-        History h = model.fit(x, y, quiet().batchSize(3).epochs(5).seed(2).build());
+        History h = model.fit(Tensor.of(x), Tensor.of(y), quiet().batchSize(3).epochs(5).seed(2).build());
         assertTrue(h.get("loss").stream().anyMatch(v -> v > 0), "dropout is on while training: " + h);
     }
 
@@ -333,7 +336,7 @@ class FitTest {
             ae += Math.abs(p - y[i]);
         }
         // batches of 2, 2 and 1: the means still weigh every row once
-        Map<String, Double> result = model.evaluate(x, y, 2);
+        Map<String, Double> result = model.evaluate(Tensor.of(x), Tensor.of(y), 2);
         assertEquals(List.of("loss", "mae"), List.copyOf(result.keySet()));
         assertEquals(se / x.length, result.get("loss"), 1e-6);
         assertEquals(ae / x.length, result.get("mae"), 1e-6);
@@ -349,7 +352,7 @@ class FitTest {
         model.compile(Sgd.create(), Losses.mae());
         float[][] x = {{1, 0}, {0, 1}};
         float[] y = {3, -4};
-        assertEquals(0.1 * 25, model.evaluate(x, y).get("loss"), 1e-5);
+        assertEquals(0.1 * 25, model.evaluate(Tensor.of(x), Tensor.of(y)).get("loss"), 1e-5);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -361,9 +364,9 @@ class FitTest {
         Model model = Model.of(in, Dense.of(1).call(in));
         float[][] x = features(4, 1);
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> model.fit(x, linearTargets(x), quiet().build()));
+                () -> model.fit(Tensor.of(x), Tensor.of(linearTargets(x)), quiet().build()));
         assertTrue(e.getMessage().contains("You must compile your model before training/testing"), e.getMessage());
-        assertThrows(IllegalStateException.class, () -> model.evaluate(x, linearTargets(x)));
+        assertThrows(IllegalStateException.class, () -> model.evaluate(Tensor.of(x), Tensor.of(linearTargets(x))));
         assertFalse(model.isCompiled());
     }
 
@@ -391,17 +394,17 @@ class FitTest {
         List<Tensor> before = model.getWeights();
         float[][] x = features(5, 1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> model.fit(x, new float[4], quiet().build()));
+                () -> model.fit(Tensor.of(x), Tensor.of(new float[4]), quiet().build()));
         assertTrue(e.getMessage().contains("Found 5 input samples and 4 target samples"), e.getMessage());
         float[][] one = features(1, 2);
         e = assertThrows(IllegalArgumentException.class,
-                () -> model.fit(one, new float[1], quiet().validationSplit(0.5).build()));
+                () -> model.fit(Tensor.of(one), Tensor.of(new float[1]), quiet().validationSplit(0.5).build()));
         assertTrue(e.getMessage().contains("validation_split=0.5") && e.getMessage().contains("1 samples"),
                 e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> model.evaluate(x, new float[5], 0));
+        e = assertThrows(IllegalArgumentException.class, () -> model.evaluate(Tensor.of(x), Tensor.of(new float[5]), 0));
         assertTrue(e.getMessage().contains("got 0"), e.getMessage());
         assertEquals(before, model.getWeights(), "nothing trained");
-        assertThrows(NullPointerException.class, () -> model.fit(x, null, quiet().build()));
+        assertThrows(NullPointerException.class, () -> model.fit(Tensor.of(x), null, quiet().build()));
     }
 
     @Test
@@ -427,7 +430,7 @@ class FitTest {
         Model model = recommender(3);
         model.compile(Adam.create(), Losses.mae(), Metrics.mse());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        model.fit(List.of(users, items), ratings(users, items), FitOptions.builder().batchSize(8).epochs(2)
+        model.fit(List.of(Tensor.of(users), Tensor.of(items)), Tensor.of(ratings(users, items)), FitOptions.builder().batchSize(8).epochs(2)
                 .validationSplit(0.1).seed(1).verbose(Verbosity.PER_EPOCH).output(print(bytes)).build());
         String[] lines = text(bytes).split("\n", -1);
         String number = "\\d+\\.\\d{4}(e[-+]\\d{2})?";
@@ -441,7 +444,7 @@ class FitTest {
 
         // verbose 1 without a terminal: one finished bar per epoch, no carriage returns
         bytes.reset();
-        model.fit(List.of(users, items), ratings(users, items), FitOptions.builder().batchSize(8).epochs(1)
+        model.fit(List.of(Tensor.of(users), Tensor.of(items)), Tensor.of(ratings(users, items)), FitOptions.builder().batchSize(8).epochs(1)
                 .validationSplit(0.1).seed(1).verbose(1).terminal(false).output(print(bytes)).build());
         lines = text(bytes).split("\n", -1);
         assertEquals(3, lines.length, text(bytes));
@@ -451,7 +454,7 @@ class FitTest {
         // on a terminal: redrawn in place, with an ETA, then the finished bar
         bytes.reset();
         long[] now = {0};
-        model.fit(List.of(users, items), ratings(users, items), FitOptions.builder().batchSize(8).epochs(1)
+        model.fit(List.of(Tensor.of(users), Tensor.of(items)), Tensor.of(ratings(users, items)), FitOptions.builder().batchSize(8).epochs(1)
                 .seed(1).verbose(1).terminal(true).output(print(bytes))
                 .clock(() -> now[0] += 20_000_000L).build()); // every reading 20 ms later
         String out = text(bytes);

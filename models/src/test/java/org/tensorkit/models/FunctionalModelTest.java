@@ -143,7 +143,7 @@ class FunctionalModelTest {
         assertEquals(40 + 60, m.countParams());
         assertEquals(List.of(wordEmb.embeddings(), idEmb.embeddings()), m.weights());
 
-        List<Tensor> out = m.predict(List.of(new int[] {3, 9}, Tensor.of(new long[][] {{1, 2}, {19, 0}})));
+        List<Tensor> out = m.predict(List.of(Tensor.of(new int[] {3, 9}), Tensor.of(new long[][] {{1, 2}, {19, 0}})));
         assertEquals(2, out.size());
         assertEquals(Shape.of(2, 1, 4), out.get(0).shape());
         assertEquals(Shape.of(2, 6), out.get(1).shape());
@@ -174,7 +174,7 @@ class FunctionalModelTest {
         Model shared = Model.builder().inputs(a, b).outputs(e.call(a), e.call(b)).build();
         assertEquals(1, shared.weights().size());
         assertEquals(10, shared.countParams());
-        List<Tensor> out = shared.predict(List.of(new int[] {1}, new int[] {4}));
+        List<Tensor> out = shared.predict(List.of(Tensor.of(new int[] {1}), Tensor.of(new int[] {4})));
         assertArrayEquals(e.getWeights().get(0).get(1).toFloatArray(), out.get(0).toFloatArray());
         assertArrayEquals(e.getWeights().get(0).get(4).toFloatArray(), out.get(1).toFloatArray());
     }
@@ -186,10 +186,10 @@ class FunctionalModelTest {
         Model m = Model.builder().inputs(a, unused).outputs(embedding("e", 5, 2).call(a)).build();
         assertEquals(List.of("a", "unused", "e"), m.layers().stream().map(Layer::name).toList());
         IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
-                () -> m.predict(List.of(new int[] {1})));
+                () -> m.predict(List.of(Tensor.of(new int[] {1}))));
         assertTrue(count.getMessage().startsWith("Layer model expects 2 input(s), but it received 1 input tensors."
                 + " Inputs received: ["), count.getMessage());
-        List<Tensor> out = m.predict(List.of(new int[] {1}, new float[][] {{0, 0, 0}}));
+        List<Tensor> out = m.predict(List.of(Tensor.of(new int[] {1}), Tensor.of(new float[][] {{0, 0, 0}})));
         assertEquals(Shape.of(1, 1, 2), out.get(0).shape());
     }
 }

@@ -35,9 +35,9 @@ class IntegerIdsTest {
         SymbolicTensor in = Input.builder().shape(1).build(); // float32
         Model model = Model.of(in, Embedding.builder().inputDim(10).outputDim(2).name("emb").build().call(in));
         java.util.List<org.junit.jupiter.api.function.Executable> calls = java.util.List.of(
-                () -> model.predict(new int[][] {{ABOVE}}),
-                () -> model.predict(new long[][] {{ABOVE}}),
-                () -> model.predict(new int[] {ABOVE}),
+                () -> model.predict(Tensor.of(new int[][] {{ABOVE}})),
+                () -> model.predict(Tensor.of(new long[][] {{ABOVE}})),
+                () -> model.predict(Tensor.of(new int[] {ABOVE})),
                 () -> model.predict(Tensor.of(new int[][] {{ABOVE}})));
         for (org.junit.jupiter.api.function.Executable call : calls) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
@@ -53,10 +53,10 @@ class IntegerIdsTest {
         emb.embeddings().value().putScalar(ABOVE - 1, 0, 216f);
         emb.embeddings().value().putScalar(ABOVE, 0, 217f);
         emb.embeddings().value().putScalar(ABOVE + 1, 0, 218f);
-        try (Tensor out = model.predict(new int[][] {{ABOVE}, {ABOVE - 1}, {ABOVE + 1}})) {
+        try (Tensor out = model.predict(Tensor.of(new int[][] {{ABOVE}, {ABOVE - 1}, {ABOVE + 1}}))) {
             assertArrayEquals(new float[] {217f, 216f, 218f}, out.toFloatArray());
         }
-        try (Tensor out = model.predict(new long[][] {{ABOVE}})) {
+        try (Tensor out = model.predict(Tensor.of(new long[][] {{ABOVE}}))) {
             assertArrayEquals(new float[] {217f}, out.toFloatArray());
         }
     }
@@ -67,7 +67,7 @@ class IntegerIdsTest {
         Dense dense = Dense.builder().units(1).useBias(false).kernelInitializer(Initializer.constant(1)).build();
         Model model = Model.of(in, dense.call(in));
         // int data to a Dense is cast to float32 as in Keras (so 2^24 + 1 becomes 2^24)
-        Tensor out = model.predict(new int[][] {{ABOVE, 0}});
+        Tensor out = model.predict(Tensor.of(new int[][] {{ABOVE, 0}}));
         assertEquals(DType.FLOAT32, out.dtype());
         assertEquals(16_777_216f, out.toFloatArray()[0]);
         // an input read by an Embedding and by a Dense: each layer casts what it receives (Keras 3), so the
@@ -79,7 +79,7 @@ class IntegerIdsTest {
         Model mixed = Model.builder().inputs(both).outputs(Flatten.create().call(emb.call(both)), d2.call(both))
                 .build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> mixed.predict(java.util.List.of(new int[][] {{ABOVE}})));
+                () -> mixed.predict(java.util.List.of(Tensor.of(new int[][] {{ABOVE}}))));
         assertTrue(e.getMessage().contains("= 16777217 is not in [0, 10)"), e.getMessage());
         Names.reset();
         SymbolicTensor shared = Input.builder().shape(1).build();
@@ -88,7 +88,7 @@ class IntegerIdsTest {
         Dense ones = Dense.builder().units(1).useBias(false).kernelInitializer(Initializer.constant(1)).build();
         Model pair = Model.builder().inputs(shared).outputs(Flatten.create().call(big.call(shared)), ones.call(shared))
                 .build();
-        java.util.List<Tensor> outs = pair.predict(java.util.List.of(new int[][] {{ABOVE}}));
+        java.util.List<Tensor> outs = pair.predict(java.util.List.of(Tensor.of(new int[][] {{ABOVE}})));
         assertEquals(5f, outs.get(0).toFloatArray()[0], "the Embedding looked up row 2^24 + 1 exactly");
         assertEquals(16_777_216f, outs.get(1).toFloatArray()[0], "the Dense computed in float32");
     }

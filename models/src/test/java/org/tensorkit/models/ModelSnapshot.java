@@ -16,7 +16,7 @@ import org.tensorkit.layers.Layer;
  */
 final class ModelSnapshot {
     private final Network model;
-    private final Object probe;
+    private final Tensor probe;
     private final boolean built;
     private final List<Layer> layers;
     private final List<Integer> nodeCounts;
@@ -24,7 +24,7 @@ final class ModelSnapshot {
     private final List<String> summary;
     private final List<Tensor> reference;
 
-    private ModelSnapshot(Network model, Object probe) {
+    private ModelSnapshot(Network model, Tensor probe) {
         this.model = model;
         this.probe = probe;
         this.built = model.isBuilt();
@@ -36,10 +36,10 @@ final class ModelSnapshot {
     }
 
     /**
-     * Snapshots {@code model}; {@code probe} is the data of the reference predict (a Java array or Tensor for a
-     * one-input model), ignored while the model is not built (a predict would build it).
+     * Snapshots {@code model}; {@code probe} is the data of the reference predict (for a one-input model),
+     * ignored while the model is not built (a predict would build it).
      */
-    static ModelSnapshot of(Network model, Object probe) {
+    static ModelSnapshot of(Network model, Tensor probe) {
         return new ModelSnapshot(model, probe);
     }
 
@@ -59,7 +59,7 @@ final class ModelSnapshot {
     }
 
     /** Snapshots several models that share layers; {@link #assertAllUnchanged} checks them all. */
-    static List<ModelSnapshot> of(Network first, Object probe, Network... more) {
+    static List<ModelSnapshot> of(Network first, Tensor probe, Network... more) {
         List<ModelSnapshot> all = new ArrayList<>();
         all.add(of(first, probe));
         for (Network m : more) {

@@ -149,12 +149,12 @@ class NotebookTest {
         assertEquals(DType.FLOAT32, one.dtype());
         assertArrayEquals(row(3), one.toFloatArray());
 
-        Tensor batch = model.predict(new int[][] {{3}, {3}, {0}, {9}});
+        Tensor batch = model.predict(Tensor.of(new int[][] {{3}, {3}, {0}, {9}}));
         assertEquals(Shape.of(4, 1, 4), batch.shape());
         assertArrayEquals(new float[] {12, 13, 14, 15, 12, 13, 14, 15, 0, 1, 2, 3, 36, 37, 38, 39},
                 batch.toFloatArray());
 
-        Tensor flat = model2.predict(new int[] {3});
+        Tensor flat = model2.predict(Tensor.of(new int[] {3}));
         assertEquals(Shape.of(1, 4), flat.shape());
         assertArrayEquals(row(3), flat.toFloatArray());
     }
@@ -179,7 +179,7 @@ class NotebookTest {
         assertEquals(DType.FLOAT32, DType.of(w.value().dataType()));
 
         model3.setWeights(List.of(MATRIX));
-        assertArrayEquals(row(9), model2.predict(new int[] {9}).toFloatArray());
+        assertArrayEquals(row(9), model2.predict(Tensor.of(new int[] {9})).toFloatArray());
         assertEquals(MATRIX, model.getWeights().get(0));
     }
 

@@ -83,7 +83,7 @@ class PredictCloseTest {
 
     @Test
     void resultsUsedAfterCloseThrow() {
-        Tensor out = model.predict(ids(3, 3));
+        Tensor out = model.predict(Tensor.of(ids(3, 3)));
         out.close();
         IllegalStateException e = assertThrows(IllegalStateException.class, out::toFloatArray);
         assertEquals("tensor is closed", e.getMessage());
@@ -96,7 +96,7 @@ class PredictCloseTest {
         SymbolicTensor in = Input.builder().shape(3).build();
         Model flatten = Model.of(in, Flatten.create().call(in)); // (None, 3) -> (None, 3): a view of the input
         INDArray user = Nd4j.createFromArray(new float[][] {{1, 2, 3}, {4, 5, 6}});
-        Tensor out = flatten.predict(user);
+        Tensor out = flatten.predict(Tensor.wrap(user));
         out.close();
         assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, user.data().asFloat());
         assertTrue(!user.data().wasClosed());

@@ -55,7 +55,7 @@ class SequentialTest {
         assertEquals("My_embedding_input", input.layer().name());
         assertEquals(DType.FLOAT32, input.dtype());
         assertEquals(40, m.countParams());
-        assertArrayEquals(new float[] {12, 13, 14, 15}, m.predict(new int[][] {{3}}).toFloatArray());
+        assertArrayEquals(new float[] {12, 13, 14, 15}, m.predict(Tensor.of(new int[][] {{3}})).toFloatArray());
         assertThrows(IllegalArgumentException.class, () -> m.getLayer("My_embedding_input"));
         assertEquals("input_1", Input.shape(1).layer().name(), "the auto input does not use the input counter");
     }
@@ -152,8 +152,8 @@ class SequentialTest {
         assertSame(f, m.pop());
         assertEquals(List.of("e"), names(m));
         assertEquals(Shape.batchOf(1, 4), m.outputShape());
-        assertArrayEquals(new float[] {12, 13, 14, 15}, m.predict(new int[] {3}).toFloatArray());
-        assertEquals(Shape.of(1, 1, 4), m.predict(new int[] {3}).shape());
+        assertArrayEquals(new float[] {12, 13, 14, 15}, m.predict(Tensor.of(new int[] {3})).toFloatArray());
+        assertEquals(Shape.of(1, 1, 4), m.predict(Tensor.of(new int[] {3})).shape());
         assertSame(e, m.pop());
         assertFalse(m.isBuilt());
         assertEquals(List.of(), m.layers());

@@ -20,9 +20,12 @@ import org.tensorkit.layers.Input;
 import org.tensorkit.layers.Names;
 import org.tensorkit.layers.Regularizers;
 import org.tensorkit.layers.SymbolicTensor;
-import org.tensorkit.models.training.Adam;
-import org.tensorkit.models.training.Losses;
-import org.tensorkit.models.training.Sgd;
+import org.tensorkit.models.optimizers.Adam;
+import org.tensorkit.models.losses.Losses;
+import org.tensorkit.models.optimizers.Sgd;
+import org.tensorkit.models.training.FitOptions;
+import org.tensorkit.models.training.History;
+import org.tensorkit.models.training.Verbosity;
 
 /** Keras's {@code train_on_batch}: one step on the whole batch, returning the loss before the step. */
 class TrainOnBatchTest {
@@ -85,10 +88,10 @@ class TrainOnBatchTest {
             Model fitted = dotModel(5, false);
             stepped.compile(adam ? Adam.create() : Sgd.builder().learningRate(0.1).momentum(0.5).build(), Losses.mae());
             fitted.compile(adam ? Adam.create() : Sgd.builder().learningRate(0.1).momentum(0.5).build(), Losses.mae());
-            double before = stepped.evaluate(List.of(u, i), r, 48).get("loss");
+            double before = stepped.evaluate(List.of(Tensor.of(u), Tensor.of(i)), Tensor.of(r), 48).get("loss");
 
-            double loss = stepped.trainOnBatch(List.of(u, i), r);
-            History h = fitted.fit(List.of(u, i), r, FitOptions.builder().batchSize(48).epochs(1).shuffle(false)
+            double loss = stepped.trainOnBatch(List.of(Tensor.of(u), Tensor.of(i)), Tensor.of(r));
+            History h = fitted.fit(List.of(Tensor.of(u), Tensor.of(i)), Tensor.of(r), FitOptions.builder().batchSize(48).epochs(1).shuffle(false)
                     .verbose(Verbosity.SILENT).build());
 
             assertEquals(h.get("loss").get(0), loss, 0.0, "the same step gives the same loss");
@@ -111,7 +114,7 @@ class TrainOnBatchTest {
             m.compile(Adam.builder().learningRate(0.05).build(), "mse");
             List<Tensor> initial = m.getWeights();
             for (int step = 0; step < runs[run].length; step++) {
-                runs[run][step] = m.trainOnBatch(List.of(u, i), r);
+                runs[run][step] = m.trainOnBatch(List.of(Tensor.of(u), Tensor.of(i)), Tensor.of(r));
             }
             assertNotEquals(initial.get(0), m.getWeights().get(0));
             models[run] = m;
@@ -129,12 +132,12 @@ class TrainOnBatchTest {
         Model m = dotModel(2, false);
         Adam first = Adam.create();
         m.compile(first, Losses.mae());
-        m.trainOnBatch(List.of(u, i), r);
-        m.trainOnBatch(List.of(u, i), r);
+        m.trainOnBatch(List.of(Tensor.of(u), Tensor.of(i)), Tensor.of(r));
+        m.trainOnBatch(List.of(Tensor.of(u), Tensor.of(i)), Tensor.of(r));
         assertEquals(2, first.iterations());
         Adam second = Adam.create();
         m.compile(second, Losses.mae());
-        m.trainOnBatch(List.of(u, i), r);
+        m.trainOnBatch(List.of(Tensor.of(u), Tensor.of(i)), Tensor.of(r));
         assertEquals(2, first.iterations());
         assertEquals(1, second.iterations());
     }
@@ -146,14 +149,14 @@ class TrainOnBatchTest {
         int[] i = ids(4, 30, 8);
         float[] r = ratings(u, i);
         IllegalStateException notCompiled = assertThrows(IllegalStateException.class,
-                () -> m.trainOnBatch(List.of(u, i), r));
+                () -> m.trainOnBatch(List.of(Tensor.of(u), Tensor.of(i)), Tensor.of(r)));
         assertTrue(notCompiled.getMessage().contains("compile"), notCompiled.getMessage());
         Adam adam = Adam.create();
         m.compile(adam, Losses.mae());
-        assertThrows(IllegalArgumentException.class, () -> m.trainOnBatch(List.of(u, i), new float[3]));
-        assertThrows(IllegalArgumentException.class, () -> m.trainOnBatch(List.of(u), r));
+        assertThrows(IllegalArgumentException.class, () -> m.trainOnBatch(List.of(Tensor.of(u), Tensor.of(i)), Tensor.of(new float[3])));
+        assertThrows(IllegalArgumentException.class, () -> m.trainOnBatch(List.of(Tensor.of(u)), Tensor.of(r)));
         IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
-                () -> m.trainOnBatch(List.of(new int[0], new int[0]), new float[0]));
+                () -> m.trainOnBatch(List.of(Tensor.of(new int[0]), Tensor.of(new int[0])), Tensor.of(new float[0])));
         assertTrue(empty.getMessage().contains("non-empty"), empty.getMessage());
         assertEquals(0, adam.iterations(), "rejected calls take no step");
     }

@@ -76,7 +76,7 @@ class WeightsTest {
         Tensor secondValues = Tensor.arange(20, DType.INT64).reshape(4, 5);
         model.setWeights(List.of(secondValues, firstValues));
         assertEquals(List.of(secondValues.cast(DType.FLOAT32), firstValues.cast(DType.FLOAT32)), model.getWeights());
-        List<Tensor> out = model.predict(List.of(new int[] {2}, new int[] {3}));
+        List<Tensor> out = model.predict(List.of(Tensor.of(new int[] {2}), Tensor.of(new int[] {3})));
         assertEquals(Tensor.of(new float[][][] {{{5, 6}}}), out.get(0));
         assertEquals(Tensor.of(new float[][] {{15, 16, 17, 18, 19}}), out.get(1));
         assertSame(first.embeddings(), model.weights().get(1));

@@ -122,4 +122,34 @@ public final class BulkData {
         }
         return out;
     }
+
+    /**
+     * Rows {@code order[from], ..., order[to - 1]} of {@code a} (rows along axis 0) as a new dense array, one bulk
+     * copy per row: a shuffled training batch, gathered straight from the data. {@code a} should be dense (else it
+     * is copied to a dense array first, on every call).
+     */
+    public static INDArray gatherRows(INDArray a, int[] order, int from, int to) {
+        if (from < 0 || to < from || to > order.length) {
+            throw new IllegalArgumentException("order positions [" + from + ", " + to + ") of " + order.length);
+        }
+        INDArray d = NdArrays.dense(a);
+        long n = d.size(0);
+        long[] shape = d.shape().clone();
+        shape[0] = to - from;
+        INDArray out = org.nd4j.linalg.factory.Nd4j.createUninitialized(d.dataType(), shape, 'c');
+        int rowBytes = n == 0 ? 0 : Math.toIntExact(d.length() / n * d.dataType().width());
+        if (rowBytes == 0) {
+            return out;
+        }
+        ByteBuffer src = NdArrays.bytes(d);
+        ByteBuffer dst = NdArrays.bytes(out);
+        for (int k = from; k < to; k++) {
+            int row = order[k];
+            if (row < 0 || row >= n) {
+                throw new IllegalArgumentException("row " + row + " is outside [0, " + n + ")");
+            }
+            dst.put((k - from) * rowBytes, src, Math.multiplyExact(row, rowBytes), rowBytes);
+        }
+        return out;
+    }
 }

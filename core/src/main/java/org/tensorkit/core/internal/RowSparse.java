@@ -18,8 +18,16 @@ public final class RowSparse {
     private RowSparse() {
     }
 
-    /** Distinct rows in increasing order, each with the sum of its contributions. */
-    public record Merged(long[] rows, INDArray values) {
+    /**
+     * Distinct rows in increasing order, each with the sum of its contributions: as a Java array ({@code floats},
+     * float32 merged in Java) or as an ND4J array ({@code values}); the other is {@code null}.
+     */
+    public record Merged(long[] rows, INDArray values, float[] floats) {
+        /** The sums as an ND4J array {@code (rows.length, rowLength)}, made from {@code floats} if need be. */
+        public INDArray array() {
+            return values != null ? values
+                    : BulkData.floats(floats, rows.length, floats.length / Math.max(1, rows.length));
+        }
     }
 
     /**
@@ -67,7 +75,7 @@ public final class RowSparse {
                     }
                 }
             }
-            return new Merged(unique, BulkData.floats(sums, u, rowLength));
+            return new Merged(unique, null, sums);
         }
         INDArray[] chunks = new INDArray[valueChunks.size()];
         for (int k = 0; k < chunks.length; k++) {
@@ -75,7 +83,7 @@ public final class RowSparse {
         }
         INDArray values = chunks.length == 1 ? chunks[0] : Nd4j.concat(0, chunks);
         INDArray summed = Nd4j.exec(new UnsortedSegmentSum(values, Nd4j.createFromArray(slot), u))[0];
-        return new Merged(unique, summed);
+        return new Merged(unique, summed, null);
     }
 
     /** Up to this many contributed values, row-set work on float32 runs as Java loops over bulk-read arrays. */

@@ -27,12 +27,13 @@ import org.tensorkit.layers.Embedding;
 import org.tensorkit.layers.Flatten;
 import org.tensorkit.layers.Input;
 import org.tensorkit.layers.SymbolicTensor;
-import org.tensorkit.models.FitOptions;
-import org.tensorkit.models.History;
+import org.tensorkit.models.training.FitOptions;
+import org.tensorkit.models.training.History;
 import org.tensorkit.models.Model;
-import org.tensorkit.models.Verbosity;
-import org.tensorkit.models.training.Adam;
-import org.tensorkit.models.training.Losses;
+import org.tensorkit.models.training.Verbosity;
+import org.tensorkit.models.optimizers.Adam;
+import org.tensorkit.models.losses.Losses;
+import org.tensorkit.core.Tensor;
 
 /**
  * The course lab's explicit-feedback recommender on MovieLens 100k: user and item embeddings trained to predict
@@ -163,13 +164,13 @@ public final class MovieLensRecommender {
                 : deepModel(data.maxUserId(), data.maxItemId(), options.seed());
         out.print(model.summaryString());
         model.compile(Adam.create(), Losses.mae());
-        History history = model.fit(List.of(train.userIds(), train.itemIds()), train.ratings(),
-                FitOptions.builder().batchSize(options.batchSize()).epochs(options.epochs())
+        History history = model.fit(List.of(Tensor.of(train.userIds()), Tensor.of(train.itemIds())),
+                Tensor.of(train.ratings()), FitOptions.builder().batchSize(options.batchSize()).epochs(options.epochs())
                         .validationSplit(options.validationSplit()).shuffle(true).seed(options.seed())
                         .verbose(options.verbosity()).output(out).build());
 
-        INDArray predicted = model.predict(List.of(test.userIds(), test.itemIds()), 1024).get(0).unwrap()
-                .reshape(test.size()).castTo(DataType.DOUBLE);
+        INDArray predicted = model.predict(List.of(Tensor.of(test.userIds()), Tensor.of(test.itemIds())), 1024)
+                .get(0).unwrap().reshape(test.size()).castTo(DataType.DOUBLE);
         INDArray actual = Nd4j.createFromArray(test.ratings()).castTo(DataType.DOUBLE);
         INDArray error = predicted.sub(actual);
         double mse = error.mul(error).meanNumber().doubleValue();

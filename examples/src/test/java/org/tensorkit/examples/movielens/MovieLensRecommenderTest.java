@@ -17,7 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorkit.layers.Embedding;
-import org.tensorkit.models.Verbosity;
+import org.tensorkit.models.training.Verbosity;
 
 /** The recommender end to end on a small synthetic MovieLens-format data set. */
 class MovieLensRecommenderTest {

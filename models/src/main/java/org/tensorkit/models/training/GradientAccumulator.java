@@ -16,6 +16,7 @@ import org.tensorkit.layers.GradientSink;
 import org.tensorkit.layers.Regularizer;
 import org.tensorkit.layers.Weight;
 import org.tensorkit.core.internal.RowSparse;
+import org.tensorkit.models.optimizers.WeightGradient;
 
 /**
  * Collects the weight gradients of one training step from every backward call, then hands them merged to an
@@ -143,10 +144,11 @@ public final class GradientAccumulator implements GradientSink {
                     : RowSparse.merge(w.name(), w.shape().dim(0), w.size() / w.shape().dim(0), e.rows,
                             e.rowValues);
             if (e.dense == null) {
-                merged.put(w, WeightGradient.rows(w, rows.rows(), rows.values()));
+                merged.put(w, rows.floats() != null ? WeightGradient.rows(w, rows.rows(), rows.floats())
+                        : WeightGradient.rows(w, rows.rows(), rows.values()));
             } else {
                 if (rows != null) { // a weight that got both kinds: the rows join the dense gradient
-                    INDArray sum = RowSparse.gather(e.dense, rows.rows()).addi(rows.values());
+                    INDArray sum = RowSparse.gather(e.dense, rows.rows()).addi(rows.array());
                     RowSparse.scatter(e.dense, rows.rows(), sum);
                 }
                 merged.put(w, WeightGradient.dense(w, e.dense));

@@ -18,6 +18,7 @@ import org.tensorkit.layers.Embedding;
 import org.tensorkit.layers.Input;
 import org.tensorkit.layers.Regularizers;
 import org.tensorkit.layers.Weight;
+import org.tensorkit.models.optimizers.WeightGradient;
 
 class GradientAccumulatorTest {
     private static Embedding table(int rows) {

@@ -15,6 +15,9 @@ import org.tensorkit.layers.CallContext;
 import org.tensorkit.layers.Embedding;
 import org.tensorkit.layers.Initializer;
 import org.tensorkit.layers.Regularizers;
+import org.tensorkit.models.optimizers.Optimizer;
+import org.tensorkit.models.optimizers.Adam;
+import org.tensorkit.models.optimizers.Sgd;
 
 /**
  * A 2,000,000-row table: a training step must touch only the rows of its batch, in the table and in the

@@ -19,6 +19,9 @@ import org.tensorkit.layers.Input;
 import org.tensorkit.layers.Layer;
 import org.tensorkit.layers.Regularizers;
 import org.tensorkit.layers.Weight;
+import org.tensorkit.models.losses.Loss;
+import org.tensorkit.models.losses.Losses;
+import org.tensorkit.models.optimizers.Adam;
 
 /**
  * The building blocks together, by hand, as fit will run them: a matrix-factorization recommender (user and

@@ -1,4 +1,4 @@
-package org.tensorkit.models.training;
+package org.tensorkit.models.optimizers;
 
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -25,15 +25,12 @@ import org.tensorkit.core.internal.RowSparse;
  * <p>Row-sparse gradients update only their rows and those rows' velocities, exactly as Keras's SGD treats
  * sparse (IndexedSlices) gradients: rows absent from a step keep their value and velocity.
  */
-public final class Sgd implements Optimizer {
-    private final double learningRate;
+public final class Sgd extends Optimizer {
     private final double momentum;
     private final boolean nesterov;
-    private final Map<Weight, INDArray> velocities = new IdentityHashMap<>();
-    private long iterations;
 
     private Sgd(Builder b) {
-        this.learningRate = b.learningRate;
+        super(b.learningRate);
         this.momentum = b.momentum;
         this.nesterov = b.nesterov;
     }
@@ -47,11 +44,6 @@ public final class Sgd implements Optimizer {
         return builder().build();
     }
 
-    @Override
-    public double learningRate() {
-        return learningRate;
-    }
-
     public double momentum() {
         return momentum;
     }
@@ -60,48 +52,26 @@ public final class Sgd implements Optimizer {
         return nesterov;
     }
 
+    /** One slot, the velocity, when there is momentum; none otherwise. */
     @Override
-    public long iterations() {
-        return iterations;
+    protected int slotCount() {
+        return momentum == 0 ? 0 : 1;
     }
 
     @Override
-    public void apply(List<WeightGradient> gradients) {
-        for (WeightGradient g : gradients) {
-            Weight w = g.weight();
-            INDArray table = w.value();
-            if (g.isRowSparse()) {
-                INDArray values = RowSparse.gather(table, g.rows());
-                INDArray velocity = momentum == 0 ? null : RowSparse.gather(velocity(w), g.rows());
-                step(values, g.rowValues(), velocity);
-                RowSparse.scatter(table, g.rows(), values);
-                if (velocity != null) {
-                    RowSparse.scatter(velocity(w), g.rows(), velocity);
-                }
-            } else {
-                step(table, g.dense(), momentum == 0 ? null : velocity(w));
-            }
-        }
-        iterations++;
-    }
-
-    /** One update of {@code values} (and {@code velocity}) in place; consumes {@code gradient}. */
-    private void step(INDArray values, INDArray gradient, INDArray velocity) {
+    protected void step(INDArray values, INDArray gradient, INDArray[] slots, long iteration) {
         INDArray g = gradient.reshape(values.shape());
+        double lr = learningRate();
         if (momentum == 0) {
-            Nd4j.exec(new SgdUpdater(g, learningRate)); // g becomes lr * g
+            Nd4j.exec(new SgdUpdater(g, lr)); // g becomes lr * g
             values.subi(g);
         } else if (nesterov) {
-            Nd4j.exec(new NesterovsUpdater(g, velocity, learningRate, momentum)); // g becomes the update
+            Nd4j.exec(new NesterovsUpdater(g, slots[0], lr, momentum)); // g becomes the update
             values.subi(g);
         } else {
-            velocity.muli(momentum).subi(g.muli(learningRate));
-            values.addi(velocity);
+            slots[0].muli(momentum).subi(g.muli(lr));
+            values.addi(slots[0]);
         }
-    }
-
-    private INDArray velocity(Weight w) {
-        return velocities.computeIfAbsent(w, k -> Nd4j.zeros(k.dtype().toNd4j(), k.shape().toArray()));
     }
 
     /** Options of {@link Sgd}, with Keras's defaults. */
@@ -113,12 +83,9 @@ public final class Sgd implements Optimizer {
         private Builder() {
         }
 
+        /** The learning rate (default 0.01), a finite number above 0. */
         public Builder learningRate(double learningRate) {
-            if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-                throw new IllegalArgumentException("SGD learningRate must be a finite number > 0, got "
-                        + learningRate);
-            }
-            this.learningRate = learningRate;
+            this.learningRate = checkLearningRate("SGD", learningRate);
             return this;
         }
 

@@ -1,4 +1,4 @@
-package org.tensorkit.models.training;
+package org.tensorkit.models.optimizers;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,6 +14,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.tensorkit.core.Tensor;
 import org.tensorkit.layers.Embedding;
 import org.tensorkit.layers.Weight;
+import org.tensorkit.models.optimizers.Adam;
+import org.tensorkit.models.optimizers.Sgd;
+import org.tensorkit.models.optimizers.WeightGradient;
 
 class OptimizerTest {
     private static final double[][] GRADS = {{0.5, -0.25}, {0.1, 0.3}, {-0.2, 0.0}};

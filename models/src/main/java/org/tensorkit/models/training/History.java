@@ -1,4 +1,4 @@
-package org.tensorkit.models;
+package org.tensorkit.models.training;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package org.tensorkit.models;
+package org.tensorkit.models.engine;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -28,7 +28,7 @@ import org.tensorkit.layers.SymbolicTensor;
  * from it to an output (a shared layer's nodes are kept no shallower than its deeper calls); layers are listed
  * by decreasing depth, ties in first-reached order, so inputs come first and outputs last.
  */
-final class Graph {
+public final class Graph {
     private final List<SymbolicTensor> inputs;
     private final List<SymbolicTensor> outputs;
     private final List<Node> nodes;
@@ -60,7 +60,7 @@ final class Graph {
      *                                  an output needs a tensor the inputs do not give (Keras's "Graph
      *                                  disconnected"), or two layers share a name
      */
-    static Graph trace(String modelName, List<SymbolicTensor> inputs, List<SymbolicTensor> outputs) {
+    public static Graph trace(String modelName, List<SymbolicTensor> inputs, List<SymbolicTensor> outputs) {
         checkInputs(modelName, inputs);
         if (outputs.isEmpty()) {
             throw new IllegalArgumentException("Model \"" + modelName + "\" needs at least one output tensor, got none");
@@ -163,7 +163,8 @@ final class Graph {
         }
     }
 
-    static boolean isInputTensor(SymbolicTensor t) {
+    /** Whether {@code t} is the placeholder of an {@code Input()}: an InputLayer's node, with no inputs. */
+    public static boolean isInputTensor(SymbolicTensor t) {
         return t.layer() instanceof InputLayer && t.node().inputs().isEmpty();
     }
 
@@ -206,35 +207,38 @@ final class Graph {
 
     // ---------------------------------------------------------------------------------------------
 
-    List<SymbolicTensor> inputs() {
+    /** The input placeholders, in the order data is fed. */
+    public List<SymbolicTensor> inputs() {
         return inputs;
     }
 
-    List<SymbolicTensor> outputs() {
+    /** The output tensors, in the order results are returned. */
+    public List<SymbolicTensor> outputs() {
         return outputs;
     }
 
     /** Every node, in an order that computes each node after the nodes it reads (decreasing depth). */
-    List<Node> nodes() {
+    public List<Node> nodes() {
         return nodes;
     }
 
     /** The nodes grouped by depth, deepest (inputs) first. */
-    List<List<Node>> nodesByDepth() {
+    public List<List<Node>> nodesByDepth() {
         return nodesByDepth;
     }
 
     /** The layers in Keras's {@code model.layers} order, input layers included. */
-    List<Layer> layers() {
+    public List<Layer> layers() {
         return layers;
     }
 
-    boolean contains(Node node) {
+    /** Whether {@code node} is one of this graph's nodes. */
+    public boolean contains(Node node) {
         return nodeIndex.containsKey(node);
     }
 
     /** Position of {@code node} in {@link #nodes()}. */
-    int indexOf(Node node) {
+    public int indexOf(Node node) {
         Integer i = nodeIndex.get(Objects.requireNonNull(node, "node"));
         if (i == null) {
             throw new IllegalArgumentException("node " + node + " is not part of this graph");

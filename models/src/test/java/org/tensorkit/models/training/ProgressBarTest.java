@@ -1,4 +1,4 @@
-package org.tensorkit.models;
+package org.tensorkit.models.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.tensorkit.models.training.Verbosity;
 
 /** Keras's Progbar text, golden, with a fake clock. */
 class ProgressBarTest {

@@ -1,4 +1,4 @@
-package org.tensorkit.models;
+package org.tensorkit.models.training;
 
 import java.io.PrintStream;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package org.tensorkit.models.training;
+package org.tensorkit.models.optimizers;
 
 import java.nio.FloatBuffer;
 import java.util.IdentityHashMap;
@@ -32,16 +32,13 @@ import org.tensorkit.core.internal.NdArrays;
  * (about 3.2 lr) rather than {@code lr}. Keras's own Adam, on sparse gradients, decays {@code m} and {@code v}
  * of every row each step and moves rows absent from the batch, at the cost of the whole table per step.
  */
-public final class Adam implements Optimizer {
-    private final double learningRate;
+public final class Adam extends Optimizer {
     private final double beta1;
     private final double beta2;
     private final double epsilon;
-    private final Map<Weight, INDArray[]> moments = new IdentityHashMap<>();
-    private long iterations;
 
     private Adam(Builder b) {
-        this.learningRate = b.learningRate;
+        super(b.learningRate);
         this.beta1 = b.beta1;
         this.beta2 = b.beta2;
         this.epsilon = b.epsilon;
@@ -56,11 +53,6 @@ public final class Adam implements Optimizer {
         return builder().build();
     }
 
-    @Override
-    public double learningRate() {
-        return learningRate;
-    }
-
     public double beta1() {
         return beta1;
     }
@@ -73,43 +65,35 @@ public final class Adam implements Optimizer {
         return epsilon;
     }
 
+    /** Two slots: the first moment m and the second moment v. */
     @Override
-    public long iterations() {
-        return iterations;
+    protected int slotCount() {
+        return 2;
     }
 
+    /** ND4J's {@code adam_updater} turns the gradient into the update in place; the weight subtracts it. */
     @Override
-    public void apply(List<WeightGradient> gradients) {
-        int iteration = Math.toIntExact(iterations); // 0-based: the op uses t = iteration + 1
-        for (WeightGradient g : gradients) {
-            Weight w = g.weight();
-            INDArray[] mv = moments(w);
-            INDArray table = w.value();
-            if (g.isRowSparse() && javaRows(table, g)) {
-                lazyStepInJava(table, mv[0], mv[1], g.rows(), BulkData.readFloats(g.rowValues()), iteration);
-            } else if (g.isRowSparse()) {
-                long[] rows = g.rows();
-                INDArray m = RowSparse.gather(mv[0], rows);
-                INDArray v = RowSparse.gather(mv[1], rows);
-                INDArray update = g.rowValues();
-                Nd4j.exec(new AdamUpdater(update, v, m, learningRate, beta1, beta2, epsilon, iteration));
-                INDArray values = RowSparse.gather(table, rows).subi(update);
-                RowSparse.scatter(table, rows, values);
-                RowSparse.scatter(mv[0], rows, m);
-                RowSparse.scatter(mv[1], rows, v);
-            } else {
-                INDArray update = g.dense();
-                Nd4j.exec(new AdamUpdater(update, mv[1], mv[0], learningRate, beta1, beta2, epsilon, iteration));
-                table.subi(update);
-            }
+    protected void step(INDArray values, INDArray gradient, INDArray[] slots, long iteration) {
+        INDArray update = gradient.reshape(values.shape());
+        Nd4j.exec(new AdamUpdater(update, slots[1], slots[0], learningRate(), beta1, beta2, epsilon,
+                Math.toIntExact(iteration)));
+        values.subi(update);
+    }
+
+    /** float32 tables and a row set of at most a few million values step in a Java loop, in place. */
+    @Override
+    protected boolean stepRowsInPlace(INDArray table, INDArray[] slots, WeightGradient g, long iteration) {
+        if (!javaRows(table, g)) {
+            return false;
         }
-        iterations++;
+        lazyStepInJava(table, slots[0], slots[1], g.rows(), g.rowFloats(), Math.toIntExact(iteration));
+        return true;
     }
 
     /** Whether a row-sparse step runs in Java: float32 tables and a row set of at most a few million values. */
     private static boolean javaRows(INDArray table, WeightGradient g) {
         return table.dataType() == DataType.FLOAT && NdArrays.isDense(table) && table.length() <= Integer.MAX_VALUE
-                && g.rowValues().length() <= RowSparse.JAVA_MAX_ELEMENTS;
+                && g.rowValueCount() <= RowSparse.JAVA_MAX_ELEMENTS;
     }
 
     /**
@@ -121,7 +105,7 @@ public final class Adam implements Optimizer {
      */
     private void lazyStepInJava(INDArray table, INDArray mTable, INDArray vTable, long[] rows, float[] grad,
                                 int iteration) {
-        float lr = (float) learningRate;
+        float lr = (float) learningRate();
         float b1 = (float) beta1;
         float b2 = (float) beta2;
         float eps = (float) epsilon;
@@ -152,13 +136,6 @@ public final class Adam implements Optimizer {
         }
     }
 
-    /** {@code [m, v]} of a weight, zero at first use. */
-    private INDArray[] moments(Weight w) {
-        return moments.computeIfAbsent(w, k -> new INDArray[] {
-                Nd4j.zeros(k.dtype().toNd4j(), k.shape().toArray()),
-                Nd4j.zeros(k.dtype().toNd4j(), k.shape().toArray())});
-    }
-
     /** Options of {@link Adam}, with Keras's defaults. */
     public static final class Builder {
         private double learningRate = 0.001;
@@ -169,12 +146,9 @@ public final class Adam implements Optimizer {
         private Builder() {
         }
 
+        /** The learning rate (default 0.001), a finite number above 0. */
         public Builder learningRate(double learningRate) {
-            if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-                throw new IllegalArgumentException("Adam learningRate must be a finite number > 0, got "
-                        + learningRate);
-            }
-            this.learningRate = learningRate;
+            this.learningRate = checkLearningRate("Adam", learningRate);
             return this;
         }
 

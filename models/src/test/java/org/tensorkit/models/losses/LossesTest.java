@@ -1,4 +1,4 @@
-package org.tensorkit.models.training;
+package org.tensorkit.models.losses;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,6 +10,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tensorkit.core.testing.GradientCheck;
+import org.tensorkit.models.losses.Loss;
+import org.tensorkit.models.losses.Losses;
 
 class LossesTest {
     private final INDArray ratings = Nd4j.createFromArray(4.0, 2.0, 5.0);

@@ -1,17 +1,20 @@
-package org.tensorkit.models;
+package org.tensorkit.models.training;
 
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
-import org.tensorkit.models.training.Loss;
-import org.tensorkit.models.training.Metric;
-import org.tensorkit.models.training.Optimizer;
+import org.tensorkit.models.losses.Loss;
+import org.tensorkit.models.losses.Metric;
+import org.tensorkit.models.optimizers.Optimizer;
 
-/** What {@code compile} fixed: the optimizer (with its state), the loss and the metrics. */
-record Compiled(Optimizer optimizer, Loss loss, List<Metric> metrics) {
-    Compiled {
+/**
+ * What {@code compile} fixed: the optimizer (with its state), the loss and the metrics, whose names (and
+ * {@code loss}) must be unique since they key the {@link History}.
+ */
+public record Compiled(Optimizer optimizer, Loss loss, List<Metric> metrics) {
+    public Compiled {
         Objects.requireNonNull(optimizer, "optimizer");
         Objects.requireNonNull(loss, "loss");
         metrics = List.copyOf(metrics);

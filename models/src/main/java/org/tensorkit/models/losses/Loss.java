@@ -1,4 +1,4 @@
-package org.tensorkit.models.training;
+package org.tensorkit.models.losses;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 

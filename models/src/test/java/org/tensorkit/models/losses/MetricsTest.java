@@ -1,4 +1,4 @@
-package org.tensorkit.models.training;
+package org.tensorkit.models.losses;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.tensorkit.models.losses.Losses;
+import org.tensorkit.models.losses.Metric;
+import org.tensorkit.models.losses.Metrics;
+import org.tensorkit.models.training.RunningMean;
 
 class MetricsTest {
     @Test

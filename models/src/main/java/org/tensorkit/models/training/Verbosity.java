@@ -1,4 +1,4 @@
-package org.tensorkit.models;
+package org.tensorkit.models.training;
 
 /**
  * How much {@code fit} prints, Keras's {@code verbose}: {@link #SILENT} (0), {@link #PROGRESS_BAR} (1),

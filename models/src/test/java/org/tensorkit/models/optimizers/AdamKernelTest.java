@@ -1,4 +1,4 @@
-package org.tensorkit.models.training;
+package org.tensorkit.models.optimizers;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
@@ -14,6 +14,8 @@ import org.tensorkit.core.Tensor;
 import org.tensorkit.layers.Embedding;
 import org.tensorkit.layers.Weight;
 import org.tensorkit.core.internal.RowSparse;
+import org.tensorkit.models.optimizers.Adam;
+import org.tensorkit.models.optimizers.WeightGradient;
 
 /**
  * The row-sparse Adam step runs in Java; it must be ND4J's {@code adam_updater} op to the last bit: the same

@@ -1,4 +1,4 @@
-package org.tensorkit.models;
+package org.tensorkit.models.training;
 
 import java.io.PrintStream;
 import java.util.Objects;
@@ -162,14 +162,20 @@ public final class FitOptions {
             return this;
         }
 
-        /** For tests: the clock the progress display reads, in nanoseconds. */
-        Builder clock(LongSupplier nanoTime) {
+        /**
+         * The clock the progress display reads for its timings, in nanoseconds (default {@code System::nanoTime});
+         * a fixed clock makes the printed logs reproducible.
+         */
+        public Builder clock(LongSupplier nanoTime) {
             this.clock = Objects.requireNonNull(nanoTime, "nanoTime");
             return this;
         }
 
-        /** For tests: whether the output is taken for a terminal (redrawn in place). */
-        Builder terminal(boolean terminal) {
+        /**
+         * Whether the output is taken for a terminal, where the progress bar redraws in place (default: whether
+         * the JVM has a console).
+         */
+        public Builder terminal(boolean terminal) {
             this.terminal = terminal;
             return this;
         }

@@ -1,0 +1,147 @@
+package org.tensorkit.models.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.tensorkit.core.internal.Seeds;
+import org.tensorkit.layers.CallContext;
+import org.tensorkit.layers.GradientSink;
+import org.tensorkit.layers.Layer;
+import org.tensorkit.layers.Node;
+import org.tensorkit.layers.SymbolicTensor;
+
+/**
+ * One run of a {@link Graph} on one batch: the forward walk (every node's output and the {@link CallContext} its
+ * layer ran with) and, after a training forward walk, the backward walk. Per call and per thread: nothing here
+ * is shared.
+ */
+public final class Execution {
+    private final Graph graph;
+    private final INDArray[] values;
+    private final CallContext[] contexts;
+
+    private Execution(Graph graph) {
+        this.graph = graph;
+        this.values = new INDArray[graph.nodes().size()];
+        this.contexts = new CallContext[graph.nodes().size()];
+    }
+
+    /**
+     * Runs every node of {@code graph} in topological order on whole batches.
+     *
+     * @param inputs    one array per graph input, standardized ({@link Inputs#standardize})
+     * @param rowOffset where this batch starts in the caller's data (for error messages)
+     * @param training  whether layers run in training mode (and save state for backward)
+     */
+    public static Execution forward(Graph graph, List<INDArray> inputs, long rowOffset, boolean training) {
+        return run(graph, inputs, node -> training ? CallContext.training(rowOffset) : CallContext.inference(rowOffset));
+    }
+
+    /**
+     * Runs every node in training mode, node {@code i} with the seed {@code mix(stepSeed, i)}: a training loop
+     * derives {@code stepSeed} from its seed, the epoch and the step, so random layers (Dropout) draw the same
+     * masks in every run with the same seed, whatever ran before.
+     */
+    public static Execution forwardTraining(Graph graph, List<INDArray> inputs, long rowOffset, long stepSeed) {
+        return run(graph, inputs, node -> CallContext.training(rowOffset, Seeds.mix(stepSeed, node)));
+    }
+
+    private static Execution run(Graph graph, List<INDArray> inputs, IntFunction<CallContext> contextOf) {
+        if (inputs.size() != graph.inputs().size()) {
+            throw new IllegalArgumentException("graph has " + graph.inputs().size() + " inputs, got "
+                    + inputs.size() + " arrays");
+        }
+        Execution run = new Execution(graph);
+        for (int i = 0; i < inputs.size(); i++) {
+            run.values[graph.indexOf(graph.inputs().get(i).node())] = inputs.get(i);
+        }
+        List<Node> nodes = graph.nodes();
+        for (int i = 0; i < nodes.size(); i++) {
+            Node node = nodes.get(i);
+            CallContext context = contextOf.apply(i);
+            run.contexts[i] = context;
+            if (node.inputs().isEmpty()) {
+                continue; // an input node: its value is the data fed in
+            }
+            run.values[i] = node.layer().forward(run.inputsOf(node), context);
+        }
+        return run;
+    }
+
+    /**
+     * Which nodes a backward walk must visit: those whose layer has trainable weights, and those downstream of
+     * one (their input gradients lead there). Nodes that no trainable weight is upstream of are skipped.
+     */
+    public static boolean[] nodesNeedingBackward(Graph graph) {
+        List<Node> nodes = graph.nodes();
+        boolean[] needs = new boolean[nodes.size()];
+        for (int i = 0; i < nodes.size(); i++) {
+            Node node = nodes.get(i);
+            boolean n = !node.inputs().isEmpty() && !node.layer().trainableWeights().isEmpty();
+            for (SymbolicTensor in : node.inputs()) {
+                n |= needs[graph.indexOf(in.node())];
+            }
+            needs[i] = n;
+        }
+        return needs;
+    }
+
+    /**
+     * The backward walk of a training forward walk: from the gradient of the loss with respect to {@code output},
+     * the nodes in reverse topological order send their weight gradients to {@code sink}. A node's output
+     * gradient is the sum of what every node reading it sent back (a layer called twice gets both
+     * contributions); nodes that no loss depends on, and nodes not in {@code needsBackward}
+     * ({@link #nodesNeedingBackward}), are skipped.
+     */
+    public void backward(SymbolicTensor output, INDArray outputGradient, boolean[] needsBackward, GradientSink sink) {
+        List<Node> nodes = graph.nodes();
+        INDArray[] gradients = new INDArray[nodes.size()];
+        gradients[graph.indexOf(output.node())] = outputGradient;
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            Node node = nodes.get(i);
+            INDArray g = gradients[i];
+            gradients[i] = null;
+            if (g == null || !needsBackward[i]) {
+                continue;
+            }
+            Layer layer = node.layer();
+            List<INDArray> inputGradients = layer.backward(inputsOf(node), g, contexts[i], sink);
+            List<SymbolicTensor> in = node.inputs();
+            for (int k = 0; k < in.size(); k++) {
+                INDArray gk = k < inputGradients.size() ? inputGradients.get(k) : null;
+                int j = graph.indexOf(in.get(k).node());
+                if (gk == null || !needsBackward[j]) {
+                    continue;
+                }
+                // a tensor read twice (or by two layers) gets the sum; never add into an array a layer returned
+                gradients[j] = gradients[j] == null ? gk : gradients[j].add(gk);
+            }
+        }
+    }
+
+    /** The arrays the node's layer consumed (the outputs of the nodes it reads). */
+    private List<INDArray> inputsOf(Node node) {
+        List<SymbolicTensor> in = node.inputs();
+        List<INDArray> arrays = new ArrayList<>(in.size());
+        for (SymbolicTensor t : in) {
+            arrays.add(value(t));
+        }
+        return arrays;
+    }
+
+    /** The array computed for a tensor of the graph. */
+    public INDArray value(SymbolicTensor tensor) {
+        return values[graph.indexOf(tensor.node())];
+    }
+
+    /** The arrays of the graph's outputs, in output order. */
+    public List<INDArray> outputs() {
+        List<INDArray> out = new ArrayList<>(graph.outputs().size());
+        for (SymbolicTensor t : graph.outputs()) {
+            out.add(value(t));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,112 @@
+package org.tensorkit.models.optimizers;
+
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.tensorkit.core.internal.RowSparse;
+import org.tensorkit.layers.Weight;
+
+/**
+ * Updates weights in place from one step's merged gradients. The machinery every optimizer shares lives here: the
+ * step counter, the learning rate and its check, the per-weight state ("slots": Adam's two moments, SGD's
+ * velocity), and the row-sparse step. A concrete optimizer gives {@link #slotCount()} and one update rule,
+ * {@link #step}, which the base class runs on a whole weight for a dense gradient and on the gathered rows of the
+ * weight and its slots for a row gradient, writing them back afterwards (lazy updates: rows absent from a step
+ * keep their value and state, so a step on a huge embedding table costs the size of the batch). An optimizer may
+ * also update rows in place without the gather and scatter ({@link #stepRowsInPlace}).
+ *
+ * <p>Not thread-safe: one training loop at a time.
+ */
+public abstract class Optimizer {
+    private final double learningRate;
+    private final Map<Weight, INDArray[]> slots = new IdentityHashMap<>();
+    private long iterations;
+
+    /** An optimizer of the given learning rate, checked by {@link #checkLearningRate} in the builder. */
+    protected Optimizer(double learningRate) {
+        this.learningRate = learningRate;
+    }
+
+    /**
+     * {@code learningRate} when it is a finite number above 0, else throws {@link IllegalArgumentException}
+     * naming {@code optimizer}.
+     */
+    protected static double checkLearningRate(String optimizer, double learningRate) {
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+            throw new IllegalArgumentException(optimizer + " learningRate must be a finite number > 0, got "
+                    + learningRate);
+        }
+        return learningRate;
+    }
+
+    /** The learning rate. */
+    public final double learningRate() {
+        return learningRate;
+    }
+
+    /** Steps applied so far (Keras's {@code optimizer.iterations}). */
+    public final long iterations() {
+        return iterations;
+    }
+
+    /**
+     * Applies one step to every weight in {@code gradients}, then counts the step. The gradients are consumed:
+     * their arrays may be overwritten.
+     */
+    public final void apply(List<WeightGradient> gradients) {
+        for (WeightGradient g : gradients) {
+            Weight w = g.weight();
+            INDArray[] state = slots(w);
+            INDArray table = w.value();
+            if (!g.isRowSparse()) {
+                step(table, g.dense(), state, iterations);
+            } else if (!stepRowsInPlace(table, state, g, iterations)) {
+                long[] rows = g.rows();
+                INDArray values = RowSparse.gather(table, rows);
+                INDArray[] rowState = new INDArray[state.length];
+                for (int k = 0; k < state.length; k++) {
+                    rowState[k] = RowSparse.gather(state[k], rows);
+                }
+                step(values, g.rowValues(), rowState, iterations);
+                RowSparse.scatter(table, rows, values);
+                for (int k = 0; k < state.length; k++) {
+                    RowSparse.scatter(state[k], rows, rowState[k]);
+                }
+            }
+        }
+        iterations++;
+    }
+
+    /** How many arrays of a weight's shape this optimizer keeps per weight (zeros at first use). */
+    protected abstract int slotCount();
+
+    /**
+     * The update rule: updates {@code values} and {@code slots} in place from {@code gradient} (same shape as
+     * {@code values}; it may be overwritten) at step {@code iteration} (0 for the first). Runs on a whole weight,
+     * or on the rows of a row gradient.
+     */
+    protected abstract void step(INDArray values, INDArray gradient, INDArray[] slots, long iteration);
+
+    /**
+     * Optional fast path of a row step: updates the rows of {@code gradient} in {@code table} and its slots in
+     * place and returns true, or returns false to let the base class gather, {@link #step} and scatter. The result
+     * must be the same to the last bit.
+     */
+    protected boolean stepRowsInPlace(INDArray table, INDArray[] slots, WeightGradient gradient, long iteration) {
+        return false;
+    }
+
+    /** This optimizer's state of {@code w}, zero at first use. */
+    private INDArray[] slots(Weight w) {
+        return slots.computeIfAbsent(w, k -> {
+            INDArray[] s = new INDArray[slotCount()];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = Nd4j.zeros(k.dtype().toNd4j(), k.shape().toArray());
+            }
+            return s;
+        });
+    }
+}

@@ -1,0 +1,105 @@
+package org.tensorkit.models.optimizers;
+
+import java.util.Objects;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.tensorkit.core.internal.BulkData;
+import org.tensorkit.layers.Weight;
+
+/**
+ * The merged gradient of one weight for one step: either dense ({@link #dense()}, the weight's shape) or
+ * row-sparse ({@link #rows()}, distinct and increasing, with {@link #rowValues()} of shape
+ * {@code (rows.length, rowLength)}; every other row's gradient is zero and an optimizer leaves it alone).
+ *
+ * <p>A float32 row gradient merged in Java stays a Java array ({@link #rowFloats()}) until something asks for
+ * it as an ND4J array: an optimizer's Java row step reads it without a round trip through native memory.
+ */
+public final class WeightGradient {
+    private final Weight weight;
+    private final INDArray dense;
+    private final long[] rows;
+    private final long rowLength;
+    private INDArray rowValues;
+    private float[] rowFloats;
+
+    private WeightGradient(Weight weight, INDArray dense, long[] rows, long rowLength, INDArray rowValues,
+                           float[] rowFloats) {
+        this.weight = Objects.requireNonNull(weight, "weight");
+        this.dense = dense;
+        this.rows = rows;
+        this.rowLength = rowLength;
+        this.rowValues = rowValues;
+        this.rowFloats = rowFloats;
+    }
+
+    /** A dense gradient: {@code gradient} has the weight's shape. */
+    public static WeightGradient dense(Weight weight, INDArray gradient) {
+        return new WeightGradient(weight, Objects.requireNonNull(gradient, "gradient"), null, 0, null, null);
+    }
+
+    /** A row gradient: {@code rowValues} is {@code (rows.length, rowLength)}. */
+    public static WeightGradient rows(Weight weight, long[] rows, INDArray rowValues) {
+        long rowLength = rows.length == 0 ? 0 : rowValues.length() / rows.length;
+        return new WeightGradient(weight, null, rows, rowLength, rowValues, null);
+    }
+
+    /** A float32 row gradient held as a Java array: {@code values} holds {@code rows.length} rows in C order. */
+    public static WeightGradient rows(Weight weight, long[] rows, float[] values) {
+        long rowLength = rows.length == 0 ? 0 : values.length / rows.length;
+        return new WeightGradient(weight, null, rows, rowLength, null, values);
+    }
+
+    /** The weight this gradient is for. */
+    public Weight weight() {
+        return weight;
+    }
+
+    /** Whether the gradient covers only {@link #rows()}. */
+    public boolean isRowSparse() {
+        return dense == null;
+    }
+
+    /** The dense gradient, or {@code null} for a row gradient. */
+    public INDArray dense() {
+        return dense;
+    }
+
+    /** The rows of a row gradient (distinct, increasing), or {@code null} for a dense one. */
+    public long[] rows() {
+        return rows;
+    }
+
+    /**
+     * The values of a row gradient as an ND4J array {@code (rows.length, rowLength)} that the caller may change
+     * in place (a regularizer's gradient is added into it); {@code null} for a dense gradient.
+     */
+    public INDArray rowValues() {
+        if (rowValues == null && rowFloats != null) {
+            rowValues = BulkData.floats(rowFloats, rows.length, rowLength);
+            rowFloats = null; // the array is now the one copy: later reads go through it
+        }
+        return rowValues;
+    }
+
+    /**
+     * The values of a float32 row gradient as a Java array in C order, the array itself when it was merged in
+     * Java (not to be changed), else read from {@link #rowValues()}.
+     *
+     * @throws IllegalStateException for a dense gradient or one that is not float32
+     */
+    public float[] rowFloats() {
+        if (rowFloats != null) {
+            return rowFloats;
+        }
+        if (rowValues == null || rowValues.dataType() != DataType.FLOAT) {
+            throw new IllegalStateException("gradient of " + weight.name() + " is not a float32 row gradient");
+        }
+        return BulkData.readFloats(rowValues);
+    }
+
+    /** The number of values of a row gradient. */
+    public long rowValueCount() {
+        return (long) rows.length * rowLength;
+    }
+}
