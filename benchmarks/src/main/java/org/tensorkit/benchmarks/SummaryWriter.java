@@ -11,6 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /**
  * Turns a JMH JSON result ({@code -rf json}) into {@code summary.md}: us/op per workload and benchmark, ratios to
  * {@code javaCopyBound}, Java-heap bytes per call ({@code -prof gc}), the issue's targets met or not, and the
@@ -39,7 +41,7 @@ public final class SummaryWriter {
         Path json = Path.of(args[0]);
         String load = args.length > 2 && Files.exists(Path.of(args[2]))
                 ? Files.readString(Path.of(args[2]), StandardCharsets.UTF_8).strip() : "(not recorded)";
-        List<?> runs = (List<?>) new Json(Files.readString(json, StandardCharsets.UTF_8)).value();
+        List<?> runs = new ObjectMapper().readValue(json.toFile(), List.class); // JMH's JSON: a list of runs
         String md = render(json.getFileName().toString(), runs, load);
         Files.writeString(Path.of(args[1]), md, StandardCharsets.UTF_8);
         System.out.print(md);
@@ -227,115 +229,5 @@ public final class SummaryWriter {
             return String.format(Locale.ROOT, "%.2f", v);
         }
         return String.format(Locale.ROOT, "%.3f", v);
-    }
-
-    /** A minimal JSON reader: objects as LinkedHashMap, arrays as List, numbers as Double. */
-    static final class Json {
-        private final String text;
-        private int pos;
-
-        Json(String text) {
-            this.text = text;
-        }
-
-        Object value() {
-            skip();
-            char c = text.charAt(pos);
-            switch (c) {
-                case '{': {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    pos++;
-                    skip();
-                    if (text.charAt(pos) == '}') {
-                        pos++;
-                        return m;
-                    }
-                    while (true) {
-                        skip();
-                        String key = string();
-                        skip();
-                        expect(':');
-                        m.put(key, value());
-                        skip();
-                        if (text.charAt(pos++) == '}') {
-                            return m;
-                        }
-                    }
-                }
-                case '[': {
-                    List<Object> l = new ArrayList<>();
-                    pos++;
-                    skip();
-                    if (text.charAt(pos) == ']') {
-                        pos++;
-                        return l;
-                    }
-                    while (true) {
-                        l.add(value());
-                        skip();
-                        if (text.charAt(pos++) == ']') {
-                            return l;
-                        }
-                    }
-                }
-                case '"':
-                    return string();
-                default: {
-                    int start = pos;
-                    while (pos < text.length() && ",}] \n\r\t".indexOf(text.charAt(pos)) < 0) {
-                        pos++;
-                    }
-                    String word = text.substring(start, pos);
-                    switch (word) {
-                        case "true":
-                            return Boolean.TRUE;
-                        case "false":
-                            return Boolean.FALSE;
-                        case "null":
-                            return null;
-                        default:
-                            return Double.parseDouble(word);
-                    }
-                }
-            }
-        }
-
-        private String string() {
-            expect('"');
-            StringBuilder b = new StringBuilder();
-            for (char c; (c = text.charAt(pos++)) != '"'; ) {
-                if (c == '\\') {
-                    char e = text.charAt(pos++);
-                    switch (e) {
-                        case 'n' -> b.append('\n');
-                        case 't' -> b.append('\t');
-                        case 'r' -> b.append('\r');
-                        case 'b' -> b.append('\b');
-                        case 'f' -> b.append('\f');
-                        case 'u' -> {
-                            b.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-                            pos += 4;
-                        }
-                        default -> b.append(e);
-                    }
-                } else {
-                    b.append(c);
-                }
-            }
-            return b.toString();
-        }
-
-        private void expect(char c) {
-            if (text.charAt(pos) != c) {
-                throw new IllegalArgumentException("expected '" + c + "' at " + pos);
-            }
-            pos++;
-        }
-
-        private void skip() {
-            while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
-                pos++;
-            }
-        }
     }
 }

@@ -25,11 +25,20 @@ import org.tensorkit.layers.Flatten;
 import org.tensorkit.layers.Input;
 import org.tensorkit.layers.Names;
 import org.tensorkit.layers.SymbolicTensor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.tensorkit.layers.testing.HookLayer;
 
 /**
  * The thread-safety guarantee of README "Errors and thread safety": any number of threads may {@code predict} on
  * one model while another thread calls {@code setWeights}; every returned row is entirely the old or entirely the
  * new table's row for the requested id, never a mix.
+ *
+ * <p>The overlap is arranged, not hoped for: each reader's first predict (two batches of 32) stops at a hook
+ * layer after its first batch has read the table, and the writer swaps the table then, lets that reader go on and
+ * waits for its predict to end before it swaps again. So every reader has one predict that overlapped a swap,
+ * with its first batch from the table before and its second from the table after (both tables are read,
+ * whatever the scheduling). After that the writer swaps freely while the readers run their random predicts.
  *
  * <p>Bounded in time by a generous hang guard (the futures' timeouts), not by any assertion about speed.
  */
@@ -49,6 +58,15 @@ class ConcurrentPredictStressTest {
     private Embedding embedding;
     private Model model;
     private Sequential sequential;
+    /** Set by a reader for its next forward pass: stop at the gate (after that batch's table read). */
+    private final ThreadLocal<Boolean> stopAtGate = ThreadLocal.withInitial(() -> false);
+    /** A permit per reader stopped at the gate. */
+    private final Semaphore arrivals = new Semaphore(0);
+    /** A permit lets one stopped reader go on, after the writer's swap. */
+    private final Semaphore swapped = new Semaphore(0);
+    /** A permit per gated predict that ended. */
+    private final Semaphore gatedDone = new Semaphore(0);
+    private final AtomicInteger gatedOverlaps = new AtomicInteger();
 
     private static Tensor table(boolean negative) {
         float[][] rows = new float[IDS][DIM];
@@ -63,8 +81,20 @@ class ConcurrentPredictStressTest {
         Names.reset();
         embedding = Embedding.builder().inputDim(IDS).outputDim(DIM).inputLength(1).weights(A).name("ids").build();
         SymbolicTensor x = Input.shape(1);
-        model = Model.of(x, Flatten.create().call(embedding.call(x)));   // (n, 8)
-        sequential = Sequential.of(embedding, Flatten.create());           // the same table
+        model = Model.of(x, Flatten.create().call(gate("gate").call(embedding.call(x))));   // (n, DIM)
+        sequential = Sequential.of(embedding, gate("gate_s"), Flatten.create());             // the same table
+    }
+
+    /** Identity after the Embedding: a reader that asked for it stops here until the writer has swapped. */
+    private HookLayer gate(String name) {
+        return HookLayer.of(name, () -> {
+            if (stopAtGate.get()) {
+                stopAtGate.set(false); // only this batch: the predict's next batch reads the table after the swap
+                arrivals.release();
+                swapped.acquireUninterruptibly();
+                gatedOverlaps.incrementAndGet();
+            }
+        });
     }
 
     @Test
@@ -81,7 +111,12 @@ class ConcurrentPredictStressTest {
             Future<?> writer = pool.submit(() -> {
                 start.await();
                 boolean toB = true;
+                int serviced = 0;
                 while (!readersDone.get()) {
+                    boolean gating = serviced < READERS;
+                    if (gating && !arrivals.tryAcquire(10, TimeUnit.MILLISECONDS)) {
+                        continue; // while readers' gated predicts are due, swap only when one waits at the gate
+                    }
                     // through the model, the Sequential or the layer: one table behind all three
                     Network via = swaps.get() % 3 == 0 ? model : sequential;
                     if (swaps.get() % 3 == 2) {
@@ -91,6 +126,13 @@ class ConcurrentPredictStressTest {
                     }
                     swaps.incrementAndGet();
                     toB = !toB;
+                    if (gating) {
+                        serviced++;
+                        swapped.release(); // one stopped reader goes on: its next batch reads the new table
+                        if (!gatedDone.tryAcquire(HANG_GUARD_SECONDS, TimeUnit.SECONDS)) {
+                            throw new AssertionError("a gated predict did not end (hang guard)");
+                        }
+                    }
                     Thread.yield();
                 }
                 return null;
@@ -103,15 +145,20 @@ class ConcurrentPredictStressTest {
                     start.await();
                     SplittableRandom random = new SplittableRandom(seed);
                     for (int i = 0; i < PREDICTS_PER_READER; i++) {
-                        int n = random.nextInt(1, 65);
+                        boolean gated = i == 0;
+                        int n = gated ? 64 : random.nextInt(1, 65);
                         int[] ids = random.ints(n, 0, IDS).toArray();
                         long before = swaps.get();
+                        stopAtGate.set(gated);
                         Tensor out = target.predict(Tensor.of(ids)); // batches of 32: up to two reads of the table
                         if (swaps.get() != before) {
                             overlapping.incrementAndGet();
                         }
                         checkRows(ids, out, rowsA, rowsB);
                         predicts.incrementAndGet();
+                        if (gated) {
+                            gatedDone.release();
+                        }
                     }
                     return null;
                 }));
@@ -128,10 +175,12 @@ class ConcurrentPredictStressTest {
         }
 
         assertEquals((long) READERS * PREDICTS_PER_READER, predicts.get());
-        assertTrue(swaps.get() > 0, "the writer never swapped");
-        assertTrue(overlapping.get() > 0, "no predict overlapped a swap: the test did not exercise concurrency");
-        System.out.printf("stress: %d predicts, %d swaps, %d predicts overlapped a swap, rows A %d / B %d%n",
-                predicts.get(), swaps.get(), overlapping.get(), rowsA.get(), rowsB.get());
+        assertEquals(READERS, gatedOverlaps.get(), "every reader's first predict overlapped a swap");
+        assertTrue(swaps.get() >= READERS, "the writer swapped for every gated predict");
+        assertTrue(overlapping.get() >= READERS, "the gated predicts saw the swap counter move");
+        System.out.printf("stress: %d predicts, %d swaps, %d predicts overlapped a swap (%d of them arranged), "
+                + "rows A %d / B %d%n", predicts.get(), swaps.get(), overlapping.get(), gatedOverlaps.get(),
+                rowsA.get(), rowsB.get());
         assertTrue(rowsA.get() > 0 && rowsB.get() > 0, "rows of both tables should have been read: A "
                 + rowsA.get() + ", B " + rowsB.get());
     }

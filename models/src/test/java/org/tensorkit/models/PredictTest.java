@@ -25,6 +25,9 @@ import org.tensorkit.layers.Input;
 import org.tensorkit.layers.Names;
 import org.tensorkit.layers.SymbolicTensor;
 import org.tensorkit.layers.testing.NotebookFixture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.tensorkit.layers.testing.HookLayer;
 
 class PredictTest {
     private Embedding embedding;
@@ -182,29 +185,63 @@ class PredictTest {
         }
     }
 
-    /** Each batch reads each weight once: a concurrent setWeights gives old or new rows, never a mix. */
+    /**
+     * A setWeights that runs while a predict is under way, made to happen there deterministically: a hook layer in
+     * the graph lets the writer swap the table at a known point of the reader's forward pass and waits for it.
+     * After the Embedding has read the table, the swap cannot change that batch (all old rows); before it, the
+     * whole batch reads the new table. Never a mix.
+     */
     @Test
     void setWeightsDuringPredictNeverMixesValues() throws Exception {
         Tensor data = Tensor.of(ids(64));
         Tensor zeros = Tensor.zeros(DType.FLOAT32, 10, 4);
         Tensor ones = Tensor.ones(DType.FLOAT32, 10, 4);
-        model.setWeights(List.of(ones)); // every row equal, so a mix of two tables would show
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            Future<?> writer = pool.submit(() -> {
-                for (int i = 0; i < 200; i++) {
-                    model.setWeights(List.of(i % 2 == 0 ? zeros : ones));
-                }
-            });
-            while (!writer.isDone()) {
-                float[] out = model.predict(data, 64).toFloatArray(); // one batch
+            for (boolean hookAfterLookup : new boolean[] {true, false}) {
+                Names.reset();
+                Embedding table = NotebookFixture.embedding();
+                table.setWeights(List.of(ones));
+                CountDownLatch inPredict = new CountDownLatch(1);
+                CountDownLatch swapped = new CountDownLatch(1);
+                AtomicInteger hookRuns = new AtomicInteger();
+                HookLayer hook = HookLayer.of("hook", () -> {
+                    hookRuns.incrementAndGet();
+                    inPredict.countDown();
+                    await(swapped);
+                });
+                SymbolicTensor x = Input.builder().shape(1).name("Input").build();
+                SymbolicTensor y = hookAfterLookup ? Flatten.create().call(hook.call(table.call(x)))
+                        : Flatten.create().call(table.call(hook.call(x)));
+                Model gated = Model.of(x, y);
+                Future<float[]> reader = pool.submit(() -> gated.predict(data, 64).toFloatArray()); // one batch
+                Future<?> writer = pool.submit(() -> {
+                    await(inPredict); // the reader is inside its forward pass, at the hook
+                    table.setWeights(List.of(zeros));
+                    swapped.countDown();
+                    return null;
+                });
+                writer.get(60, TimeUnit.SECONDS);
+                float[] out = reader.get(60, TimeUnit.SECONDS);
+                assertEquals(1, hookRuns.get(), "the predict ran its one batch through the hook");
+                float expected = hookAfterLookup ? 1 : 0; // read before the swap: old table; after it: new
                 for (float v : out) {
-                    assertEquals(out[0], v, "one batch saw two different tables");
+                    assertEquals(expected, v, "the batch saw another table than the one it read");
                 }
             }
-            writer.get();
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(60, TimeUnit.SECONDS)) {
+                throw new AssertionError("timed out waiting for the other thread (hang guard)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 }

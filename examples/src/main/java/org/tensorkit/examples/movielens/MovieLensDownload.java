@@ -65,7 +65,7 @@ public final class MovieLensDownload {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            throw new IOException("Could not download MovieLens 100k from " + ARCHIVE + " (" + e.getMessage()
+            throw new IOException("Could not download MovieLens 100k from " + ARCHIVE + " (" + describe(e)
                     + "). Download and unzip ml-100k.zip by hand and pass its directory (the one holding u.data "
                     + "and u.item) with --data DIR.", e);
         }
@@ -73,5 +73,11 @@ public final class MovieLensDownload {
             throw new IOException(ARCHIVE + " did not contain u.data and u.item");
         }
         return cache;
+    }
+
+    /** What went wrong, also when the exception has no message: its class, then its message if any. */
+    static String describe(Throwable e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
     }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -34,6 +35,9 @@ import org.tensorkit.models.training.Verbosity;
 import org.tensorkit.models.optimizers.Adam;
 import org.tensorkit.models.losses.Losses;
 import org.tensorkit.core.Tensor;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The course lab's explicit-feedback recommender on MovieLens 100k: user and item embeddings trained to predict
@@ -57,60 +61,158 @@ public final class MovieLensRecommender {
     private MovieLensRecommender() {
     }
 
-    /** The command line, with the lab's defaults. */
-    public record Options(Path data, boolean synthetic, String model, int epochs, int batchSize,
-                          double validationSplit, int similarTo, Path plot, long seed, Verbosity verbosity) {
-        public Options {
-            Objects.requireNonNull(model, "model");
-            if (!model.equals("dot") && !model.equals("deep")) {
-                throw new IllegalArgumentException("--model must be dot or deep, got " + model);
-            }
-            Objects.requireNonNull(plot, "plot");
-            Objects.requireNonNull(verbosity, "verbosity");
-        }
-
-        public static Options defaults() {
-            return new Options(null, false, "dot", 10, 64, 0.1, 1, Path.of("movielens-loss.png"), 42,
-                    Verbosity.AUTO);
-        }
-
-        public static Options parse(String... args) {
-            Options o = defaults();
-            for (int i = 0; i < args.length; i++) {
-                String flag = args[i];
-                if (flag.equals("--synthetic")) {
-                    o = new Options(o.data, true, o.model, o.epochs, o.batchSize, o.validationSplit, o.similarTo,
-                            o.plot, o.seed, o.verbosity);
-                    continue;
-                }
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("missing value after " + flag + "\n" + USAGE);
-                }
-                String v = args[++i];
-                switch (flag) {
-                    case "--data" -> o = new Options(Path.of(v), o.synthetic, o.model, o.epochs, o.batchSize,
-                            o.validationSplit, o.similarTo, o.plot, o.seed, o.verbosity);
-                    case "--model" -> o = new Options(o.data, o.synthetic, v, o.epochs, o.batchSize,
-                            o.validationSplit, o.similarTo, o.plot, o.seed, o.verbosity);
-                    case "--epochs" -> o = new Options(o.data, o.synthetic, o.model, Integer.parseInt(v),
-                            o.batchSize, o.validationSplit, o.similarTo, o.plot, o.seed, o.verbosity);
-                    case "--similar-to" -> o = new Options(o.data, o.synthetic, o.model, o.epochs, o.batchSize,
-                            o.validationSplit, Integer.parseInt(v), o.plot, o.seed, o.verbosity);
-                    case "--plot" -> o = new Options(o.data, o.synthetic, o.model, o.epochs, o.batchSize,
-                            o.validationSplit, o.similarTo, Path.of(v), o.seed, o.verbosity);
-                    case "--seed" -> o = new Options(o.data, o.synthetic, o.model, o.epochs, o.batchSize,
-                            o.validationSplit, o.similarTo, o.plot, Long.parseLong(v), o.verbosity);
-                    case "--verbose" -> o = new Options(o.data, o.synthetic, o.model, o.epochs, o.batchSize,
-                            o.validationSplit, o.similarTo, o.plot, o.seed, Verbosity.of(Integer.parseInt(v)));
-                    default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
-                }
-            }
-            return o;
-        }
+    /** The models {@code --model} chooses from. */
+    public enum ModelKind {
+        /** User and item embeddings, their dot product: matrix factorization. */
+        dot,
+        /** User and item embeddings concatenated, then dense layers. */
+        deep
     }
 
-    static final String USAGE = "usage: MovieLensRecommender [--data DIR | --synthetic] [--model dot|deep] "
-            + "[--epochs N] [--similar-to ITEM_ID] [--plot FILE.png] [--seed N] [--verbose 0|1|2]";
+    /** The command line, with the lab's defaults (picocli parses it). */
+    @Command(name = "MovieLensRecommender", sortOptions = false,
+            description = {"Trains the course lab's recommender on MovieLens 100k, reports test MSE and MAE and the "
+                    + "movies closest to one in the item embedding space, and plots the loss per epoch."})
+    public static final class Options {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+        private boolean helpRequested;
+
+        @Option(names = "--data", paramLabel = "DIR",
+                description = "the unzipped ml-100k directory (u.data, u.item); without it the data set is "
+                        + "downloaded once into ~/.cache/tensorkit/ml-100k")
+        private Path data;
+
+        @Option(names = "--synthetic", description = "train on generated MovieLens-format ratings (no download)")
+        private boolean synthetic;
+
+        @Option(names = "--model", paramLabel = "dot|deep", description = "the model (default: ${DEFAULT-VALUE})")
+        private ModelKind model = ModelKind.dot;
+
+        @Option(names = "--epochs", paramLabel = "N", description = "epochs (default: ${DEFAULT-VALUE})")
+        private int epochs = 10;
+
+        @Option(names = "--batch-size", paramLabel = "N", description = "batch size (default: ${DEFAULT-VALUE})")
+        private int batchSize = 64;
+
+        @Option(names = "--validation-split", paramLabel = "F",
+                description = "fraction of the training rows that validate (default: ${DEFAULT-VALUE})")
+        private double validationSplit = 0.1;
+
+        @Option(names = "--similar-to", paramLabel = "ITEM_ID",
+                description = "the movie whose neighbours are listed (default: ${DEFAULT-VALUE}, Toy Story)")
+        private int similarTo = 1;
+
+        @Option(names = "--plot", paramLabel = "FILE.png",
+                description = "where the loss plot goes (default: ${DEFAULT-VALUE})")
+        private Path plot = Path.of("movielens-loss.png");
+
+        @Option(names = "--seed", paramLabel = "N", description = "the seed of the split, weights and shuffling "
+                + "(default: ${DEFAULT-VALUE})")
+        private long seed = 42;
+
+        @Option(names = "--verbose", paramLabel = "0|1|2", description = "fit's output: 0 silent, 1 progress bar, "
+                + "2 one line per epoch (default: a bar on a terminal, else one line per epoch)")
+        private Integer verbose;
+
+        private Options() {
+        }
+
+        /** The lab's defaults. */
+        public static Options defaults() {
+            return parse();
+        }
+
+        /**
+         * The options of a command line.
+         *
+         * @throws IllegalArgumentException for an unknown option, a missing value or a value of the wrong type,
+         *                                  with picocli's message and the usage
+         */
+        public static Options parse(String... args) {
+            Options o = new Options();
+            CommandLine cli = new CommandLine(o);
+            try {
+                cli.parseArgs(args);
+                o.check();
+            } catch (CommandLine.ParameterException e) {
+                throw new IllegalArgumentException(e.getMessage() + "\n" + cli.getUsageMessage(), e);
+            }
+            o.help = cli.isUsageHelpRequested() ? cli.getUsageMessage() : null;
+            return o;
+        }
+
+        private String help;
+
+        private void check() {
+            if (epochs < 1) {
+                throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
+            }
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
+            }
+            if (!(validationSplit >= 0 && validationSplit < 1)) {
+                throw new IllegalArgumentException("--validation-split must be in [0, 1), got " + validationSplit);
+            }
+            if (verbose != null && (verbose < 0 || verbose > 2)) {
+                throw new IllegalArgumentException("--verbose must be 0, 1 or 2, got " + verbose);
+            }
+        }
+
+        /** The usage text when {@code --help} was given, else empty. */
+        public Optional<String> help() {
+            return Optional.ofNullable(help);
+        }
+
+        /** {@code --data}, or {@code null}. */
+        public Path data() {
+            return data;
+        }
+
+        /** {@code --synthetic}. */
+        public boolean synthetic() {
+            return synthetic;
+        }
+
+        /** {@code --model}: {@code "dot"} or {@code "deep"}. */
+        public String model() {
+            return model.name();
+        }
+
+        /** {@code --epochs}. */
+        public int epochs() {
+            return epochs;
+        }
+
+        /** {@code --batch-size}. */
+        public int batchSize() {
+            return batchSize;
+        }
+
+        /** {@code --validation-split}. */
+        public double validationSplit() {
+            return validationSplit;
+        }
+
+        /** {@code --similar-to}. */
+        public int similarTo() {
+            return similarTo;
+        }
+
+        /** {@code --plot}. */
+        public Path plot() {
+            return plot;
+        }
+
+        /** {@code --seed}. */
+        public long seed() {
+            return seed;
+        }
+
+        /** {@code --verbose} as fit's verbosity ({@link Verbosity#AUTO} when not given). */
+        public Verbosity verbosity() {
+            return verbose == null ? Verbosity.AUTO : Verbosity.of(verbose);
+        }
+    }
 
     /** A movie near the query, with its cosine similarity. */
     public record Similar(int itemId, String title, double similarity) {
@@ -121,6 +223,7 @@ public final class MovieLensRecommender {
                          List<Similar> similar, Path plot) {
     }
 
+    /** Runs the program; exit status 2 for a bad command line, 1 when the data cannot be read. */
     public static void main(String[] args) throws IOException {
         Options options;
         try {
@@ -128,6 +231,10 @@ public final class MovieLensRecommender {
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.exit(2);
+            return;
+        }
+        if (options.help().isPresent()) {
+            System.out.print(options.help().get());
             return;
         }
         MovieLens data;

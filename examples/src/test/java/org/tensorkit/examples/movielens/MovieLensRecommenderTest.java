@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,11 +93,34 @@ class MovieLensRecommenderTest {
         assertEquals(Verbosity.AUTO, d.verbosity());
         assertFalse(d.synthetic());
         assertTrue(MovieLensRecommender.Options.parse("--synthetic").synthetic());
+        assertEquals(Optional.empty(), d.help());
+        assertTrue(MovieLensRecommender.Options.parse("--help").help().orElseThrow()
+                .contains("--epochs=N"), "--help gives the usage");
+        assertBad("Invalid value for option '--model': expected one of [dot, deep] (case-sensitive) but was 'wide'",
+                "--model", "wide");
+        assertBad("Missing required parameter for option '--data' (DIR)", "--data");
+        assertBad("Unknown options: '--bogus', '1'", "--bogus", "1");
+        assertBad("Invalid value for option '--epochs': 'abc' is not an int", "--epochs", "abc");
+        assertBad("--epochs must be at least 1, got 0", "--epochs", "0");
+        assertBad("--verbose must be 0, 1 or 2, got 3", "--verbose", "3");
+        assertEquals(Verbosity.PER_EPOCH, MovieLensRecommender.Options.parse("--verbose", "2").verbosity());
+    }
+
+    /** A bad command line: its message starts with picocli's (or tensorkit's) text, then the usage. */
+    private static void assertBad(String message, String... args) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> MovieLensRecommender.Options.parse("--model", "wide"));
-        assertTrue(e.getMessage().contains("wide"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> MovieLensRecommender.Options.parse("--data"));
-        assertTrue(e.getMessage().contains("missing value after --data"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> MovieLensRecommender.Options.parse("--bogus", "1"));
+                () -> MovieLensRecommender.Options.parse(args));
+        assertTrue(e.getMessage().startsWith(message), e.getMessage());
+        if (e.getCause() != null) {
+            assertTrue(e.getMessage().contains("Usage: MovieLensRecommender"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aFailedDownloadSaysWhatFailedEvenWithoutAMessage() {
+        assertEquals("UnresolvedAddressException", MovieLensDownload.describe(
+                new java.nio.channels.UnresolvedAddressException()));
+        assertEquals("ConnectException: Connection refused",
+                MovieLensDownload.describe(new java.net.ConnectException("Connection refused")));
     }
 }
