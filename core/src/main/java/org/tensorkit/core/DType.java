@@ -29,14 +29,17 @@ public enum DType {
         return numpyName;
     }
 
+    /** The ND4J data type of this dtype. */
     public DataType toNd4j() {
         return nd4j;
     }
 
+    /** Whether this is a floating-point dtype (float16, float32, float64). */
     public boolean isFloatingPoint() {
         return this == FLOAT16 || this == FLOAT32 || this == FLOAT64;
     }
 
+    /** Whether this is an integer dtype (signed or unsigned, not bool). */
     public boolean isInteger() {
         return this == INT8 || this == INT16 || this == INT32 || this == INT64 || this == UINT8;
     }

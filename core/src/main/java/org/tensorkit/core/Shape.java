@@ -53,6 +53,7 @@ public final class Shape {
         return of(dims).prepend(UNKNOWN);
     }
 
+    /** The number of dimensions. */
     public int rank() {
         return dims.length;
     }
@@ -62,6 +63,7 @@ public final class Shape {
         return dims[normalizeAxis(axis)];
     }
 
+    /** Whether dimension {@code axis} is known (negative axes count from the end). */
     public boolean isKnown(int axis) {
         return dim(axis) != UNKNOWN;
     }
@@ -89,6 +91,7 @@ public final class Shape {
         return n;
     }
 
+    /** The dimensions as a new array, {@link #UNKNOWN} where unknown. */
     public long[] toArray() {
         return dims.clone();
     }
@@ -103,6 +106,7 @@ public final class Shape {
         return of(Arrays.copyOf(dims, n));
     }
 
+    /** This shape with {@code dim} added in front (a batch dimension, for instance). */
     public Shape prepend(long dim) {
         long[] d = new long[dims.length + 1];
         d[0] = dim;
@@ -110,12 +114,14 @@ public final class Shape {
         return of(d);
     }
 
+    /** This shape with {@code dim} added at the end. */
     public Shape append(long dim) {
         long[] d = Arrays.copyOf(dims, dims.length + 1);
         d[dims.length] = dim;
         return of(d);
     }
 
+    /** This shape's dimensions followed by {@code other}'s. */
     public Shape concat(Shape other) {
         long[] d = Arrays.copyOf(dims, dims.length + other.dims.length);
         System.arraycopy(other.dims, 0, d, dims.length, other.dims.length);

@@ -141,6 +141,7 @@ public final class Tensor implements AutoCloseable {
         return zeros(DType.FLOAT64, shape);
     }
 
+    /** {@code np.zeros(shape, dtype)}. */
     public static Tensor zeros(DType dtype, long... shape) {
         return new Tensor(Nd4j.zeros(dtype.toNd4j(), checkedShape(shape)));
     }
@@ -150,6 +151,7 @@ public final class Tensor implements AutoCloseable {
         return ones(DType.FLOAT64, shape);
     }
 
+    /** {@code np.ones(shape, dtype)}. */
     public static Tensor ones(DType dtype, long... shape) {
         return new Tensor(Nd4j.ones(dtype.toNd4j(), checkedShape(shape)));
     }
@@ -164,54 +166,64 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(Nd4j.scalar(value).castTo(dtype.toNd4j()));
     }
 
+    /** A 1-D float32 tensor of {@code values} (copied), as {@code np.array(values, dtype=np.float32)}. */
     public static Tensor of(float... values) {
         Objects.requireNonNull(values, "values");
         return new Tensor(values.length == 0 ? empty(DataType.FLOAT, 0) : Nd4j.createFromArray(values));
     }
 
+    /** A 2-D float32 tensor of rectangular {@code values} (copied); ragged rows are refused. */
     public static Tensor of(float[][] values) {
         rectangular(values);
         return new Tensor(values.length == 0 || values[0].length == 0
                 ? empty(DataType.FLOAT, values.length, 0) : Nd4j.createFromArray(values));
     }
 
+    /** A 3-D float32 tensor of rectangular {@code values} (copied); ragged rows are refused. */
     public static Tensor of(float[][][] values) {
         return new Tensor(Nd4j.createFromArray(rectangular(values)));
     }
 
+    /** A 1-D float64 tensor of {@code values} (copied). */
     public static Tensor of(double... values) {
         Objects.requireNonNull(values, "values");
         return new Tensor(values.length == 0 ? empty(DataType.DOUBLE, 0) : Nd4j.createFromArray(values));
     }
 
+    /** A 2-D float64 tensor of rectangular {@code values} (copied); ragged rows are refused. */
     public static Tensor of(double[][] values) {
         rectangular(values);
         return new Tensor(values.length == 0 || values[0].length == 0
                 ? empty(DataType.DOUBLE, values.length, 0) : Nd4j.createFromArray(values));
     }
 
+    /** A 1-D int32 tensor of {@code values} (copied): ids, for instance. */
     public static Tensor of(int... values) {
         Objects.requireNonNull(values, "values");
         return new Tensor(values.length == 0 ? empty(DataType.INT, 0) : Nd4j.createFromArray(values));
     }
 
+    /** A 2-D int32 tensor of rectangular {@code values} (copied); ragged rows are refused. */
     public static Tensor of(int[][] values) {
         rectangular(values);
         return new Tensor(values.length == 0 || values[0].length == 0
                 ? empty(DataType.INT, values.length, 0) : Nd4j.createFromArray(values));
     }
 
+    /** A 1-D int64 tensor of {@code values} (copied). */
     public static Tensor of(long... values) {
         Objects.requireNonNull(values, "values");
         return new Tensor(values.length == 0 ? empty(DataType.LONG, 0) : Nd4j.createFromArray(values));
     }
 
+    /** A 2-D int64 tensor of rectangular {@code values} (copied); ragged rows are refused. */
     public static Tensor of(long[][] values) {
         rectangular(values);
         return new Tensor(values.length == 0 || values[0].length == 0
                 ? empty(DataType.LONG, values.length, 0) : Nd4j.createFromArray(values));
     }
 
+    /** A 1-D bool tensor of {@code values} (copied). */
     public static Tensor of(boolean... values) {
         Objects.requireNonNull(values, "values");
         return new Tensor(values.length == 0 ? empty(DataType.BOOL, 0) : Nd4j.createFromArray(values));
@@ -220,16 +232,19 @@ public final class Tensor implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------
     // Properties
 
+    /** The shape ({@code a.shape}). */
     public Shape shape() {
         checkOpen();
         return Shape.of(array.shape());
     }
 
+    /** The dtype ({@code a.dtype}). */
     public DType dtype() {
         checkOpen();
         return DType.of(array.dataType());
     }
 
+    /** The number of dimensions ({@code a.ndim}). */
     public int rank() {
         checkOpen();
         return array.rank();
@@ -381,6 +396,7 @@ public final class Tensor implements AutoCloseable {
         return allClose(other, 1e-5, 1e-8);
     }
 
+    /** {@code np.allclose(a, b, rtol, atol)}: same shape and {@code |a - b| <= atol + rtol * |b|} everywhere. */
     public boolean allClose(Tensor other, double rtol, double atol) {
         checkOpen();
         Objects.requireNonNull(other, "other");

@@ -49,6 +49,7 @@ public final class CallContext {
         return new CallContext(true, rowOffset, OptionalLong.of(seed));
     }
 
+    /** Whether this run trains: random layers are active and layers keep what their backward pass needs. */
     public boolean isTraining() {
         return training;
     }

@@ -24,6 +24,7 @@ public final class Concatenate extends Merge {
         this.axis = b.axis;
     }
 
+    /** The options of a Concatenate, starting from Keras's defaults. */
     public static Builder builder() {
         return new Builder();
     }
@@ -33,6 +34,7 @@ public final class Concatenate extends Merge {
         return builder().build();
     }
 
+    /** The axis the inputs are joined along, as given (negative counts from the end). */
     public int axis() {
         return axis;
     }

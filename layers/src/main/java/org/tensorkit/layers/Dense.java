@@ -43,6 +43,7 @@ public final class Dense extends SingleInputLayer {
         this.biasRegularizer = b.biasRegularizer;
     }
 
+    /** The options of a Dense, starting from Keras's defaults. */
     public static Builder builder() {
         return new Builder();
     }
@@ -52,18 +53,22 @@ public final class Dense extends SingleInputLayer {
         return builder().units(units).build();
     }
 
+    /** The size of the output's last axis. */
     public int units() {
         return units;
     }
 
+    /** The activation applied after the affine map. */
     public Activation activation() {
         return activation;
     }
 
+    /** Whether the layer adds a bias. */
     public boolean useBias() {
         return useBias;
     }
 
+    /** The weights' and output's dtype. */
     public DType dtype() {
         return dtype;
     }
@@ -276,6 +281,7 @@ public final class Dense extends SingleInputLayer {
             return this;
         }
 
+        /** A Dense layer; throws {@link IllegalArgumentException} unless {@link #units} is positive. */
         public Dense build() {
             if (units <= 0) {
                 throw new IllegalArgumentException("Received an invalid value for `units`, expected a positive "

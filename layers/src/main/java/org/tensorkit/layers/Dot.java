@@ -30,6 +30,7 @@ public final class Dot extends Merge {
         this.normalize = b.normalize;
     }
 
+    /** The options of a Dot, starting from Keras's defaults. */
     public static Builder builder() {
         return new Builder();
     }
@@ -44,6 +45,7 @@ public final class Dot extends Merge {
         return axes.clone();
     }
 
+    /** Whether the inputs are L2-normalized first (the output is then the cosine similarity). */
     public boolean normalize() {
         return normalize;
     }

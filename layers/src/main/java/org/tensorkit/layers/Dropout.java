@@ -37,6 +37,7 @@ public final class Dropout extends SingleInputLayer {
         this.dtype = b.dtype;
     }
 
+    /** The options of a Dropout, starting from Keras's defaults. */
     public static Builder builder() {
         return new Builder();
     }
@@ -46,10 +47,12 @@ public final class Dropout extends SingleInputLayer {
         return builder().rate(rate).build();
     }
 
+    /** The fraction of inputs dropped while training. */
     public double rate() {
         return rate;
     }
 
+    /** The seed the masks are drawn from (see the class comment). */
     public long seed() {
         return seed;
     }
@@ -145,6 +148,7 @@ public final class Dropout extends SingleInputLayer {
             return this;
         }
 
+        /** A Dropout layer; throws {@link IllegalArgumentException} unless the rate is in {@code [0, 1)}. */
         public Dropout build() {
             if (!(rate >= 0 && rate < 1)) {
                 throw new IllegalArgumentException("Invalid value received for argument `rate`. Expected a float "

@@ -47,6 +47,7 @@ public final class Embedding extends SingleInputLayer {
         }
     }
 
+    /** The options of an Embedding, starting from Keras's defaults. */
     public static Builder builder() {
         return new Builder();
     }
@@ -264,6 +265,7 @@ public final class Embedding extends SingleInputLayer {
             return this;
         }
 
+        /** An Embedding; throws {@link IllegalArgumentException} for non-positive dims or weights of a bad shape. */
         public Embedding build() {
             if (inputDim <= 0 || outputDim <= 0) {
                 throw new IllegalArgumentException("Both `input_dim` and `output_dim` should be positive, found "

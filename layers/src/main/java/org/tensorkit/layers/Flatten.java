@@ -28,10 +28,12 @@ public final class Flatten extends SingleInputLayer {
         return builder().build();
     }
 
+    /** The options of a Flatten, starting from Keras's defaults. */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** Where channels sit in the input. */
     public DataFormat dataFormat() {
         return dataFormat;
     }
@@ -114,11 +116,13 @@ public final class Flatten extends SingleInputLayer {
         private Builder() {
         }
 
+        /** Where channels sit in the input (default channels last). */
         public Builder dataFormat(DataFormat dataFormat) {
             this.dataFormat = Objects.requireNonNull(dataFormat, "dataFormat");
             return this;
         }
 
+        /** A Flatten layer. */
         public Flatten build() {
             return new Flatten(this);
         }

@@ -84,6 +84,7 @@ public interface Initializer {
 
     /** U(minval, maxval). */
     record RandomUniform(double minval, double maxval, long seed) implements Initializer {
+        /** Checks {@code minval < maxval}. */
         public RandomUniform {
             if (!(minval < maxval)) {
                 throw new IllegalArgumentException("uniform initializer needs min < max, got min " + minval

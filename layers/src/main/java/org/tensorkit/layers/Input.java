@@ -22,6 +22,7 @@ public final class Input {
         return builder().shape(shape).build();
     }
 
+    /** The options of an Input: give its {@link Builder#shape} or {@link Builder#batchShape}. */
     public static Builder builder() {
         return new Builder();
     }

@@ -28,6 +28,7 @@ public final class InputLayer extends SingleInputLayer {
         return batchShape;
     }
 
+    /** The dtype of the data fed in. */
     public DType dtype() {
         return dtype;
     }

@@ -80,6 +80,7 @@ public abstract class Layer {
     // ---------------------------------------------------------------------------------------------
     // Identity and weights
 
+    /** The layer's name, unique within a model. */
     public final String name() {
         return name;
     }
@@ -89,10 +90,12 @@ public abstract class Layer {
         return trainable;
     }
 
+    /** Freezes ({@code false}) or unfreezes the layer's weights; a frozen layer's weights do not train. */
     public final void setTrainable(boolean trainable) {
         this.trainable = trainable;
     }
 
+    /** Whether the layer's weights exist (a layer without {@code onBuild} is built from the start). */
     public final boolean isBuilt() {
         return built;
     }
@@ -190,6 +193,7 @@ public abstract class Layer {
         return inferOutputShape(inputShapes);
     }
 
+    /** {@link #computeOutputShape(List)} for a layer of one input. */
     public final Shape computeOutputShape(Shape inputShape) {
         return computeOutputShape(List.of(Objects.requireNonNull(inputShape, "inputShape")));
     }
@@ -242,6 +246,7 @@ public abstract class Layer {
         return call(List.of(Objects.requireNonNull(input, "input")));
     }
 
+    /** {@link #call(List)} on the given tensors. */
     public final SymbolicTensor call(SymbolicTensor... inputs) {
         return call(Arrays.asList(Objects.requireNonNull(inputs, "inputs")));
     }
@@ -405,6 +410,7 @@ public abstract class Layer {
         private String name;
         private boolean trainable = true;
 
+        /** For the builders of concrete layers. */
         protected Builder() {
         }
 
@@ -443,6 +449,7 @@ public abstract class Layer {
             return Names.uniqueFor(layerClass);
         }
 
+        /** This builder, typed as the concrete builder. */
         @SuppressWarnings("unchecked")
         protected final B self() {
             return (B) this;

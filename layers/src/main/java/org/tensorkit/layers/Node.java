@@ -20,6 +20,7 @@ public final class Node {
         this.output = new SymbolicTensor(outputShape, outputDType, this, 0);
     }
 
+    /** The layer this node is a call of. */
     public Layer layer() {
         return layer;
     }

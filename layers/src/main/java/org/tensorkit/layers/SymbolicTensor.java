@@ -25,6 +25,7 @@ public final class SymbolicTensor {
         return shape;
     }
 
+    /** The dtype of the values this tensor stands for. */
     public DType dtype() {
         return dtype;
     }

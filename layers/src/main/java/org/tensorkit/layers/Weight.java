@@ -45,14 +45,17 @@ public final class Weight {
         return name;
     }
 
+    /** The layer that owns this weight. */
     public Layer owner() {
         return owner;
     }
 
+    /** The weight's shape, fixed when it is created. */
     public Shape shape() {
         return shape;
     }
 
+    /** The weight's dtype, fixed when it is created. */
     public DType dtype() {
         return dtype;
     }

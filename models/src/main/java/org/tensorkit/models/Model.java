@@ -37,6 +37,7 @@ public final class Model extends Network {
         return builder().inputs(input).outputs(output).build();
     }
 
+    /** The options of a functional model: its inputs, outputs and name. */
     public static Builder builder() {
         return new Builder();
     }
@@ -72,6 +73,7 @@ public final class Model extends Network {
             return inputs(Arrays.asList(Objects.requireNonNull(inputs, "inputs")));
         }
 
+        /** The model's inputs, each the tensor of an {@code Input()}; appended to any given before. */
         public Builder inputs(List<SymbolicTensor> inputs) {
             addAll(this.inputs, inputs, "inputs");
             return this;
@@ -82,6 +84,7 @@ public final class Model extends Network {
             return outputs(Arrays.asList(Objects.requireNonNull(outputs, "outputs")));
         }
 
+        /** The model's outputs; appended to any given before. */
         public Builder outputs(List<SymbolicTensor> outputs) {
             addAll(this.outputs, outputs, "outputs");
             return this;

@@ -153,10 +153,12 @@ public abstract sealed class Network permits Model, Sequential {
         return single(outputShapes(), "output", "outputShapes()");
     }
 
+    /** The shapes of the inputs, batch dimension first. */
     public final List<Shape> inputShapes() {
         return inputs().stream().map(SymbolicTensor::shape).toList();
     }
 
+    /** The shapes of the outputs, batch dimension first. */
     public final List<Shape> outputShapes() {
         return outputs().stream().map(SymbolicTensor::shape).toList();
     }

@@ -67,6 +67,7 @@ public final class Sequential extends Network {
         return builder().add(layers.toArray(Layer[]::new)).build();
     }
 
+    /** The options of a Sequential: its layers, input shape and name. */
     public static Builder builder() {
         return new Builder();
     }

@@ -34,7 +34,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>How: arrays of float32, float64, int32 and int64 are views of native buffers from a pool of
  * power-of-two size classes (at least {@value #MIN_POOLED_BYTES} bytes). Each buffer goes back to the pool either
- * at once, when its owner calls {@link #recycle(DataBuffer)} (what {@link Tensor#close()} does for a predict
+ * at once, when its owner calls {@link #recycle(DataBuffer)} (what {@link org.tensorkit.core.Tensor#close()} does for a predict
  * result: deterministic, as PyTorch frees at reference count 0), or, without that, once the {@link DataBuffer} is
  * unreachable, through a phantom reference (views keep it reachable). A buffer recycled by its owner keeps its
  * {@link DataBuffer} object, so the next output of the same dtype and length reuses it and costs no native

@@ -9,7 +9,7 @@ import org.tensorkit.core.DType;
 
 /**
  * Gathers rows of a table by an index array, validating every index on the way: the kernel behind
- * {@link Tensor#take(Tensor)} and the Embedding lookup.
+ * {@link org.tensorkit.core.Tensor#take(Tensor)} and the Embedding lookup.
  *
  * <p>It reads the indices straight from their buffer and copies whole rows between the table's and the
  * output's buffers, so it allocates nothing on the Java heap that grows with the batch and calls no native op
@@ -23,6 +23,7 @@ public final class RowGather {
     /** Builds the exception for a bad index: its flat position in the index array and the value read. */
     @FunctionalInterface
     public interface BadIndex {
+        /** The exception for the index {@code value} found at C-order position {@code flatPosition} of the indices. */
         RuntimeException create(long flatPosition, double value);
     }
 

@@ -30,18 +30,22 @@ public final class Losses {
     private Losses() {
     }
 
+    /** Keras's {@code mean_squared_error}. */
     public static Loss mse() {
         return new Nd4jLoss("mse", new LossMSE());
     }
 
+    /** Keras's {@code mean_absolute_error}. */
     public static Loss mae() {
         return new Nd4jLoss("mae", new LossMAE());
     }
 
+    /** Keras's {@code binary_crossentropy} on probabilities (the output of a sigmoid). */
     public static Loss binaryCrossentropy() {
         return new BinaryCrossentropy();
     }
 
+    /** Keras's {@code sparse_categorical_crossentropy} on probabilities, with integer class targets. */
     public static Loss sparseCategoricalCrossentropy() {
         return new SparseCategoricalCrossentropy();
     }

@@ -4,7 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A Keras metric: per-sample values whose running mean over an epoch is what Keras logs
- * ({@code MeanMetricWrapper}); see {@link RunningMean}.
+ * ({@code MeanMetricWrapper}); see {@link org.tensorkit.models.training.RunningMean}.
  */
 public interface Metric {
     /** The name in logs and History ({@code "mse"}, {@code "accuracy"}). */

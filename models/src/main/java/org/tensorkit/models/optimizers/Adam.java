@@ -44,6 +44,7 @@ public final class Adam extends Optimizer {
         this.epsilon = b.epsilon;
     }
 
+    /** The options of Adam, starting from Keras's defaults. */
     public static Builder builder() {
         return new Builder();
     }
@@ -53,14 +54,17 @@ public final class Adam extends Optimizer {
         return builder().build();
     }
 
+    /** The decay of the first moment. */
     public double beta1() {
         return beta1;
     }
 
+    /** The decay of the second moment. */
     public double beta2() {
         return beta2;
     }
 
+    /** The epsilon of the update's denominator. */
     public double epsilon() {
         return epsilon;
     }
@@ -152,16 +156,19 @@ public final class Adam extends Optimizer {
             return this;
         }
 
+        /** The decay of the first moment (default 0.9), in {@code [0, 1)}. */
         public Builder beta1(double beta1) {
             this.beta1 = requireUnit("beta1", beta1);
             return this;
         }
 
+        /** The decay of the second moment (default 0.999), in {@code [0, 1)}. */
         public Builder beta2(double beta2) {
             this.beta2 = requireUnit("beta2", beta2);
             return this;
         }
 
+        /** The epsilon added to the root of the second moment (default 1e-7), a finite number above 0. */
         public Builder epsilon(double epsilon) {
             if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
                 throw new IllegalArgumentException("Adam epsilon must be a finite number > 0, got " + epsilon);
@@ -177,6 +184,7 @@ public final class Adam extends Optimizer {
             return value;
         }
 
+        /** An Adam optimizer with these options. */
         public Adam build() {
             return new Adam(this);
         }

@@ -35,6 +35,7 @@ public final class Sgd extends Optimizer {
         this.nesterov = b.nesterov;
     }
 
+    /** The options of SGD, starting from Keras's defaults. */
     public static Builder builder() {
         return new Builder();
     }
@@ -44,10 +45,12 @@ public final class Sgd extends Optimizer {
         return builder().build();
     }
 
+    /** The momentum (0: plain SGD). */
     public double momentum() {
         return momentum;
     }
 
+    /** Whether the momentum is Nesterov's. */
     public boolean nesterov() {
         return nesterov;
     }
@@ -99,11 +102,13 @@ public final class Sgd extends Optimizer {
             return this;
         }
 
+        /** Whether the momentum is Nesterov's (default false). */
         public Builder nesterov(boolean nesterov) {
             this.nesterov = nesterov;
             return this;
         }
 
+        /** An SGD optimizer with these options. */
         public Sgd build() {
             return new Sgd(this);
         }

@@ -14,6 +14,7 @@ import org.tensorkit.models.optimizers.Optimizer;
  * {@code loss}) must be unique since they key the {@link History}.
  */
 public record Compiled(Optimizer optimizer, Loss loss, List<Metric> metrics) {
+    /** Checks that every part is given and that the metric names are unique. */
     public Compiled {
         Objects.requireNonNull(optimizer, "optimizer");
         Objects.requireNonNull(loss, "loss");

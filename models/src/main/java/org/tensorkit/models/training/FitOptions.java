@@ -36,6 +36,7 @@ public final class FitOptions {
         this.terminal = b.terminal;
     }
 
+    /** The options of fit, starting from Keras's defaults. */
     public static Builder builder() {
         return new Builder();
     }
@@ -45,18 +46,22 @@ public final class FitOptions {
         return builder().build();
     }
 
+    /** The rows per step. */
     public int batchSize() {
         return batchSize;
     }
 
+    /** The number of passes over the training rows. */
     public int epochs() {
         return epochs;
     }
 
+    /** The fraction of the rows, cut from the end, that validate instead of training. */
     public double validationSplit() {
         return validationSplit;
     }
 
+    /** Whether each epoch visits the training rows in a new seeded order. */
     public boolean shuffle() {
         return shuffle;
     }
@@ -66,6 +71,7 @@ public final class FitOptions {
         return seed;
     }
 
+    /** How much fit prints. */
     public Verbosity verbosity() {
         return verbosity;
     }
@@ -146,6 +152,7 @@ public final class FitOptions {
             return this;
         }
 
+        /** How much fit prints (default {@link Verbosity#AUTO}). */
         public Builder verbose(Verbosity verbosity) {
             this.verbosity = Objects.requireNonNull(verbosity, "verbosity");
             return this;
@@ -180,6 +187,7 @@ public final class FitOptions {
             return this;
         }
 
+        /** The options (each was checked when it was set). */
         public FitOptions build() {
             return new FitOptions(this);
         }

@@ -28,10 +28,12 @@ public final class RunningMean {
         return count == 0 ? 0 : total / count;
     }
 
+    /** The number of values seen since the last reset. */
     public long count() {
         return count;
     }
 
+    /** Forgets every value seen. */
     public void reset() {
         total = 0;
         count = 0;
