@@ -74,15 +74,6 @@ class FitTest {
         return y;
     }
 
-    private static int[] ids(int n, int vocabulary, long seed) {
-        Random rng = new Random(seed);
-        int[] ids = new int[n];
-        for (int i = 0; i < n; i++) {
-            ids[i] = rng.nextInt(vocabulary);
-        }
-        return ids;
-    }
-
     /** A dot-product recommender with dropout: embeddings, flatten, dropout, dot, dense. */
     private static Model recommender(long seed) {
         SymbolicTensor user = Input.builder().shape(1).name("user").build();
@@ -140,8 +131,8 @@ class FitTest {
 
     @Test
     void historyKeysAndEpochs() {
-        int[] users = ids(200, 20, 1);
-        int[] items = ids(200, 30, 2);
+        int[] users = TestData.ids(200, 20, 1);
+        int[] items = TestData.ids(200, 30, 2);
         Model model = recommender(7);
         model.compile(Adam.create(), Losses.mae(), Metrics.mse());
         History h = model.fit(List.of(Tensor.of(users), Tensor.of(items)), Tensor.of(ratings(users, items)),
@@ -268,8 +259,8 @@ class FitTest {
 
     @Test
     void theSameSeedGivesTheSameHistoryToTheLastBit() {
-        int[] users = ids(300, 20, 1);
-        int[] items = ids(300, 30, 2);
+        int[] users = TestData.ids(300, 20, 1);
+        int[] items = TestData.ids(300, 30, 2);
         float[] r = ratings(users, items);
         FitOptions options = quiet().batchSize(16).epochs(3).validationSplit(0.2).shuffle(true).seed(42).build();
 
@@ -425,8 +416,8 @@ class FitTest {
 
     @Test
     void perEpochLinesAndTheProgressBarFormat() {
-        int[] users = ids(100, 20, 1);
-        int[] items = ids(100, 30, 2);
+        int[] users = TestData.ids(100, 20, 1);
+        int[] items = TestData.ids(100, 30, 2);
         Model model = recommender(3);
         model.compile(Adam.create(), Losses.mae(), Metrics.mse());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

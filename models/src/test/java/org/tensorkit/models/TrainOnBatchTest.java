@@ -49,15 +49,6 @@ class TrainOnBatchTest {
         return Model.builder().inputs(user, item).outputs(Dot.of(1).call(u, v)).build();
     }
 
-    private static int[] ids(int n, int vocabulary, long seed) {
-        Random rng = new Random(seed);
-        int[] ids = new int[n];
-        for (int i = 0; i < n; i++) {
-            ids[i] = rng.nextInt(vocabulary);
-        }
-        return ids;
-    }
-
     private static float[] ratings(int[] users, int[] items) {
         float[] r = new float[users.length];
         for (int i = 0; i < r.length; i++) {
@@ -78,8 +69,8 @@ class TrainOnBatchTest {
 
     @Test
     void oneCallIsOneFullBatchStepOfFitWithTheSameLoss() {
-        int[] u = ids(48, 20, 1);
-        int[] i = ids(48, 30, 2);
+        int[] u = TestData.ids(48, 20, 1);
+        int[] i = TestData.ids(48, 30, 2);
         float[] r = ratings(u, i);
         for (boolean adam : new boolean[] {true, false}) {
             Names.reset();
@@ -103,8 +94,8 @@ class TrainOnBatchTest {
 
     @Test
     void stepsChangeTheWeightsLowerTheLossAndRepeatExactly() {
-        int[] u = ids(64, 20, 3);
-        int[] i = ids(64, 30, 4);
+        int[] u = TestData.ids(64, 20, 3);
+        int[] i = TestData.ids(64, 30, 4);
         float[] r = ratings(u, i);
         double[][] runs = new double[2][40];
         Model[] models = new Model[2];
@@ -126,8 +117,8 @@ class TrainOnBatchTest {
 
     @Test
     void recompilingStartsAFreshOptimizer() {
-        int[] u = ids(16, 20, 5);
-        int[] i = ids(16, 30, 6);
+        int[] u = TestData.ids(16, 20, 5);
+        int[] i = TestData.ids(16, 30, 6);
         float[] r = ratings(u, i);
         Model m = dotModel(2, false);
         Adam first = Adam.create();
@@ -145,8 +136,8 @@ class TrainOnBatchTest {
     @Test
     void badCallsAreRejected() {
         Model m = dotModel(1, false);
-        int[] u = ids(4, 20, 7);
-        int[] i = ids(4, 30, 8);
+        int[] u = TestData.ids(4, 20, 7);
+        int[] i = TestData.ids(4, 30, 8);
         float[] r = ratings(u, i);
         IllegalStateException notCompiled = assertThrows(IllegalStateException.class,
                 () -> m.trainOnBatch(List.of(Tensor.of(u), Tensor.of(i)), Tensor.of(r)));

@@ -121,19 +121,9 @@ public final class RowGather {
                     }
                     return -1;
                 };
-            default: {
-                IndexReader reader = IndexReader.of(idx);
-                return (lo, hi) -> {
-                    for (int p = lo; p < hi; p++) {
-                        long row = checkedRow(reader.read(p), n, allowNegative);
-                        if (row < 0) {
-                            return p;
-                        }
-                        NativeMemory.copy(from + row * rowBytes, to + (long) p * rowBytes, rowBytes);
-                    }
-                    return -1;
-                };
-            }
+            default:
+                return readRows(idx, n, allowNegative,
+                        (row, p) -> NativeMemory.copy(from + row * rowBytes, to + (long) p * rowBytes, rowBytes));
         }
     }
 
@@ -142,6 +132,18 @@ public final class RowGather {
                                 boolean allowNegative) {
         ByteBuffer from = NdArrays.bytes(src);
         ByteBuffer to = NdArrays.bytes(out);
+        return readRows(idx, n, allowNegative, (row, p) -> to.put(p * rowBytes, from, (int) (row * rowBytes),
+                rowBytes));
+    }
+
+    /** Copies table row {@code row} to output row {@code p}. */
+    @FunctionalInterface
+    private interface RowCopy {
+        void copy(long row, int p);
+    }
+
+    /** The generic loop: ids of any dtype read through an {@link IndexReader}, each checked, its row copied. */
+    private static Rows readRows(INDArray idx, long n, boolean allowNegative, RowCopy copy) {
         IndexReader reader = IndexReader.of(idx);
         return (lo, hi) -> {
             for (int p = lo; p < hi; p++) {
@@ -149,7 +151,7 @@ public final class RowGather {
                 if (row < 0) {
                     return p;
                 }
-                to.put(p * rowBytes, from, (int) (row * rowBytes), rowBytes);
+                copy.copy(row, p);
             }
             return -1;
         };
