@@ -32,6 +32,13 @@ class TensorCloseTest {
     }
 
     @Test
+    void onlyTensorOpensTheAdoptionDoor() {
+        Tensors.adopt(Nd4j.createFromArray(1f)).close(); // Tensor has installed its door
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Tensors.install(Tensor::wrap));
+        assertEquals("Tensors.install is Tensor's, and runs once", e.getMessage());
+    }
+
+    @Test
     void closeIsIdempotentAndEveryMethodThrowsAfterIt() {
         Tensor t = Tensor.of(new float[][] {{1, 2}, {3, 4}});
         Tensor other = Tensor.of(new float[][] {{1, 2}, {3, 4}});

@@ -26,6 +26,7 @@ import org.tensorkit.models.optimizers.Sgd;
 import org.tensorkit.models.training.FitOptions;
 import org.tensorkit.models.training.History;
 import org.tensorkit.models.training.Verbosity;
+import org.tensorkit.core.DType;
 
 /** Keras's {@code train_on_batch}: one step on the whole batch, returning the loss before the step. */
 class TrainOnBatchTest {
@@ -144,8 +145,15 @@ class TrainOnBatchTest {
         assertTrue(notCompiled.getMessage().contains("compile"), notCompiled.getMessage());
         Adam adam = Adam.create();
         m.compile(adam, Losses.mae());
-        assertThrows(IllegalArgumentException.class, () -> m.trainOnBatch(List.of(Tensor.of(u), Tensor.of(i)), Tensor.of(new float[3])));
+        List<Tensor> x = List.of(Tensor.of(u), Tensor.of(i));
+        assertThrows(IllegalArgumentException.class, () -> m.trainOnBatch(x, Tensor.of(new float[3])));
         assertThrows(IllegalArgumentException.class, () -> m.trainOnBatch(List.of(Tensor.of(u)), Tensor.of(r)));
+        IllegalArgumentException scalar = assertThrows(IllegalArgumentException.class,
+                () -> m.trainOnBatch(x, Tensor.scalar(3, DType.FLOAT32)));
+        assertEquals("trainOnBatch: targets is a 0-d array of shape (); expected a batch, with the examples along "
+                + "axis 0", scalar.getMessage());
+        NullPointerException noTargets = assertThrows(NullPointerException.class, () -> m.trainOnBatch(x, null));
+        assertEquals("trainOnBatch: targets is null; expected a Tensor", noTargets.getMessage());
         IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
                 () -> m.trainOnBatch(List.of(Tensor.of(new int[0]), Tensor.of(new int[0])), Tensor.of(new float[0])));
         assertTrue(empty.getMessage().contains("non-empty"), empty.getMessage());

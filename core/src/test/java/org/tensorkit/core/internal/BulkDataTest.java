@@ -56,6 +56,18 @@ class BulkDataTest {
     }
 
     @Test
+    void gatherRowsCopiesRowsInTheGivenOrderAndRefusesBadPositions() {
+        INDArray a = Nd4j.createFromArray(new int[][] {{0, 1}, {2, 3}, {4, 5}});
+        int[] order = {2, 0, 1, 2};
+        assertArrayEquals(new int[] {4, 5, 0, 1, 2, 3}, BulkData.gatherRows(a, order, 0, 3).data().asInt());
+        assertArrayEquals(new int[] {2, 3, 4, 5}, BulkData.gatherRows(a, order, 2, 4).data().asInt());
+        assertEquals("order positions [3, 5) of 4", assertThrows(IllegalArgumentException.class,
+                () -> BulkData.gatherRows(a, order, 3, 5)).getMessage());
+        assertEquals("row 3 is outside [0, 3)", assertThrows(IllegalArgumentException.class,
+                () -> BulkData.gatherRows(a, new int[] {3}, 0, 1)).getMessage());
+    }
+
+    @Test
     void floatBufferWritesThrough() {
         INDArray m = matrix();
         BulkData.floatBuffer(m).put(5, 42f);

@@ -82,7 +82,7 @@ public final class Trainer {
      * batch.
      */
     public History fit(List<INDArray> x, INDArray targets, FitOptions options) {
-        INDArray y = prepareTargets(x, targets, "fit");
+        INDArray y = prepareTargets(x, targets);
         long n = y.size(0);
         long trainRows = options.validationSplit() > 0 ? (long) Math.floor(n * (1.0 - options.validationSplit())) : n;
         if (options.validationSplit() > 0) {
@@ -141,7 +141,7 @@ public final class Trainer {
      * repeats exactly. Metrics are not computed.
      */
     public double trainOnBatch(List<INDArray> x, INDArray targets) {
-        INDArray y = prepareTargets(x, targets, "trainOnBatch");
+        INDArray y = prepareTargets(x, targets);
         long stepSeed = Seeds.mix(TRAIN_ON_BATCH_SEED, compiled.optimizer().iterations());
         return step(x, y, 0, stepSeed, null);
     }
@@ -170,7 +170,7 @@ public final class Trainer {
 
     /** Keras's {@code evaluate} on standardized inputs, in batches of {@code batchSize} rows. */
     public Map<String, Double> evaluate(List<INDArray> x, INDArray targets, int batchSize) {
-        return evaluateBatches(Batches.views(x, prepareTargets(x, targets, "evaluate"), batchSize), "");
+        return evaluateBatches(Batches.views(x, prepareTargets(x, targets), batchSize), "");
     }
 
     /**
@@ -233,13 +233,9 @@ public final class Trainer {
         }
     }
 
-    /** The targets as the output's type, with as many rows as the inputs. */
-    private INDArray prepareTargets(List<INDArray> x, INDArray targets, String what) {
+    /** The targets (non-empty, with a batch axis) as the output's type, with as many rows as the inputs. */
+    private INDArray prepareTargets(List<INDArray> x, INDArray targets) {
         long n = x.get(0).size(0);
-        if (targets.rank() == 0) {
-            throw new IllegalArgumentException(what + ": targets is a 0-d array of shape (); expected one target "
-                    + "per input row, along axis 0");
-        }
         if (targets.size(0) != n) {
             throw new IllegalArgumentException("Input arrays should have the same number of samples as target "
                     + "arrays. Found " + n + " input samples and " + targets.size(0) + " target samples.");
