@@ -211,7 +211,7 @@ public final class SummaryWriter {
                 .append(" |\n");
     }
 
-    private static double num(Object o) {
+    static double num(Object o) {
         if (o instanceof Number n) {
             return n.doubleValue();
         }
