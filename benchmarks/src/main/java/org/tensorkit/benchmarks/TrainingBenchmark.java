@@ -24,17 +24,17 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.tensorkit.core.Tensor;
 import org.tensorkit.examples.movielens.MovieLens;
 import org.tensorkit.examples.movielens.MovieLensRecommender;
 import org.tensorkit.examples.movielens.Ratings;
 import org.tensorkit.examples.movielens.SyntheticRatings;
+import org.tensorkit.models.Model;
+import org.tensorkit.models.losses.Losses;
+import org.tensorkit.models.optimizers.Adam;
 import org.tensorkit.models.training.FitOptions;
 import org.tensorkit.models.training.History;
-import org.tensorkit.models.Model;
 import org.tensorkit.models.training.Verbosity;
-import org.tensorkit.models.optimizers.Adam;
-import org.tensorkit.models.losses.Losses;
-import org.tensorkit.core.Tensor;
 
 /**
  * Training speed of the MovieLens example's dot model (user and item embeddings of 944 and 1,683 rows by 64,

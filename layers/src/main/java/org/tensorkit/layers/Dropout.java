@@ -2,7 +2,6 @@ package org.tensorkit.layers;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 

@@ -6,13 +6,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.tensorkit.core.internal.BulkData;
 import org.tensorkit.core.DType;
-import org.tensorkit.core.internal.OutputBuffers;
-import org.tensorkit.core.internal.RowGather;
 import org.tensorkit.core.Shape;
 import org.tensorkit.core.Tensor;
+import org.tensorkit.core.internal.BulkData;
+import org.tensorkit.core.internal.OutputBuffers;
+import org.tensorkit.core.internal.RowGather;
 
 /**
  * Keras's {@code Embedding}: a trainable {@code (inputDim, outputDim)} float32 table whose rows are looked up by

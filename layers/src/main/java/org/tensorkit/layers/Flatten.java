@@ -4,9 +4,9 @@ import java.util.Map;
 import java.util.Objects;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.tensorkit.core.internal.NdArrays;
 import org.tensorkit.core.DType;
 import org.tensorkit.core.Shape;
+import org.tensorkit.core.internal.NdArrays;
 
 /**
  * Keras's {@code Flatten}: {@code (batch, d1, ..., dn)} to {@code (batch, d1 * ... * dn)}; a rank-1 input

@@ -11,11 +11,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tensorkit.core.DType;
-import org.tensorkit.core.internal.NdArrays;
 import org.tensorkit.core.Shape;
 import org.tensorkit.core.Tensor;
-import org.tensorkit.core.internal.Tensors;
 import org.tensorkit.core.internal.Nd4jThreads;
+import org.tensorkit.core.internal.NdArrays;
+import org.tensorkit.core.internal.Tensors;
 
 /**
  * The base of every layer: the machinery lives here so that concrete layers stay small.

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tensorkit.core.DType;
 import org.tensorkit.core.Shape;
+import org.tensorkit.core.Tensor;
 import org.tensorkit.layers.Input;
 import org.tensorkit.layers.InputLayer;
 import org.tensorkit.layers.Layer;
@@ -16,7 +16,6 @@ import org.tensorkit.layers.Names;
 import org.tensorkit.layers.SymbolicTensor;
 import org.tensorkit.models.engine.Graph;
 import org.tensorkit.models.engine.Inputs;
-import org.tensorkit.core.Tensor;
 
 /**
  * Keras's {@code Sequential}: a stack of layers, each called on the output of the one before.

@@ -7,12 +7,12 @@ import java.util.Locale;
 import java.util.Objects;
 
 import org.tensorkit.core.Shape;
-import org.tensorkit.models.engine.Graph;
 import org.tensorkit.layers.InputLayer;
 import org.tensorkit.layers.Layer;
 import org.tensorkit.layers.Node;
 import org.tensorkit.layers.SymbolicTensor;
 import org.tensorkit.layers.Weight;
+import org.tensorkit.models.engine.Graph;
 
 /**
  * tf.keras 2.1-2.3's {@code model.summary()} text ({@code layer_utils.print_summary}) of a model's graph.

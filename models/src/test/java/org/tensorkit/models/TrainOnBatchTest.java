@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.Random;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.tensorkit.core.DType;
 import org.tensorkit.core.Tensor;
 import org.tensorkit.layers.Dot;
 import org.tensorkit.layers.Dropout;
@@ -20,13 +20,12 @@ import org.tensorkit.layers.Input;
 import org.tensorkit.layers.Names;
 import org.tensorkit.layers.Regularizers;
 import org.tensorkit.layers.SymbolicTensor;
-import org.tensorkit.models.optimizers.Adam;
 import org.tensorkit.models.losses.Losses;
+import org.tensorkit.models.optimizers.Adam;
 import org.tensorkit.models.optimizers.Sgd;
 import org.tensorkit.models.training.FitOptions;
 import org.tensorkit.models.training.History;
 import org.tensorkit.models.training.Verbosity;
-import org.tensorkit.core.DType;
 
 /** Keras's {@code train_on_batch}: one step on the whole batch, returning the loss before the step. */
 class TrainOnBatchTest {

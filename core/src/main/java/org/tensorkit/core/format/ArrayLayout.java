@@ -1,6 +1,7 @@
 package org.tensorkit.core.format;
 
 import java.util.function.IntFunction;
+
 import org.tensorkit.core.DType;
 
 /**

@@ -1,6 +1,7 @@
 package org.tensorkit.core.format;
 
 import java.math.BigInteger;
+
 import org.tensorkit.core.DType;
 
 /**

@@ -2,6 +2,7 @@ package org.tensorkit.core.format;
 
 import java.util.ArrayList;
 import java.util.List;
+
 import org.tensorkit.core.DType;
 
 /**

@@ -10,7 +10,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 import org.knowm.xchart.BitmapEncoder;
@@ -20,6 +19,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.tensorkit.core.Tensor;
 import org.tensorkit.layers.Concatenate;
 import org.tensorkit.layers.Dense;
 import org.tensorkit.layers.Dot;
@@ -28,16 +28,15 @@ import org.tensorkit.layers.Embedding;
 import org.tensorkit.layers.Flatten;
 import org.tensorkit.layers.Input;
 import org.tensorkit.layers.SymbolicTensor;
+import org.tensorkit.models.Model;
+import org.tensorkit.models.losses.Losses;
+import org.tensorkit.models.optimizers.Adam;
 import org.tensorkit.models.training.FitOptions;
 import org.tensorkit.models.training.History;
-import org.tensorkit.models.Model;
 import org.tensorkit.models.training.Verbosity;
-import org.tensorkit.models.optimizers.Adam;
-import org.tensorkit.models.losses.Losses;
-import org.tensorkit.core.Tensor;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The course lab's explicit-feedback recommender on MovieLens 100k: user and item embeddings trained to predict

@@ -11,10 +11,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.tensorkit.core.DType;
 import org.tensorkit.core.Shape;
 import org.tensorkit.core.testing.GradientCheck;
-import org.tensorkit.layers.GradientSink;
-import org.tensorkit.layers.Weight;
-import org.tensorkit.layers.Layer;
 import org.tensorkit.layers.CallContext;
+import org.tensorkit.layers.GradientSink;
+import org.tensorkit.layers.Layer;
+import org.tensorkit.layers.Weight;
 
 /** Gradient checks of a layer's backward pass against central differences of its forward pass. */
 public final class LayerChecks {

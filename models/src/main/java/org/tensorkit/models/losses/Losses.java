@@ -9,8 +9,8 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossMAE;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 import org.nd4j.linalg.ops.transforms.Transforms;
-import org.tensorkit.core.internal.BulkData;
 import org.tensorkit.core.Tensor;
+import org.tensorkit.core.internal.BulkData;
 
 /**
  * Keras's losses: {@code mse}, {@code mae}, {@code binary_crossentropy}, {@code sparse_categorical_crossentropy}.

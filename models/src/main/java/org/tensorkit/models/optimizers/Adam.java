@@ -1,18 +1,14 @@
 package org.tensorkit.models.optimizers;
 
 import java.nio.FloatBuffer;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Map;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tensorkit.core.internal.BulkData;
-import org.tensorkit.layers.Weight;
-import org.tensorkit.core.internal.RowSparse;
 import org.tensorkit.core.internal.NdArrays;
+import org.tensorkit.core.internal.RowSparse;
 
 /**
  * Keras's {@code Adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7)}, with Keras's placement of

@@ -1,15 +1,9 @@
 package org.tensorkit.models.optimizers;
 
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Map;
-
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.updaters.NesterovsUpdater;
 import org.nd4j.linalg.api.ops.impl.updaters.SgdUpdater;
 import org.nd4j.linalg.factory.Nd4j;
-import org.tensorkit.layers.Weight;
-import org.tensorkit.core.internal.RowSparse;
 
 /**
  * Keras's {@code SGD(learning_rate=0.01, momentum=0.0, nesterov=False)}, with Keras's update rules:

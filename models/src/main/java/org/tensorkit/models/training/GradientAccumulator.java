@@ -12,10 +12,10 @@ import java.util.Set;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.tensorkit.core.internal.RowSparse;
 import org.tensorkit.layers.GradientSink;
 import org.tensorkit.layers.Regularizer;
 import org.tensorkit.layers.Weight;
-import org.tensorkit.core.internal.RowSparse;
 import org.tensorkit.models.optimizers.WeightGradient;
 
 /**

@@ -11,9 +11,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tensorkit.core.Tensor;
+import org.tensorkit.core.internal.RowSparse;
 import org.tensorkit.layers.Embedding;
 import org.tensorkit.layers.Weight;
-import org.tensorkit.core.internal.RowSparse;
 import org.tensorkit.models.optimizers.Adam;
 import org.tensorkit.models.optimizers.WeightGradient;
 

@@ -15,8 +15,8 @@ import org.tensorkit.layers.CallContext;
 import org.tensorkit.layers.Embedding;
 import org.tensorkit.layers.Initializer;
 import org.tensorkit.layers.Regularizers;
-import org.tensorkit.models.optimizers.Optimizer;
 import org.tensorkit.models.optimizers.Adam;
+import org.tensorkit.models.optimizers.Optimizer;
 import org.tensorkit.models.optimizers.Sgd;
 
 /**
