@@ -46,6 +46,13 @@ import org.tensorkit.models.training.Verbosity;
  *   <li>{@link #epoch}: one epoch of {@code fit} (the example's options: batch 64, shuffled, silent) on 72,000
  *       rows, the example's training rows after its validation split of 0.1: 1,125 steps.</li>
  * </ul>
+ * <ul>
+ *   <li>{@link #anchorStep}: the workload measured against PyTorch ({@code benchmarks/pytorch-compare.sh}): two
+ *       {@code Embedding(100000, 64)} tables, dot product, MSE, Adam (lr 1e-3), from U(-0.05, 0.05); the ids
+ *       cycle over 64 batches. {@code targets=fresh}: the targets cycle over 65 sets, so that no (ids, targets)
+ *       pair repeats for 4,160 steps and the loss never reaches zero; {@code targets=learnt}: one fixed batch
+ *       trained in the setup until it is learnt (3,000 steps), the case where Adam's moments turn subnormal.</li>
+ * </ul>
  * ND4J runs on one thread, as the example sets it. Every call trains the same model further, as training does.
  * Run with {@code benchmarks/training.sh} (see the README's "Training benchmark").
  */
@@ -147,6 +154,68 @@ public class TrainingBenchmark {
             options = FitOptions.builder().batchSize(64).epochs(1).shuffle(true).seed(SEED)
                     .verbose(Verbosity.SILENT).build();
         }
+    }
+
+    /** The PyTorch comparison's workload (see the class comment). */
+    @State(Scope.Benchmark)
+    public static class AnchorState {
+        /** Rows per step. */
+        @Param({"64", "4096"})
+        public int batch;
+
+        /** {@code fresh}: targets cycled over 65 sets; {@code learnt}: one batch trained until it is learnt. */
+        @Param({"fresh", "learnt"})
+        public String targets;
+
+        static final int ROWS = 100_000;
+        static final int ID_BATCHES = 64;
+        static final int TARGET_SETS = 65;
+        static final int LEARNT_STEPS = 3_000;
+
+        Model model;
+        List<List<Tensor>> inputs;
+        Tensor[] targetSets;
+        long step;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            java.util.SplittableRandom rng = new java.util.SplittableRandom(SEED);
+            boolean learnt = targets.equals("learnt");
+            int idBatches = learnt ? 1 : ID_BATCHES;
+            inputs = new ArrayList<>(idBatches);
+            for (int b = 0; b < idBatches; b++) {
+                inputs.add(List.of(Tensor.of(rng.ints(batch, 0, ROWS).toArray()),
+                        Tensor.of(rng.ints(batch, 0, ROWS).toArray())));
+            }
+            targetSets = new Tensor[learnt ? 1 : TARGET_SETS];
+            for (int t = 0; t < targetSets.length; t++) {
+                float[] y = new float[batch];
+                for (int i = 0; i < batch; i++) {
+                    y[i] = (float) rng.nextDouble(-0.01, 0.01);
+                }
+                targetSets[t] = Tensor.of(y);
+            }
+            model = MovieLensRecommender.dotModel(ROWS - 1, ROWS - 1, SEED);
+            model.compile(Adam.create(), Losses.mse());
+            double loss = Double.NaN;
+            for (int i = 0; learnt && i < LEARNT_STEPS; i++) {
+                loss = model.trainOnBatch(inputs.get(0), targetSets[0]);
+            }
+            if (learnt) {
+                System.out.printf("learnt batch of %d: loss %.3g after %d steps%n", batch, loss, LEARNT_STEPS);
+            }
+        }
+    }
+
+    /** One optimizer step of the PyTorch comparison's workload. */
+    @Benchmark
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @Warmup(iterations = 5, time = 2)
+    @Measurement(iterations = 5, time = 2)
+    public double anchorStep(AnchorState s) {
+        long k = s.step++;
+        return s.model.trainOnBatch(s.inputs.get((int) (k % s.inputs.size())),
+                s.targetSets[(int) (k % s.targetSets.length)]);
     }
 
     /** One optimizer step: forward, MAE and its gradient, backward, gradient merge, lazy Adam. */
