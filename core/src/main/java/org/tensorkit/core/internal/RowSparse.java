@@ -19,7 +19,7 @@ public final class RowSparse {
     }
 
     /**
-     * Distinct rows in increasing order, each with the sum of its contributions: as a Java array ({@code floats},
+     * Distinct rows in order of first appearance, each with the sum of its contributions: as a Java array ({@code floats},
      * float32 merged in Java) or as an ND4J array ({@code values}); the other is {@code null}.
      */
     public record Merged(long[] rows, INDArray values, float[] floats) {
@@ -32,13 +32,14 @@ public final class RowSparse {
 
     /**
      * Sums the contributions of repeated rows. {@code rowChunks} are the rows of each contribution,
-     * {@code valueChunks} the matching gradients ({@code n} rows of {@code rowLength} in C order, any shape); rows are checked against
-     * {@code [0, rowCount)}, each of {@code rowLength} values. Contributions add in input order (chunk by chunk, row by row), from zero, so the
-     * result is reproducible: in a Java loop for float32 up to {@link #JAVA_MAX_ELEMENTS} values, else as one
-     * native segment sum, which adds in the same order.
+     * {@code valueChunks} the matching gradients ({@code n} rows of {@code rowLength} in C order, any shape);
+     * rows are checked against {@code [0, rowCount)}. The distinct rows come out in order of first appearance
+     * (found through {@code index}, reset here: no sort), and contributions add in input order (chunk by chunk,
+     * row by row) from zero, so the result is reproducible: in a Java loop for float32 up to
+     * {@link #JAVA_MAX_ELEMENTS} values, else as one native segment sum, which adds in the same order.
      */
     public static Merged merge(String weightName, long rowCount, long rowLength, List<long[]> rowChunks,
-                        List<INDArray> valueChunks) {
+                               List<INDArray> valueChunks, RowIndex index) {
         long[] all = concat(rowChunks);
         for (int k = 0; k < all.length; k++) {
             if (all[k] < 0 || all[k] >= rowCount) {
@@ -46,19 +47,13 @@ public final class RowSparse {
                         + ", outside [0, " + rowCount + ")");
             }
         }
-        long[] unique = all.clone();
-        Arrays.sort(unique);
-        int u = 0;
-        for (int k = 0; k < unique.length; k++) {
-            if (k == 0 || unique[k] != unique[k - 1]) {
-                unique[u++] = unique[k];
-            }
-        }
-        unique = Arrays.copyOf(unique, u);
+        index.reset();
         int[] slot = new int[all.length];
         for (int k = 0; k < all.length; k++) {
-            slot[k] = Arrays.binarySearch(unique, all[k]);
+            slot[k] = index.slot(all[k]);
         }
+        int u = index.size();
+        long[] unique = index.rows();
         INDArray first = valueChunks.get(0);
         if (first.dataType() == DataType.FLOAT && (long) all.length * rowLength <= JAVA_MAX_ELEMENTS) {
             int width = Math.toIntExact(rowLength);

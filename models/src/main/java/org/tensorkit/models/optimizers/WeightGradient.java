@@ -9,7 +9,7 @@ import org.tensorkit.layers.Weight;
 
 /**
  * The merged gradient of one weight for one step: either dense ({@link #dense()}, the weight's shape) or
- * row-sparse ({@link #rows()}, distinct and increasing, with {@link #rowValues()} of shape
+ * row-sparse ({@link #rows()}, distinct, in order of first appearance in the step, with {@link #rowValues()} of shape
  * {@code (rows.length, rowLength)}; every other row's gradient is zero and an optimizer leaves it alone).
  *
  * <p>A float32 row gradient merged in Java stays a Java array ({@link #rowFloats()}) until something asks for
@@ -65,7 +65,7 @@ public final class WeightGradient {
         return dense;
     }
 
-    /** The rows of a row gradient (distinct, increasing), or {@code null} for a dense one. */
+    /** The rows of a row gradient (distinct, in order of first appearance), or {@code null} for a dense one. */
     public long[] rows() {
         return rows;
     }

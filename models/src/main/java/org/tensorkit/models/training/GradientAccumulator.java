@@ -17,6 +17,7 @@ import org.tensorkit.layers.GradientSink;
 import org.tensorkit.layers.Regularizer;
 import org.tensorkit.layers.Weight;
 import org.tensorkit.models.optimizers.WeightGradient;
+import org.tensorkit.core.internal.RowIndex;
 
 /**
  * Collects the weight gradients of one training step from every backward call, then hands them merged to an
@@ -36,6 +37,8 @@ public final class GradientAccumulator implements GradientSink {
     }
 
     private final Map<Weight, Entry> entries = new LinkedHashMap<>(); // Weight has identity equality
+    /** The distinct rows of each merge, reused across weights and steps. */
+    private final RowIndex rowIndex = new RowIndex();
     private Map<Weight, WeightGradient> merged;
 
     @Override
@@ -142,7 +145,7 @@ public final class GradientAccumulator implements GradientSink {
             Entry e = me.getValue();
             RowSparse.Merged rows = e.rows.isEmpty() ? null
                     : RowSparse.merge(w.name(), w.shape().dim(0), w.size() / w.shape().dim(0), e.rows,
-                            e.rowValues);
+                            e.rowValues, rowIndex);
             if (e.dense == null) {
                 merged.put(w, rows.floats() != null ? WeightGradient.rows(w, rows.rows(), rows.floats())
                         : WeightGradient.rows(w, rows.rows(), rows.values()));

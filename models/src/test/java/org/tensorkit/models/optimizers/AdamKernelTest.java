@@ -1,6 +1,7 @@
 package org.tensorkit.models.optimizers;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import java.util.Random;
@@ -16,6 +17,7 @@ import org.tensorkit.layers.Embedding;
 import org.tensorkit.layers.Weight;
 import org.tensorkit.models.optimizers.Adam;
 import org.tensorkit.models.optimizers.WeightGradient;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The row-sparse Adam step runs in Java; it must be ND4J's {@code adam_updater} op to the last bit: the same
@@ -60,5 +62,49 @@ class AdamKernelTest {
             adam.apply(List.of(WeightGradient.rows(w, touched, g.dup('c'))));
             assertArrayEquals(refTable.data().asFloat(), w.value().data().asFloat(), 0f, "step " + step);
         }
+    }
+
+    /**
+     * Gradients so small that the second moment turns subnormal (g = 1e-20, so (1 - beta2) g^2 = 1e-43): the
+     * flushed step keeps the weights of the unflushed op to the last bit, and its moments differ from the op's by
+     * less than Float.MIN_NORMAL (the documented tolerance), being zero where the op's are subnormal.
+     */
+    @Test
+    void subnormalMomentsAreFlushedWithinTheDocumentedTolerance() {
+        int rows = 4;
+        int width = 8;
+        float[] initial = new float[rows * width];
+        java.util.Arrays.fill(initial, 0.25f);
+        Embedding e = Embedding.builder().inputDim(rows).outputDim(width)
+                .weights(Tensor.wrap(Nd4j.createFromArray(initial).reshape('c', rows, width))).build();
+        Adam adam = Adam.builder().learningRate(0.001).build();
+        INDArray refTable = Nd4j.createFromArray(initial).reshape('c', rows, width).dup('c');
+        INDArray refM = Nd4j.zeros(DataType.FLOAT, rows, width);
+        INDArray refV = Nd4j.zeros(DataType.FLOAT, rows, width);
+        long[] touched = {0, 2};
+        float[] grad = new float[touched.length * width];
+        java.util.Arrays.fill(grad, 1e-20f);
+        for (int step = 0; step < 10; step++) {
+            INDArray g = Nd4j.createFromArray(grad).reshape('c', touched.length, width);
+            INDArray m = RowSparse.gather(refM, touched);
+            INDArray v = RowSparse.gather(refV, touched);
+            INDArray update = g.dup('c');
+            Nd4j.exec(new AdamUpdater(update, v, m, 0.001, 0.9, 0.999, 1e-7, step));
+            RowSparse.scatter(refTable, touched, RowSparse.gather(refTable, touched).subi(update));
+            RowSparse.scatter(refM, touched, m);
+            RowSparse.scatter(refV, touched, v);
+            adam.apply(List.of(WeightGradient.rows(e.embeddings(), touched, g.dup('c'))));
+            assertArrayEquals(refTable.data().asFloat(), e.embeddings().value().data().asFloat(), 0f, "step " + step);
+        }
+        float refVi = refV.getFloat(0, 0);
+        assertTrue(refVi != 0 && Math.abs(refVi) < Float.MIN_NORMAL, "the op's second moment is subnormal: " + refVi);
+
+        // the kernel itself on one such element: the op's moments against the flushed ones
+        float[] a = {0.25f, refM.getFloat(0, 0), refVi};
+        Adam.step(a, 1, new float[] {1e-20f}, 0.9f, 0.999f, 1e-7f, 1e-3f);
+        float unflushedV = 0.999f * refVi + 1e-20f * 1e-20f * (1 - 0.999f);
+        assertEquals(0f, a[2], "the subnormal second moment is flushed to zero");
+        assertTrue(Math.abs(a[2] - unflushedV) < Float.MIN_NORMAL);
+        assertEquals(0.9f * refM.getFloat(0, 0) + 1e-20f * (1 - 0.9f), a[1], 0f, "a normal moment is kept");
     }
 }

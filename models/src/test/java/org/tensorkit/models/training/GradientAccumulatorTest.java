@@ -39,8 +39,8 @@ class GradientAccumulatorTest {
         acc.addRows(e.embeddings(), Nd4j.createFromArray(1L), Nd4j.createFromArray(new float[][] {{10, 20}}));
         WeightGradient g = acc.gradients().get(0);
         assertTrue(g.isRowSparse());
-        assertArrayEquals(new long[] {1, 4}, g.rows());
-        assertEquals(Nd4j.createFromArray(new float[][] {{12, 22}, {4, 4}}), g.rowValues());
+        assertArrayEquals(new long[] {4, 1}, g.rows(), "distinct rows in order of first appearance");
+        assertEquals(Nd4j.createFromArray(new float[][] {{4, 4}, {12, 22}}), g.rowValues());
         assertThrows(IllegalStateException.class, () -> acc.addRows(e.embeddings(), Nd4j.createFromArray(0L),
                 Nd4j.createFromArray(new float[][] {{1, 1}})));
         acc.clear();
@@ -92,8 +92,8 @@ class GradientAccumulatorTest {
         // rows 1 and 3 once each: 0.5 * (1 + 1 + 9 + 9)
         assertEquals(10.0, penalty, 1e-9);
         WeightGradient g = acc.gradients().get(0);
-        assertArrayEquals(new long[] {1, 3}, g.rows());
-        assertEquals(Nd4j.createFromArray(new float[][] {{1, -1}, {3, -3}}), g.rowValues()); // 2 * 0.5 * w
+        assertArrayEquals(new long[] {3, 1}, g.rows(), "distinct rows in order of first appearance");
+        assertEquals(Nd4j.createFromArray(new float[][] {{3, -3}, {1, -1}}), g.rowValues()); // 2 * 0.5 * w
     }
 
     @Test
