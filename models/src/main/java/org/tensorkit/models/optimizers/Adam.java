@@ -29,7 +29,8 @@ import org.tensorkit.core.internal.RowSparse;
  * of every row each step and moves rows absent from the batch, at the cost of the whole table per step.
  *
  * <p>The row step of a float32 table runs in Java, in a loop the JIT vectorises, and flushes subnormal moments
- * to zero after each step (as PyTorch's {@code torch.set_flush_denormal(True)}; see {@link #flushSubnormal}):
+ * to zero every {@value #FLUSH_INTERVAL} steps (as PyTorch's {@code torch.set_flush_denormal(True)}; see
+ * {@link #flushSubnormal}):
  * without it a batch that has been learnt, whose gradients shrink to nothing, drives its moments into the
  * subnormal range, where every later step on those rows takes the processor's slow path. Moments differ from
  * the unflushed kernel's by less than {@code Float.MIN_NORMAL}; otherwise the step is ND4J's to the last bit.
@@ -38,8 +39,10 @@ public final class Adam extends Optimizer {
     private final double beta1;
     private final double beta2;
     private final double epsilon;
-    /** The row step's working array, grown to the largest step (single-threaded, like training). */
-    private float[] work = new float[0];
+    /** The row step's working arrays (weights, moments), grown to the largest step; single-threaded, like training. */
+    private float[] workW = new float[0];
+    private float[] workM = new float[0];
+    private float[] workV = new float[0];
 
     private Adam(Builder b) {
         super(b.learningRate);
@@ -109,9 +112,9 @@ public final class Adam extends Optimizer {
      * kernel transcribed operation by operation in float32 (its bias-corrected rate
      * {@code lr * sqrt(1 - beta2^t) / (1 - beta1^t)} computed as the kernel does, the subtraction from the table
      * as {@code subi}), so the result is the op's to the last bit, except that subnormal moments are flushed to
-     * zero ({@link #flushSubnormal}). The rows are copied in bulk into working arrays, updated by one counted loop
-     * that the JIT vectorises, and copied back: no gathers, op or write-backs through ND4J, and no per-element
-     * buffer access.
+     * zero every {@value #FLUSH_INTERVAL} steps ({@link #flushSubnormal}). The rows are copied in bulk into three
+     * working arrays, updated by one counted loop over them, which the JIT vectorises (a loop over offsets of one
+     * array, or with the flush's branch inside, it does not), and copied back.
      */
     private void lazyStepInJava(INDArray table, INDArray mTable, INDArray vTable, long[] rows, float[] grad,
                                 int iteration) {
@@ -128,55 +131,65 @@ public final class Adam extends Optimizer {
         }
         int width = grad.length / Math.max(rows.length, 1);
         int n = rows.length * width;
-        if (work.length < 3 * n) {
-            work = new float[3 * n];
+        if (workW.length < n) {
+            workW = new float[n];
+            workM = new float[n];
+            workV = new float[n];
         }
-        float[] a = work;
+        float[] ws = workW;
+        float[] ms = workM;
+        float[] vs = workV;
         FloatBuffer w = BulkData.floatBuffer(table);
         FloatBuffer m = BulkData.floatBuffer(mTable);
         FloatBuffer v = BulkData.floatBuffer(vTable);
         for (int r = 0, k = 0; r < rows.length; r++, k += width) {
             int base = Math.toIntExact(rows[r] * width);
-            w.get(base, a, k, width);
-            m.get(base, a, n + k, width);
-            v.get(base, a, 2 * n + k, width);
+            w.get(base, ws, k, width);
+            m.get(base, ms, k, width);
+            v.get(base, vs, k, width);
         }
-        step(a, n, grad, b1, b2, eps, rate);
+        step(ws, ms, vs, n, grad, b1, b2, eps, rate);
+        if (iteration % FLUSH_INTERVAL == FLUSH_INTERVAL - 1) {
+            flushSubnormal(ms, n);
+            flushSubnormal(vs, n);
+        }
         for (int r = 0, k = 0; r < rows.length; r++, k += width) {
             int base = Math.toIntExact(rows[r] * width);
-            w.put(base, a, k, width);
-            m.put(base, a, n + k, width);
-            v.put(base, a, 2 * n + k, width);
+            w.put(base, ws, k, width);
+            m.put(base, ms, k, width);
+            v.put(base, vs, k, width);
         }
     }
 
-    /**
-     * The update of {@code n} values: {@code a[0, n)} the weights, {@code a[n, 2n)} the first moments,
-     * {@code a[2n, 3n)} the second; one counted loop (vectorised by the JIT), then the flush of the moments.
-     */
-    static void step(float[] a, int n, float[] grad, float b1, float b2, float eps, float rate) {
+    /** Steps between two flushes of the row moments' subnormal values (see {@link #flushSubnormal}). */
+    static final int FLUSH_INTERVAL = 8;
+
+    /** The update of {@code n} weights {@code w} and their moments {@code m}, {@code v}: one counted loop. */
+    static void step(float[] w, float[] m, float[] v, int n, float[] grad, float b1, float b2, float eps,
+                     float rate) {
         float oneMinusB1 = 1 - b1;
         float oneMinusB2 = 1 - b2;
         for (int k = 0; k < n; k++) {
             float gk = grad[k];
-            float mi = b1 * a[n + k] + gk * oneMinusB1;
-            float vi = b2 * a[2 * n + k] + gk * gk * oneMinusB2;
-            a[n + k] = mi;
-            a[2 * n + k] = vi;
-            a[k] = a[k] - (mi * rate) / ((float) Math.sqrt(vi) + eps);
+            float mi = b1 * m[k] + gk * oneMinusB1;
+            float vi = b2 * v[k] + gk * gk * oneMinusB2;
+            m[k] = mi;
+            v[k] = vi;
+            w[k] = w[k] - (mi * rate) / ((float) Math.sqrt(vi) + eps);
         }
-        flushSubnormal(a, n, 3 * n);
     }
 
     /**
-     * Sets the subnormal values of {@code a[from, to)} to zero (flush-to-zero, as {@code torch.set_flush_denormal}
-     * and the FTZ/DAZ modes do): a moment that decays into the subnormal range would otherwise make every later
-     * step on its row take the processor's slow path (a learnt batch's step ran 3x slower). The moment then
-     * differs from the unflushed one by less than {@link Float#MIN_NORMAL} (about 1.2e-38), and the weight by
-     * at most that times the rate over {@code epsilon}: nothing a float32 weight of ordinary size can show.
+     * Sets the subnormal values of {@code a[0, n)} to zero (flush-to-zero, as {@code torch.set_flush_denormal}
+     * and the FTZ/DAZ modes do). A moment that decays into the subnormal range would otherwise make every later
+     * step on its row take the processor's slow path for as long as it stays there (a second moment, decaying by
+     * beta2 = 0.999, for thousands of steps); flushed every {@value #FLUSH_INTERVAL} steps, it stays there at
+     * most that long. The moment then differs from the unflushed one by less than {@link Float#MIN_NORMAL}
+     * (about 1.2e-38), and the weight by at most that times the rate over {@code epsilon}: nothing a float32
+     * weight of ordinary size can show.
      */
-    static void flushSubnormal(float[] a, int from, int to) {
-        for (int k = from; k < to; k++) {
+    static void flushSubnormal(float[] a, int n) {
+        for (int k = 0; k < n; k++) {
             if (Math.abs(a[k]) < Float.MIN_NORMAL) {
                 a[k] = 0f;
             }
