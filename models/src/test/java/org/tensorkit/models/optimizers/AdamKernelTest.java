@@ -51,13 +51,7 @@ class AdamKernelTest {
                 grad[i] = (float) (rng.nextGaussian() * Math.pow(10, rng.nextInt(7) - 3));
             }
             INDArray g = Nd4j.createFromArray(grad).reshape('c', touched.length, width);
-            INDArray m = RowSparse.gather(refM, touched);
-            INDArray v = RowSparse.gather(refV, touched);
-            INDArray update = g.dup('c');
-            Nd4j.exec(new AdamUpdater(update, v, m, 0.01, 0.9, 0.999, 1e-7, step));
-            RowSparse.scatter(refTable, touched, RowSparse.gather(refTable, touched).subi(update));
-            RowSparse.scatter(refM, touched, m);
-            RowSparse.scatter(refV, touched, v);
+            referenceStep(refTable, refM, refV, touched, g, 0.01, step);
 
             adam.apply(List.of(WeightGradient.rows(w, touched, g.dup('c'))));
             assertArrayEquals(refTable.data().asFloat(), w.value().data().asFloat(), 0f, "step " + step);
@@ -86,13 +80,7 @@ class AdamKernelTest {
         java.util.Arrays.fill(grad, 1e-20f);
         for (int step = 0; step < 2 * Adam.FLUSH_INTERVAL; step++) { // two flushes on the way
             INDArray g = Nd4j.createFromArray(grad).reshape('c', touched.length, width);
-            INDArray m = RowSparse.gather(refM, touched);
-            INDArray v = RowSparse.gather(refV, touched);
-            INDArray update = g.dup('c');
-            Nd4j.exec(new AdamUpdater(update, v, m, 0.001, 0.9, 0.999, 1e-7, step));
-            RowSparse.scatter(refTable, touched, RowSparse.gather(refTable, touched).subi(update));
-            RowSparse.scatter(refM, touched, m);
-            RowSparse.scatter(refV, touched, v);
+            referenceStep(refTable, refM, refV, touched, g, 0.001, step);
             adam.apply(List.of(WeightGradient.rows(e.embeddings(), touched, g.dup('c'))));
             assertArrayEquals(refTable.data().asFloat(), e.embeddings().value().data().asFloat(), 0f, "step " + step);
         }
@@ -111,5 +99,20 @@ class AdamKernelTest {
         assertEquals(0f, v[0], "the subnormal second moment is flushed to zero");
         assertTrue(Math.abs(v[0] - unflushedV) < Float.MIN_NORMAL);
         assertEquals(0.9f * refM.getFloat(0, 0) + 1e-20f * (1 - 0.9f), m[0], 0f, "a normal moment is kept");
+    }
+
+    /**
+     * The reference lazy step: the touched rows of the table and of the moments gathered, put through ND4J's
+     * {@code adam_updater} op (Keras's betas and epsilon), and written back.
+     */
+    private static void referenceStep(INDArray table, INDArray mTable, INDArray vTable, long[] touched, INDArray g,
+                                      double lr, int step) {
+        INDArray m = RowSparse.gather(mTable, touched);
+        INDArray v = RowSparse.gather(vTable, touched);
+        INDArray update = g.dup('c');
+        Nd4j.exec(new AdamUpdater(update, v, m, lr, 0.9, 0.999, 1e-7, step));
+        RowSparse.scatter(table, touched, RowSparse.gather(table, touched).subi(update));
+        RowSparse.scatter(mTable, touched, m);
+        RowSparse.scatter(vTable, touched, v);
     }
 }
