@@ -1,6 +1,7 @@
 package org.tensorkit.core.internal;
 
 import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
 
@@ -22,11 +23,13 @@ public final class RowSparse {
      * Distinct rows in order of first appearance, each with the sum of its contributions: as a Java array ({@code floats},
      * float32 merged in Java) or as an ND4J array ({@code values}); the other is {@code null}.
      */
-    public record Merged(long[] rows, INDArray values, float[] floats) {
-        /** The sums as an ND4J array {@code (rows.length, rowLength)}, made from {@code floats} if need be. */
+    public record Merged(long[] rows, long rowLength, INDArray values, float[] floats) {
+        /**
+         * The sums as an ND4J array {@code (rows.length, rowLength)}, made from the first
+         * {@code rows.length * rowLength} values of {@code floats} if need be.
+         */
         public INDArray array() {
-            return values != null ? values
-                    : BulkData.floats(floats, rows.length, floats.length / Math.max(1, rows.length));
+            return values != null ? values : BulkData.floats(floats, rows.length, rowLength);
         }
     }
 
@@ -35,11 +38,14 @@ public final class RowSparse {
      * {@code valueChunks} the matching gradients ({@code n} rows of {@code rowLength} in C order, any shape);
      * rows are checked against {@code [0, rowCount)}. The distinct rows come out in order of first appearance
      * (found through {@code index}, reset here: no sort), and contributions add in input order (chunk by chunk,
-     * row by row) from zero, so the result is reproducible: in a Java loop for float32 up to
-     * {@link #JAVA_MAX_ELEMENTS} values, else as one native segment sum, which adds in the same order.
+     * row by row), so the result is reproducible: in a Java loop for float32 up to {@link #JAVA_MAX_ELEMENTS}
+     * values, into {@code sums} when it is large enough (the merged rows' values are then its first
+     * {@code rows.length * rowLength} floats; the caller reuses it across steps) or a new array, else as one native
+     * segment sum, which adds in the same order. A row's first contribution is copied as it is, later ones are
+     * added to it.
      */
     public static Merged merge(String weightName, long rowCount, long rowLength, List<long[]> rowChunks,
-                               List<INDArray> valueChunks, RowIndex index) {
+                               List<INDArray> valueChunks, RowIndex index, float[] sums) {
         long[] all = concat(rowChunks);
         for (int k = 0; k < all.length; k++) {
             if (all[k] < 0 || all[k] >= rowCount) {
@@ -57,20 +63,28 @@ public final class RowSparse {
         INDArray first = valueChunks.get(0);
         if (first.dataType() == DataType.FLOAT && (long) all.length * rowLength <= JAVA_MAX_ELEMENTS) {
             int width = Math.toIntExact(rowLength);
-            float[] sums = new float[u * width];
+            float[] out = sums != null && sums.length >= u * width ? sums : new float[u * width];
+            float[] row = new float[width];
             int position = 0;
+            int filled = 0; // slots are handed out in order: slot == filled is a row's first contribution
             for (INDArray chunk : valueChunks) {
-                float[] values = BulkData.readFloats(chunk);
-                int rows = values.length / Math.max(width, 1);
+                FloatBuffer values = chunk.dataType() == DataType.FLOAT && NdArrays.isDense(chunk)
+                        ? BulkData.floatBuffer(chunk) : FloatBuffer.wrap(BulkData.readFloats(chunk));
+                int rows = Math.toIntExact(chunk.length() / Math.max(width, 1));
                 for (int r = 0; r < rows; r++, position++) {
                     int to = slot[position] * width;
-                    int from = r * width;
-                    for (int j = 0; j < width; j++) {
-                        sums[to + j] += values[from + j];
+                    if (slot[position] == filled) {
+                        values.get(r * width, out, to, width);
+                        filled++;
+                    } else {
+                        values.get(r * width, row, 0, width);
+                        for (int j = 0; j < width; j++) {
+                            out[to + j] += row[j];
+                        }
                     }
                 }
             }
-            return new Merged(unique, null, sums);
+            return new Merged(unique, rowLength, null, out);
         }
         INDArray[] chunks = new INDArray[valueChunks.size()];
         for (int k = 0; k < chunks.length; k++) {
@@ -78,7 +92,7 @@ public final class RowSparse {
         }
         INDArray values = chunks.length == 1 ? chunks[0] : Nd4j.concat(0, chunks);
         INDArray summed = Nd4j.exec(new UnsortedSegmentSum(values, Nd4j.createFromArray(slot), u))[0];
-        return new Merged(unique, summed, null);
+        return new Merged(unique, rowLength, summed, null);
     }
 
     /** Up to this many contributed values, row-set work on float32 runs as Java loops over bulk-read arrays. */

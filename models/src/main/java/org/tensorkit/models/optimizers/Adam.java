@@ -97,7 +97,8 @@ public final class Adam extends Optimizer {
         if (!javaRows(table, g)) {
             return false;
         }
-        lazyStepInJava(table, slots[0], slots[1], g.rows(), g.rowFloats(), Math.toIntExact(iteration));
+        lazyStepInJava(table, slots[0], slots[1], g.rows(), Math.toIntExact(g.rowLength()), g.rowFloats(),
+                Math.toIntExact(iteration));
         return true;
     }
 
@@ -116,8 +117,8 @@ public final class Adam extends Optimizer {
      * working arrays, updated by one counted loop over them, which the JIT vectorises (a loop over offsets of one
      * array, or with the flush's branch inside, it does not), and copied back.
      */
-    private void lazyStepInJava(INDArray table, INDArray mTable, INDArray vTable, long[] rows, float[] grad,
-                                int iteration) {
+    private void lazyStepInJava(INDArray table, INDArray mTable, INDArray vTable, long[] rows, int width,
+                                float[] grad, int iteration) {
         float lr = (float) learningRate();
         float b1 = (float) beta1;
         float b2 = (float) beta2;
@@ -129,7 +130,6 @@ public final class Adam extends Optimizer {
         if (Float.isNaN(rate) || rate == 0 || Float.isInfinite(rate)) {
             rate = eps;
         }
-        int width = grad.length / Math.max(rows.length, 1);
         int n = rows.length * width;
         if (workW.length < n) {
             workW = new float[n];

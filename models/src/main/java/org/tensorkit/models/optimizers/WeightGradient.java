@@ -44,9 +44,15 @@ public final class WeightGradient {
         return new WeightGradient(weight, null, rows, rowLength, rowValues, null);
     }
 
-    /** A float32 row gradient held as a Java array: {@code values} holds {@code rows.length} rows in C order. */
-    public static WeightGradient rows(Weight weight, long[] rows, float[] values) {
-        long rowLength = rows.length == 0 ? 0 : values.length / rows.length;
+    /**
+     * A float32 row gradient held as a Java array: the first {@code rows.length * rowLength} values of
+     * {@code values} are its rows in C order (the array may be longer: a buffer its owner reuses).
+     */
+    public static WeightGradient rows(Weight weight, long[] rows, long rowLength, float[] values) {
+        if ((long) rows.length * rowLength > values.length) {
+            throw new IllegalArgumentException(rows.length + " rows of " + rowLength + " need "
+                    + (long) rows.length * rowLength + " values, got " + values.length);
+        }
         return new WeightGradient(weight, null, rows, rowLength, null, values);
     }
 
@@ -84,7 +90,8 @@ public final class WeightGradient {
 
     /**
      * The values of a float32 row gradient as a Java array in C order, the array itself when it was merged in
-     * Java (not to be changed), else read from {@link #rowValues()}.
+     * Java (not to be changed; its first {@link #rowValueCount()} values are the gradient), else read from
+     * {@link #rowValues()}.
      *
      * @throws IllegalStateException for a dense gradient or one that is not float32
      */
@@ -101,5 +108,10 @@ public final class WeightGradient {
     /** The number of values of a row gradient. */
     public long rowValueCount() {
         return (long) rows.length * rowLength;
+    }
+
+    /** The values per row of a row gradient. */
+    public long rowLength() {
+        return rowLength;
     }
 }

@@ -27,6 +27,8 @@ import org.tensorkit.core.internal.RowIndex;
  *
  * <p>Use: backward passes send gradients here; then {@link #addRegularization} once; then {@link #gradients()}
  * for the optimizer; {@link #clear()} before the next step. Single-threaded, like the training loop.
+ * The merged gradients stay valid until the next step's are merged: the arrays of float32 row sums are reused
+ * from step to step.
  */
 public final class GradientAccumulator implements GradientSink {
     /** Contributions to one weight, kept as sent until the step is merged. */
@@ -39,6 +41,8 @@ public final class GradientAccumulator implements GradientSink {
     private final Map<Weight, Entry> entries = new LinkedHashMap<>(); // Weight has identity equality
     /** The distinct rows of each merge, reused across weights and steps. */
     private final RowIndex rowIndex = new RowIndex();
+    /** Per weight, the array its merged row gradients are summed into, reused from step to step. */
+    private final Map<Weight, float[]> rowSums = new IdentityHashMap<>();
     private Map<Weight, WeightGradient> merged;
 
     @Override
@@ -145,9 +149,13 @@ public final class GradientAccumulator implements GradientSink {
             Entry e = me.getValue();
             RowSparse.Merged rows = e.rows.isEmpty() ? null
                     : RowSparse.merge(w.name(), w.shape().dim(0), w.size() / w.shape().dim(0), e.rows,
-                            e.rowValues, rowIndex);
+                            e.rowValues, rowIndex, rowSums.get(w));
+            if (rows != null && rows.floats() != null) {
+                rowSums.put(w, rows.floats());
+            }
             if (e.dense == null) {
-                merged.put(w, rows.floats() != null ? WeightGradient.rows(w, rows.rows(), rows.floats())
+                merged.put(w, rows.floats() != null
+                        ? WeightGradient.rows(w, rows.rows(), rows.rowLength(), rows.floats())
                         : WeightGradient.rows(w, rows.rows(), rows.values()));
             } else {
                 if (rows != null) { // a weight that got both kinds: the rows join the dense gradient
