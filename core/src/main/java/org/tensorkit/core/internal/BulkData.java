@@ -34,13 +34,21 @@ public final class BulkData {
 
     /** The elements of a float32 array in C order, as a new Java array. */
     public static float[] readFloats(INDArray a) {
+        return readFloats(a, new float[Math.toIntExact(a.length())]);
+    }
+
+    /** The elements of a float32 array in C order, copied into the start of {@code into} (one bulk copy). */
+    public static float[] readFloats(INDArray a, float[] into) {
         if (a.dataType() != DataType.FLOAT) {
             throw new IllegalArgumentException("need a float32 array, got " + a.dataType());
         }
         INDArray d = NdArrays.dense(a);
-        float[] out = new float[Math.toIntExact(d.length())];
-        NdArrays.bytes(d).asFloatBuffer().get(0, out, 0, out.length);
-        return out;
+        int n = Math.toIntExact(d.length());
+        if (into.length < n) {
+            throw new IllegalArgumentException(n + " floats do not fit in an array of " + into.length);
+        }
+        NdArrays.bytes(d).asFloatBuffer().get(0, into, 0, n);
+        return into;
     }
 
     /**

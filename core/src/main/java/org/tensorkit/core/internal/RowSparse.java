@@ -1,7 +1,6 @@
 package org.tensorkit.core.internal;
 
 import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
 
@@ -37,7 +36,7 @@ public final class RowSparse {
      * Sums the contributions of repeated rows. {@code rowChunks} are the rows of each contribution,
      * {@code valueChunks} the matching gradients ({@code n} rows of {@code rowLength} in C order, any shape);
      * rows are checked against {@code [0, rowCount)}. The distinct rows come out in order of first appearance
-     * (found through {@code index}, reset here: no sort), and contributions add in input order (chunk by chunk,
+     * (found through the workspace's {@link RowIndex}: no sort), and contributions add in input order (chunk by chunk,
      * row by row), so the result is reproducible: in a Java loop for float32 up to {@link #JAVA_MAX_ELEMENTS}
      * values, into {@code sums} when it is large enough (the merged rows' values are then its first
      * {@code rows.length * rowLength} floats; the caller reuses it across steps) or a new array, else as one native
@@ -45,7 +44,8 @@ public final class RowSparse {
      * added to it.
      */
     public static Merged merge(String weightName, long rowCount, long rowLength, List<long[]> rowChunks,
-                               List<INDArray> valueChunks, RowIndex index, float[] sums) {
+                               List<INDArray> valueChunks, Workspace workspace, float[] sums) {
+        RowIndex index = workspace.index;
         long[] all = concat(rowChunks);
         for (int k = 0; k < all.length; k++) {
             if (all[k] < 0 || all[k] >= rowCount) {
@@ -64,22 +64,20 @@ public final class RowSparse {
         if (first.dataType() == DataType.FLOAT && (long) all.length * rowLength <= JAVA_MAX_ELEMENTS) {
             int width = Math.toIntExact(rowLength);
             float[] out = sums != null && sums.length >= u * width ? sums : new float[u * width];
-            float[] row = new float[width];
             int position = 0;
             int filled = 0; // slots are handed out in order: slot == filled is a row's first contribution
             for (INDArray chunk : valueChunks) {
-                FloatBuffer values = chunk.dataType() == DataType.FLOAT && NdArrays.isDense(chunk)
-                        ? BulkData.floatBuffer(chunk) : FloatBuffer.wrap(BulkData.readFloats(chunk));
+                float[] values = workspace.read(chunk); // one bulk copy into a reused array
                 int rows = Math.toIntExact(chunk.length() / Math.max(width, 1));
                 for (int r = 0; r < rows; r++, position++) {
                     int to = slot[position] * width;
+                    int from = r * width;
                     if (slot[position] == filled) {
-                        values.get(r * width, out, to, width);
+                        System.arraycopy(values, from, out, to, width);
                         filled++;
                     } else {
-                        values.get(r * width, row, 0, width);
                         for (int j = 0; j < width; j++) {
-                            out[to + j] += row[j];
+                            out[to + j] += values[from + j];
                         }
                     }
                 }
@@ -93,6 +91,25 @@ public final class RowSparse {
         INDArray values = chunks.length == 1 ? chunks[0] : Nd4j.concat(0, chunks);
         INDArray summed = Nd4j.exec(new UnsortedSegmentSum(values, Nd4j.createFromArray(slot), u))[0];
         return new Merged(unique, rowLength, summed, null);
+    }
+
+    /**
+     * What {@link #merge} reuses from one call to the next (single-threaded, like training): the row index and the
+     * array the contributions are read into.
+     */
+    public static final class Workspace {
+        private final RowIndex index = new RowIndex();
+        private float[] read = new float[0];
+
+        /** The float32 values of {@code chunk} in C order, in this workspace's array (valid until the next read). */
+        float[] read(INDArray chunk) {
+            int n = Math.toIntExact(chunk.length());
+            if (read.length < n) {
+                read = new float[n];
+            }
+            BulkData.readFloats(chunk, read);
+            return read;
+        }
     }
 
     /** Up to this many contributed values, row-set work on float32 runs as Java loops over bulk-read arrays. */

@@ -20,7 +20,7 @@ class RowSparseTest {
     /** Repeats within and across chunks add up in input order; the rows come in order of first appearance. */
     @Test
     void mergeSumsRepeatedRowsIntoAReusedBuffer() {
-        RowIndex index = new RowIndex();
+        RowSparse.Workspace index = new RowSparse.Workspace();
         float[] stale = new float[32];
         Arrays.fill(stale, 99f);
         RowSparse.Merged m = RowSparse.merge("t", 10, 2, List.of(new long[] {5, 2, 5}, new long[] {2, 7}),
@@ -41,10 +41,10 @@ class RowSparseTest {
     @Test
     void aTooSmallBufferIsReplacedAndRowsOutsideTheTableAreRefused() {
         RowSparse.Merged m = RowSparse.merge("t", 4, 2, List.<long[]>of(new long[] {3, 1}),
-                List.of(rows(new float[][] {{1, 1}, {2, 2}})), new RowIndex(), new float[1]);
+                List.of(rows(new float[][] {{1, 1}, {2, 2}})), new RowSparse.Workspace(), new float[1]);
         assertArrayEquals(new float[] {1, 1, 2, 2}, m.floats());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RowSparse.merge("table", 4,
-                2, List.<long[]>of(new long[] {4}), List.of(rows(new float[][] {{1, 1}})), new RowIndex(), null));
+                2, List.<long[]>of(new long[] {4}), List.of(rows(new float[][] {{1, 1}})), new RowSparse.Workspace(), null));
         assertEquals("row gradient of table names row 4, outside [0, 4)", e.getMessage());
     }
 }

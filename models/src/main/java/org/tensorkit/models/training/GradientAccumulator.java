@@ -17,7 +17,6 @@ import org.tensorkit.layers.GradientSink;
 import org.tensorkit.layers.Regularizer;
 import org.tensorkit.layers.Weight;
 import org.tensorkit.models.optimizers.WeightGradient;
-import org.tensorkit.core.internal.RowIndex;
 
 /**
  * Collects the weight gradients of one training step from every backward call, then hands them merged to an
@@ -39,8 +38,8 @@ public final class GradientAccumulator implements GradientSink {
     }
 
     private final Map<Weight, Entry> entries = new LinkedHashMap<>(); // Weight has identity equality
-    /** The distinct rows of each merge, reused across weights and steps. */
-    private final RowIndex rowIndex = new RowIndex();
+    /** What each merge reuses (the distinct rows' index, the read array), across weights and steps. */
+    private final RowSparse.Workspace workspace = new RowSparse.Workspace();
     /** Per weight, the array its merged row gradients are summed into, reused from step to step. */
     private final Map<Weight, float[]> rowSums = new IdentityHashMap<>();
     private Map<Weight, WeightGradient> merged;
@@ -149,7 +148,7 @@ public final class GradientAccumulator implements GradientSink {
             Entry e = me.getValue();
             RowSparse.Merged rows = e.rows.isEmpty() ? null
                     : RowSparse.merge(w.name(), w.shape().dim(0), w.size() / w.shape().dim(0), e.rows,
-                            e.rowValues, rowIndex, rowSums.get(w));
+                            e.rowValues, workspace, rowSums.get(w));
             if (rows != null && rows.floats() != null) {
                 rowSums.put(w, rows.floats());
             }
