@@ -1,6 +1,7 @@
 package org.tensorkit.layers;
 
 import java.util.OptionalLong;
+import org.tensorkit.core.internal.ScratchArrays;
 
 /**
  * One run of a layer on concrete arrays. It says whether the run trains (dropout on, state kept for
@@ -14,15 +15,21 @@ public final class CallContext {
     private final boolean training;
     private final long rowOffset;
     private final OptionalLong seed;
+    private final ScratchArrays scratch;
     private Object saved;
 
     private CallContext(boolean training, long rowOffset, OptionalLong seed) {
+        this(training, rowOffset, seed, null);
+    }
+
+    private CallContext(boolean training, long rowOffset, OptionalLong seed, ScratchArrays scratch) {
         if (rowOffset < 0) {
             throw new IllegalArgumentException("rowOffset must be >= 0, got " + rowOffset);
         }
         this.training = training;
         this.rowOffset = rowOffset;
         this.seed = seed;
+        this.scratch = scratch;
     }
 
     /** An inference run (no dropout, nothing saved for backward). */
@@ -47,6 +54,23 @@ public final class CallContext {
      */
     public static CallContext training(long rowOffset, long seed) {
         return new CallContext(true, rowOffset, OptionalLong.of(seed));
+    }
+
+    /**
+     * {@link #training(long, long)} whose {@link #floats} come from a training loop's {@code scratch}, reused
+     * from step to step: for training loops, which reset it at every step.
+     */
+    public static CallContext training(long rowOffset, long seed, ScratchArrays scratch) {
+        return new CallContext(true, rowOffset, OptionalLong.of(seed), scratch);
+    }
+
+    /**
+     * A Java array of at least {@code n} floats for this call's work, its contents undefined, the layer's until
+     * the training step ends (what it saves for its backward pass may live in it). In a training loop's step it
+     * is the loop's reused scratch, so a step allocates no garbage for it; otherwise a new array.
+     */
+    public float[] floats(int n) {
+        return scratch != null ? scratch.floats(n) : new float[n];
     }
 
     /** Whether this run trains: random layers are active and layers keep what their backward pass needs. */

@@ -1,5 +1,7 @@
 package org.tensorkit.core.internal;
 
+import java.util.function.IntFunction;
+
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -44,13 +46,15 @@ public final class BatchDot {
 
     /**
      * {@code x} and {@code y} (same dtype, ranks >= 2, same batch) multiplied along {@code axisX} and {@code axisY}
-     * (non-negative, not 0): the product {@code (batch, P, Q)}, or {@code (batch, 1)} in the row case.
+     * (non-negative, not 0): the product {@code (batch, P, Q)}, or {@code (batch, 1)} in the row case, whose Java
+     * work arrays come from {@code floats} (at least the size asked; a training loop's reused scratch).
      */
-    public static Result forward(INDArray x, INDArray y, int axisX, int axisY, boolean normalize) {
+    public static Result forward(INDArray x, INDArray y, int axisX, int axisY, boolean normalize,
+                                 IntFunction<float[]> floats) {
         if (!normalize && x.dataType() == DataType.FLOAT && y.dataType() == DataType.FLOAT && x.rank() == 2
                 && y.rank() == 2 && axisX == 1 && axisY == 1 && x.length() <= ROW_CASE_MAX_ELEMENTS
                 && java.util.Arrays.equals(x.shape(), y.shape())) {
-            return rowDots(x, y);
+            return rowDots(x, y, floats);
         }
         INDArray sqNormX = null;
         INDArray sqNormY = null;
@@ -70,9 +74,9 @@ public final class BatchDot {
      * The gradients of both inputs, in the forward pass's dtype, given the gradient of its product ({@code g},
      * any shape holding the product's elements in C order).
      */
-    public static INDArray[] backward(INDArray g, Saved saved) {
+    public static INDArray[] backward(INDArray g, Saved saved, IntFunction<float[]> floats) {
         if (saved instanceof Rows rows) {
-            return rowDotsBackward(g, rows);
+            return rowDotsBackward(g, rows, floats);
         }
         General s = (General) saved;
         INDArray left = toLeft(s.a(), s.axisA());   // (batch, P, k)
@@ -90,11 +94,11 @@ public final class BatchDot {
     }
 
     /** {@code out[i] = sum_j x[i, j] * y[i, j]}, summed in float32 in order of {@code j}. */
-    private static Result rowDots(INDArray x, INDArray y) {
+    private static Result rowDots(INDArray x, INDArray y, IntFunction<float[]> floats) {
         int batch = Math.toIntExact(x.size(0));
         int k = Math.toIntExact(x.size(1));
-        float[] a = BulkData.readFloats(x);
-        float[] b = BulkData.readFloats(y);
+        float[] a = BulkData.readFloats(x, floats.apply(batch * k));
+        float[] b = BulkData.readFloats(y, floats.apply(batch * k));
         float[] out = new float[batch];
         for (int i = 0, base = 0; i < batch; i++, base += k) {
             float sum = 0;
@@ -107,14 +111,14 @@ public final class BatchDot {
     }
 
     /** {@code dx[i, j] = g[i] * y[i, j]}, {@code dy[i, j] = g[i] * x[i, j]}: each one float32 product. */
-    private static INDArray[] rowDotsBackward(INDArray outputGradient, Rows s) {
+    private static INDArray[] rowDotsBackward(INDArray outputGradient, Rows s, IntFunction<float[]> floats) {
         float[] g = BulkData.readFloats(outputGradient.castTo(DataType.FLOAT));
         if (g.length != s.batch()) {
             throw new IllegalArgumentException("Dot backward: output gradient of " + g.length + " values for a "
                     + "batch of " + s.batch());
         }
-        float[] da = new float[s.a().length];
-        float[] db = new float[s.b().length];
+        float[] da = floats.apply(s.batch() * s.k());
+        float[] db = floats.apply(s.batch() * s.k());
         for (int i = 0, base = 0; i < s.batch(); i++, base += s.k()) {
             float gi = g[i];
             for (int j = 0; j < s.k(); j++) {

@@ -11,6 +11,7 @@ import org.tensorkit.layers.GradientSink;
 import org.tensorkit.layers.Layer;
 import org.tensorkit.layers.Node;
 import org.tensorkit.layers.SymbolicTensor;
+import org.tensorkit.core.internal.ScratchArrays;
 
 /**
  * One run of a {@link Graph} on one batch: the forward walk (every node's output and the {@link CallContext} its
@@ -42,10 +43,12 @@ public final class Execution {
     /**
      * Runs every node in training mode, node {@code i} with the seed {@code mix(stepSeed, i)}: a training loop
      * derives {@code stepSeed} from its seed, the epoch and the step, so random layers (Dropout) draw the same
-     * masks in every run with the same seed, whatever ran before.
+     * masks in every run with the same seed, whatever ran before. The layers' work arrays come from
+     * {@code scratch}, which the loop resets at every step.
      */
-    public static Execution forwardTraining(Graph graph, List<INDArray> inputs, long rowOffset, long stepSeed) {
-        return run(graph, inputs, node -> CallContext.training(rowOffset, Seeds.mix(stepSeed, node)));
+    public static Execution forwardTraining(Graph graph, List<INDArray> inputs, long rowOffset, long stepSeed,
+                                            ScratchArrays scratch) {
+        return run(graph, inputs, node -> CallContext.training(rowOffset, Seeds.mix(stepSeed, node), scratch));
     }
 
     private static Execution run(Graph graph, List<INDArray> inputs, IntFunction<CallContext> contextOf) {

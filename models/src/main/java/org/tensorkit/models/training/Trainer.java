@@ -22,6 +22,7 @@ import org.tensorkit.models.engine.Execution;
 import org.tensorkit.models.engine.Graph;
 import org.tensorkit.models.losses.Loss;
 import org.tensorkit.models.losses.Metric;
+import org.tensorkit.core.internal.ScratchArrays;
 
 /**
  * Keras's {@code fit}, {@code train_on_batch} and {@code evaluate} on a traced {@link Graph}, for models with one
@@ -48,6 +49,8 @@ public final class Trainer {
     private final boolean[] needsBackward;
     /** This trainer's gradient sink, cleared at every step (reused: its maps and scratch arrays stay warm). */
     private final GradientAccumulator accumulator = new GradientAccumulator();
+    /** The layers' work arrays, handed out again at every step. */
+    private final ScratchArrays scratch = new ScratchArrays();
 
     /**
      * A trainer of {@code graph} with what {@code compile} fixed, updating {@code trainable} (the model's
@@ -151,7 +154,8 @@ public final class Trainer {
      * are not computed.
      */
     private double step(List<INDArray> batch, INDArray targets, long rowOffset, long stepSeed, Means means) {
-        Execution run = Execution.forwardTraining(graph, batch, rowOffset, stepSeed);
+        scratch.reset();
+        Execution run = Execution.forwardTraining(graph, batch, rowOffset, stepSeed, scratch);
         INDArray prediction = run.value(output);
         Loss.Result result = compiled.loss().compute(targets, prediction);
         if (means != null) {
