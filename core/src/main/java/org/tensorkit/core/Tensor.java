@@ -83,13 +83,10 @@ public final class Tensor implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (!CLOSED.compareAndSet(this, 0, 1) || !owned || array.isEmpty()) {
+        if (!CLOSED.compareAndSet(this, 0, 1) || !owned) {
             return;
         }
-        DataBuffer root = NdArrays.root(array.data());
-        if (!OutputBuffers.recycle(root) && root.closeable()) {
-            root.close();
-        }
+        OutputBuffers.release(array);
     }
 
     /** Whether {@link #close()} was called. */

@@ -26,6 +26,7 @@ import org.tensorkit.models.optimizers.Sgd;
 import org.tensorkit.models.training.FitOptions;
 import org.tensorkit.models.training.History;
 import org.tensorkit.models.training.Verbosity;
+import org.tensorkit.core.internal.OutputBuffers;
 
 /** Keras's {@code train_on_batch}: one step on the whole batch, returning the loss before the step. */
 class TrainOnBatchTest {
@@ -157,5 +158,28 @@ class TrainOnBatchTest {
                 () -> m.trainOnBatch(List.of(Tensor.of(new int[0]), Tensor.of(new int[0])), Tensor.of(new float[0])));
         assertTrue(empty.getMessage().contains("non-empty"), empty.getMessage());
         assertEquals(0, adam.iterations(), "rejected calls take no step");
+    }
+
+    /**
+     * A step releases its outputs and gradients when it ends: the pooled buffers come back at once, so after the
+     * first steps the pool owns no more memory however many steps follow (without the release they would wait
+     * for a garbage collection, and the pool would grow by a step's outputs every step until one came).
+     */
+    @Test
+    void aStepReturnsItsBuffersToThePoolAtOnce() {
+        Model m = dotModel(1, false);
+        m.compile(Adam.create(), Losses.mse());
+        int[] u = TestData.ids(256, 20, 5);
+        int[] i = TestData.ids(256, 30, 6);
+        List<Tensor> x = List.of(Tensor.of(u), Tensor.of(i));
+        Tensor y = Tensor.of(ratings(u, i));
+        for (int step = 0; step < 3; step++) {
+            m.trainOnBatch(x, y);
+        }
+        long owned = OutputBuffers.ownedBytes();
+        for (int step = 0; step < 50; step++) {
+            m.trainOnBatch(x, y);
+        }
+        assertEquals(owned, OutputBuffers.ownedBytes(), "50 more steps took no new pooled memory");
     }
 }

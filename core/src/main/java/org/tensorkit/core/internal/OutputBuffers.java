@@ -103,6 +103,25 @@ public final class OutputBuffers {
      * it): the next output may reuse it at once. Idempotent: a second call returns false.
      */
     public static boolean recycle(DataBuffer buffer) {
+        return recycleIfPooled(buffer);
+    }
+
+    /**
+     * Releases the memory of {@code array}'s buffer now: back to the pool if it is one of the pool's buffers,
+     * else freed (an ND4J buffer that can be closed). The caller promises that nothing uses the buffer afterwards,
+     * through this array or any other over it (views, reshapes).
+     */
+    public static void release(INDArray array) {
+        if (array.isEmpty()) {
+            return;
+        }
+        DataBuffer root = NdArrays.root(array.data());
+        if (!recycle(root) && root.closeable()) {
+            root.close();
+        }
+    }
+
+    private static boolean recycleIfPooled(DataBuffer buffer) {
         Lease lease = LEASES.get(buffer.address());
         if (lease == null || !lease.refersTo(buffer) || !LEASES.remove(lease.address, lease)) {
             return false;

@@ -12,6 +12,12 @@ import org.tensorkit.layers.Layer;
 import org.tensorkit.layers.Node;
 import org.tensorkit.layers.SymbolicTensor;
 import org.tensorkit.core.internal.ScratchArrays;
+import org.tensorkit.core.internal.NdArrays;
+import org.tensorkit.core.internal.OutputBuffers;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import java.util.Set;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 
 /**
  * One run of a {@link Graph} on one batch: the forward walk (every node's output and the {@link CallContext} its
@@ -22,6 +28,8 @@ public final class Execution {
     private final Graph graph;
     private final INDArray[] values;
     private final CallContext[] contexts;
+    /** The gradients the backward walk computed (see {@link #release}). */
+    private final List<INDArray> gradients = new ArrayList<>();
 
     private Execution(Graph graph) {
         this.graph = graph;
@@ -102,6 +110,7 @@ public final class Execution {
         List<Node> nodes = graph.nodes();
         INDArray[] gradients = new INDArray[nodes.size()];
         gradients[graph.indexOf(output.node())] = outputGradient;
+        this.gradients.add(outputGradient);
         for (int i = nodes.size() - 1; i >= 0; i--) {
             Node node = nodes.get(i);
             INDArray g = gradients[i];
@@ -120,8 +129,53 @@ public final class Execution {
                 }
                 // a tensor read twice (or by two layers) gets the sum; never add into an array a layer returned
                 gradients[j] = gradients[j] == null ? gk : gradients[j].add(gk);
+                this.gradients.add(gradients[j]);
+                this.gradients.add(gk);
             }
         }
+    }
+
+    /**
+     * Frees at once the native memory of every array this run computed (the nodes' outputs and the backward walk's
+     * gradients, the loss gradient it started from included), instead of leaving it to a garbage collection, which a training loop that makes little Java
+     * garbage rarely causes: pooled buffers go back to the output pool, warm for the next step. Arrays that share
+     * memory with the data fed in or with a weight are left alone, and each buffer is released once. Call it when
+     * nothing of the run is used any more: after the optimizer's step, the gradient sink cleared.
+     */
+    public void release() {
+        List<INDArray> keep = new ArrayList<>();
+        for (SymbolicTensor input : graph.inputs()) {
+            keep.add(value(input));
+        }
+        for (org.tensorkit.layers.Layer layer : graph.layers()) {
+            for (org.tensorkit.layers.Weight w : layer.weights()) {
+                keep.add(w.value());
+            }
+        }
+        Set<DataBuffer> released = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<INDArray> computed = new ArrayList<>(gradients);
+        List<Node> nodes = graph.nodes();
+        for (int i = 0; i < nodes.size(); i++) {
+            if (!nodes.get(i).inputs().isEmpty()) {
+                computed.add(values[i]);
+            }
+        }
+        for (INDArray a : computed) {
+            if (a == null || a.isEmpty() || !released.add(NdArrays.root(a.data())) || sharesMemory(a, keep)) {
+                continue;
+            }
+            OutputBuffers.release(a);
+        }
+        gradients.clear();
+    }
+
+    private static boolean sharesMemory(INDArray a, List<INDArray> others) {
+        for (INDArray o : others) {
+            if (NdArrays.sharesMemory(a, o)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The arrays the node's layer consumed (the outputs of the nodes it reads). */

@@ -6,6 +6,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tensorkit.core.internal.BulkData;
 import org.tensorkit.layers.Weight;
+import org.tensorkit.core.internal.OutputBuffers;
 
 /**
  * The merged gradient of one weight for one step: either dense ({@link #dense()}, the weight's shape) or
@@ -22,6 +23,7 @@ public final class WeightGradient {
     private final long rowLength;
     private INDArray rowValues;
     private float[] rowFloats;
+    private boolean madeRowValues;
 
     private WeightGradient(Weight weight, INDArray dense, long[] rows, long rowLength, INDArray rowValues,
                            float[] rowFloats) {
@@ -84,8 +86,20 @@ public final class WeightGradient {
         if (rowValues == null && rowFloats != null) {
             rowValues = BulkData.floats(rowFloats, rows.length, rowLength);
             rowFloats = null; // the array is now the one copy: later reads go through it
+            madeRowValues = true;
         }
         return rowValues;
+    }
+
+    /**
+     * Frees at once the memory of the ND4J array {@link #rowValues()} made from the Java array, if it made one:
+     * for the gradient's owner, once the optimizer's step is over (nothing may use the array afterwards).
+     */
+    public void release() {
+        if (madeRowValues) {
+            madeRowValues = false;
+            OutputBuffers.release(rowValues);
+        }
     }
 
     /**

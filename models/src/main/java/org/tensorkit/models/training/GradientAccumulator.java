@@ -26,8 +26,8 @@ import org.tensorkit.models.optimizers.WeightGradient;
  *
  * <p>Use: backward passes send gradients here; then {@link #addRegularization} once; then {@link #gradients()}
  * for the optimizer; {@link #clear()} before the next step. Single-threaded, like the training loop.
- * The merged gradients stay valid until the next step's are merged: the arrays of float32 row sums are reused
- * from step to step.
+ * The merged gradients stay valid until {@link #clear()}, which frees the arrays they made; the arrays of
+ * float32 row sums are reused from step to step.
  */
 public final class GradientAccumulator implements GradientSink {
     /** Contributions to one weight, kept as sent until the step is merged. */
@@ -132,8 +132,14 @@ public final class GradientAccumulator implements GradientSink {
         return List.copyOf(merge().values());
     }
 
-    /** Forgets everything, for the next step. */
+    /**
+     * Forgets everything, for the next step, and frees the arrays the merged gradients made (they must not be
+     * used any more: the optimizer has stepped).
+     */
     public void clear() {
+        if (merged != null) {
+            merged.values().forEach(WeightGradient::release);
+        }
         entries.clear();
         merged = null;
     }

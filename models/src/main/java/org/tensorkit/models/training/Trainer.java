@@ -166,6 +166,7 @@ public final class Trainer {
         double penalty = accumulator.addRegularization(trainable);
         compiled.optimizer().apply(accumulator.gradients());
         accumulator.clear();
+        run.release(); // the step's outputs and gradients go back to the pool now, not at the next GC
         return result.value() + penalty;
     }
 
