@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.tensorkit.core.internal.BulkData;
+import org.tensorkit.core.internal.OutputBuffers;
 
 /**
  * The one batch loop of {@code predict}, {@code evaluate} and {@code fit}: consecutive batches of
@@ -106,6 +107,25 @@ public final class Batches {
     /** The current batch of the targets. */
     public INDArray targets() {
         return batchTargets;
+    }
+
+    /**
+     * For {@link #copies}: frees the current batch's copies now (they were made for this batch alone), once
+     * nothing uses them any more; views are left alone. Without it their native memory waits for a garbage
+     * collection, which a training loop that makes little garbage rarely causes.
+     */
+    public void releaseCopies() {
+        if (!copy) {
+            return;
+        }
+        for (INDArray a : batch) {
+            OutputBuffers.release(a);
+        }
+        if (batchTargets != null) {
+            OutputBuffers.release(batchTargets);
+        }
+        batch.clear();
+        batchTargets = null;
     }
 
     private INDArray rows(INDArray a) {

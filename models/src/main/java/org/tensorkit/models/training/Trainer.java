@@ -119,6 +119,7 @@ public final class Trainer {
             for (int step = 0; batches.next(); step++) {
                 double batchLoss = step(batches.inputs(), batches.targets(), batches.start(),
                         Seeds.mix(epochSeed, step), means);
+                batches.releaseCopies();
                 means.loss.update(batchLoss, batches.end() - batches.start());
                 if (bar.wantsUpdate(step + 1)) {
                     bar.update(step + 1, means.logs(""));
