@@ -3,7 +3,6 @@ package org.tensorkit.core;
 import java.util.Arrays;
 import java.util.Objects;
 
-import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

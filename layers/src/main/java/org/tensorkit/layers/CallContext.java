@@ -1,6 +1,7 @@
 package org.tensorkit.layers;
 
 import java.util.OptionalLong;
+
 import org.tensorkit.core.internal.ScratchArrays;
 
 /**

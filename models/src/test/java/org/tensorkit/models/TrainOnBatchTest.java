@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.tensorkit.core.DType;
 import org.tensorkit.core.Tensor;
+import org.tensorkit.core.internal.OutputBuffers;
 import org.tensorkit.layers.Dot;
 import org.tensorkit.layers.Dropout;
 import org.tensorkit.layers.Embedding;
@@ -26,7 +27,6 @@ import org.tensorkit.models.optimizers.Sgd;
 import org.tensorkit.models.training.FitOptions;
 import org.tensorkit.models.training.History;
 import org.tensorkit.models.training.Verbosity;
-import org.tensorkit.core.internal.OutputBuffers;
 
 /** Keras's {@code train_on_batch}: one step on the whole batch, returning the loss before the step. */
 class TrainOnBatchTest {

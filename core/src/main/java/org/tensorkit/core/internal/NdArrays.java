@@ -3,6 +3,7 @@ package org.tensorkit.core.internal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.nd4j.common.primitives.Pair;
@@ -93,6 +94,16 @@ public final class NdArrays {
         long yStart = y.address();
         return x == y || (xStart < yStart + y.length() * y.getElementSize()
                 && yStart < xStart + x.length() * x.getElementSize());
+    }
+
+    /** Whether {@code a} may share memory with any of {@code others} ({@link #sharesMemory}). */
+    public static boolean sharesMemoryWithAny(INDArray a, List<INDArray> others) {
+        for (INDArray o : others) {
+            if (sharesMemory(a, o)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The buffer that owns the memory: views and reshapes wrap their original buffer. */

@@ -34,8 +34,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>How: arrays of float32, float64, int32 and int64 are views of native buffers from a pool of
  * power-of-two size classes (at least {@value #MIN_POOLED_BYTES} bytes). Each buffer goes back to the pool either
- * at once, when its owner calls {@link #recycle(DataBuffer)} (what {@link org.tensorkit.core.Tensor#close()} does for a predict
- * result: deterministic, as PyTorch frees at reference count 0), or, without that, once the {@link DataBuffer} is
+ * at once, when its owner calls {@link #recycle(DataBuffer)} (what {@link org.tensorkit.core.Tensor#close()} does
+ * for a predict result: deterministic, as PyTorch frees at reference count 0), or, without that, once the {@link DataBuffer} is
  * unreachable, through a phantom reference (views keep it reachable). A buffer recycled by its owner keeps its
  * {@link DataBuffer} object, so the next output of the same dtype and length reuses it and costs no native
  * call at all (with {@link NdArrays}'s cached shape info). When the pool holds its budget (system property
@@ -98,15 +98,6 @@ public final class OutputBuffers {
     }
 
     /**
-     * Returns {@code buffer} to the pool now, if it is one of the pool's buffers in use; returns whether it was.
-     * The caller promises that nothing reads or writes the buffer afterwards (every array over it is dead to
-     * it): the next output may reuse it at once. Idempotent: a second call returns false.
-     */
-    public static boolean recycle(DataBuffer buffer) {
-        return recycleIfPooled(buffer);
-    }
-
-    /**
      * Releases the memory of {@code array}'s buffer now: back to the pool if it is one of the pool's buffers,
      * else freed (an ND4J buffer that can be closed). The caller promises that nothing uses the buffer afterwards,
      * through this array or any other over it (views, reshapes).
@@ -121,7 +112,12 @@ public final class OutputBuffers {
         }
     }
 
-    private static boolean recycleIfPooled(DataBuffer buffer) {
+    /**
+     * Returns {@code buffer} to the pool now, if it is one of the pool's buffers in use; returns whether it was.
+     * The caller promises that nothing reads or writes the buffer afterwards (every array over it is dead to
+     * it): the next output may reuse it at once. Idempotent: a second call returns false.
+     */
+    public static boolean recycle(DataBuffer buffer) {
         Lease lease = LEASES.get(buffer.address());
         if (lease == null || !lease.refersTo(buffer) || !LEASES.remove(lease.address, lease)) {
             return false;

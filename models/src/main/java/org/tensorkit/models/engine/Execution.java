@@ -1,23 +1,24 @@
 package org.tensorkit.models.engine;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.function.IntFunction;
 
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.tensorkit.core.internal.NdArrays;
+import org.tensorkit.core.internal.OutputBuffers;
+import org.tensorkit.core.internal.ScratchArrays;
 import org.tensorkit.core.internal.Seeds;
 import org.tensorkit.layers.CallContext;
 import org.tensorkit.layers.GradientSink;
 import org.tensorkit.layers.Layer;
 import org.tensorkit.layers.Node;
 import org.tensorkit.layers.SymbolicTensor;
-import org.tensorkit.core.internal.ScratchArrays;
-import org.tensorkit.core.internal.NdArrays;
-import org.tensorkit.core.internal.OutputBuffers;
-import org.nd4j.linalg.api.buffer.DataBuffer;
-import java.util.Set;
-import java.util.Collections;
-import java.util.IdentityHashMap;
+import org.tensorkit.layers.Weight;
 
 /**
  * One run of a {@link Graph} on one batch: the forward walk (every node's output and the {@link CallContext} its
@@ -147,8 +148,8 @@ public final class Execution {
         for (SymbolicTensor input : graph.inputs()) {
             keep.add(value(input));
         }
-        for (org.tensorkit.layers.Layer layer : graph.layers()) {
-            for (org.tensorkit.layers.Weight w : layer.weights()) {
+        for (Layer layer : graph.layers()) {
+            for (Weight w : layer.weights()) {
                 keep.add(w.value());
             }
         }
@@ -161,7 +162,7 @@ public final class Execution {
             }
         }
         for (INDArray a : computed) {
-            if (a == null || a.isEmpty() || !released.add(NdArrays.root(a.data())) || sharesMemory(a, keep)) {
+            if (a == null || a.isEmpty() || !released.add(NdArrays.root(a.data())) || NdArrays.sharesMemoryWithAny(a, keep)) {
                 continue;
             }
             OutputBuffers.release(a);
@@ -169,14 +170,6 @@ public final class Execution {
         gradients.clear();
     }
 
-    private static boolean sharesMemory(INDArray a, List<INDArray> others) {
-        for (INDArray o : others) {
-            if (NdArrays.sharesMemory(a, o)) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     /** The arrays the node's layer consumed (the outputs of the nodes it reads). */
     private List<INDArray> inputsOf(Node node) {

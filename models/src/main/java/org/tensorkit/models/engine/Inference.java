@@ -77,20 +77,11 @@ public final class Inference {
         List<INDArray> result = new ArrayList<>(computed.size());
         for (INDArray out : computed) {
             INDArray r = out.dataType() == DataType.FLOAT ? out : out.castTo(DataType.FLOAT);
-            if (aliases(r, userData) || aliases(r, result)) {
+            if (NdArrays.sharesMemoryWithAny(r, userData) || NdArrays.sharesMemoryWithAny(r, result)) {
                 r = r.dup('c');
             }
             result.add(r);
         }
         return result;
-    }
-
-    private static boolean aliases(INDArray out, List<INDArray> others) {
-        for (INDArray o : others) {
-            if (NdArrays.sharesMemory(out, o)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -32,10 +32,7 @@ public final class Inputs {
      */
     public static List<INDArray> standardize(String what, String modelName, Graph graph, List<Tensor> data) {
         Objects.requireNonNull(data, "inputs");
-        List<INDArray> arrays = new ArrayList<>(data.size());
-        for (int i = 0; i < data.size(); i++) {
-            arrays.add(array(data.get(i), what + ": input " + i));
-        }
+        List<INDArray> arrays = arrays(what, data);
         List<SymbolicTensor> inputs = graph.inputs();
         checkCount(modelName, inputs.size(), arrays);
         for (int i = 0; i < arrays.size(); i++) {
@@ -50,6 +47,15 @@ public final class Inputs {
             if (a.dataType() != type && !(a.dataType().isIntType() && type.isFPType())) {
                 arrays.set(i, a.castTo(type));
             }
+        }
+        return arrays;
+    }
+
+    /** The arrays behind {@code data}, each checked by {@link #array} and named {@code "<what>: input <i>"}. */
+    private static List<INDArray> arrays(String what, List<Tensor> data) {
+        List<INDArray> arrays = new ArrayList<>(data.size());
+        for (int i = 0; i < data.size(); i++) {
+            arrays.add(array(data.get(i), what + ": input " + i));
         }
         return arrays;
     }
@@ -77,10 +83,7 @@ public final class Inputs {
      * @throws IllegalArgumentException unless {@code data} holds exactly one non-empty array with a batch axis
      */
     public static Shape deferredInputShape(String what, String modelName, List<Tensor> data) {
-        List<INDArray> arrays = new ArrayList<>(data.size());
-        for (int i = 0; i < data.size(); i++) {
-            arrays.add(array(data.get(i), what + ": input " + i));
-        }
+        List<INDArray> arrays = arrays(what, data);
         checkCount(modelName, 1, arrays);
         INDArray x = arrays.get(0);
         Shape shape = x.rank() == 1 ? Shape.of(x.length(), 1) : Shape.of(x.shape());

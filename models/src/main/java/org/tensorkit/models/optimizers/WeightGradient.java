@@ -5,8 +5,8 @@ import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tensorkit.core.internal.BulkData;
-import org.tensorkit.layers.Weight;
 import org.tensorkit.core.internal.OutputBuffers;
+import org.tensorkit.layers.Weight;
 
 /**
  * The merged gradient of one weight for one step: either dense ({@link #dense()}, the weight's shape) or

@@ -14,6 +14,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tensorkit.core.Shape;
 import org.tensorkit.core.internal.NdArrays;
+import org.tensorkit.core.internal.ScratchArrays;
 import org.tensorkit.core.internal.Seeds;
 import org.tensorkit.layers.SymbolicTensor;
 import org.tensorkit.layers.Weight;
@@ -22,7 +23,6 @@ import org.tensorkit.models.engine.Execution;
 import org.tensorkit.models.engine.Graph;
 import org.tensorkit.models.losses.Loss;
 import org.tensorkit.models.losses.Metric;
-import org.tensorkit.core.internal.ScratchArrays;
 
 /**
  * Keras's {@code fit}, {@code train_on_batch} and {@code evaluate} on a traced {@link Graph}, for models with one

@@ -2,6 +2,7 @@ package org.tensorkit.models.optimizers;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Random;
@@ -17,7 +18,6 @@ import org.tensorkit.layers.Embedding;
 import org.tensorkit.layers.Weight;
 import org.tensorkit.models.optimizers.Adam;
 import org.tensorkit.models.optimizers.WeightGradient;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The row-sparse Adam step runs in Java; it must be ND4J's {@code adam_updater} op to the last bit: the same
