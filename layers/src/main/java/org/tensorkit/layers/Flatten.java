@@ -69,7 +69,7 @@ public final class Flatten extends SingleInputLayer {
             INDArray g = outputGradient.reshape('c', Shape.of(input.shape()).permute(toEnd).toArray());
             return g.permute(Shape.invertPermutation(toEnd)).dup('c');
         }
-        return outputGradient.reshape('c', input.shape());
+        return NdArrays.reshape(outputGradient, input.shape());
     }
 
     private INDArray channelsLast(INDArray input) {

@@ -14,6 +14,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tensorkit.core.DType;
+import org.tensorkit.core.internal.BulkData;
+import org.tensorkit.core.internal.NdArrays;
 import org.tensorkit.core.testing.GradientCheck;
 import org.tensorkit.layers.testing.LayerChecks;
 
@@ -68,6 +70,21 @@ class BackwardTest {
         LayerChecks.check(Flatten.create(), List.of(LayerChecks.normal(1, 2, 3, 4)), 1e-6, 1e-8);
         LayerChecks.check(Flatten.builder().dataFormat(Flatten.DataFormat.CHANNELS_FIRST).build(),
                 List.of(LayerChecks.normal(2, 2, 3, 2, 2)), 1e-6, 1e-8);
+    }
+
+    @Test
+    void flattenPassesTheGradientOnAsADenseArrayOverTheSameMemory() {
+        // what follows (an Embedding's row gradients) reads it in bulk: a copy would cost a fresh native buffer
+        Flatten f = Flatten.create();
+        INDArray x = LayerChecks.normal(1, 4, 1, 3).castTo(DataType.FLOAT);
+        CallContext c = CallContext.training(0);
+        f.forward(List.of(x), c);
+        INDArray up = LayerChecks.normal(2, 4, 3).castTo(DataType.FLOAT);
+        INDArray down = f.backward(List.of(x), up, c, new LayerChecks.DenseSink()).get(0);
+        assertArrayEquals(new long[] {4, 1, 3}, down.shape());
+        assertTrue(NdArrays.isDense(down));
+        assertTrue(NdArrays.sharesMemory(down, up));
+        assertArrayEquals(BulkData.readFloats(up), BulkData.readFloats(down));
     }
 
     @Test

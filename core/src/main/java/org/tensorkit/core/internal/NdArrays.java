@@ -52,11 +52,33 @@ public final class NdArrays {
     }
 
     /**
-     * Whether {@code a} is dense: its elements are exactly its whole buffer's, in C order (not a view, offset 0,
+     * Whether {@code a} is dense: its elements are exactly its whole buffer's, in C order ({@link #startsDense} and
      * as many elements as the buffer). Such an array's buffer can be read and written in bulk as the array.
      */
     public static boolean isDense(INDArray a) {
-        return !a.isView() && a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length();
+        return a.data().length() == a.length() && startsDense(a);
+    }
+
+    /**
+     * Whether {@code a}'s elements lie in C order from the start of its buffer ({@code data().address()}), which
+     * may be longer: not empty, offset 0, and every axis longer than 1 has its C stride. Judged by layout, not by ND4J's
+     * {@code isView()}: a {@code reshape} of a fresh array is a "view" to ND4J (its buffer wraps the original)
+     * yet lays out the same memory in the same order, and copying it would cost a fresh native buffer per call.
+     */
+    public static boolean startsDense(INDArray a) {
+        if (a.isEmpty() || a.offset() != 0 || a.data().length() < a.length()) {
+            return false;
+        }
+        long[] shape = a.shape();
+        long[] stride = a.stride();
+        long expected = 1;
+        for (int axis = shape.length - 1; axis >= 0; axis--) {
+            if (shape[axis] != 1 && stride[axis] != expected) {
+                return false;
+            }
+            expected *= shape[axis];
+        }
+        return true;
     }
 
     /** {@code a} itself when {@link #isDense dense}, else a dense copy. */

@@ -37,8 +37,8 @@ public final class RowGather {
      */
     public static void gather(INDArray table, INDArray indices, boolean allowNegative, INDArray out,
                               BadIndex onBad) {
-        INDArray src = UNSAFE_COPY && cDense(table) ? table : NdArrays.dense(table);
-        INDArray idx = UNSAFE_COPY && cDense(indices) ? indices : NdArrays.dense(indices);
+        INDArray src = UNSAFE_COPY && NdArrays.startsDense(table) ? table : NdArrays.dense(table);
+        INDArray idx = UNSAFE_COPY && NdArrays.startsDense(indices) ? indices : NdArrays.dense(indices);
         long n = src.size(0);
         long count = idx.length();
         int rowBytes = Math.toIntExact(src.length() / Math.max(n, 1) * src.dataType().width());
@@ -200,27 +200,6 @@ public final class RowGather {
     public static String formatIndex(double value) {
         return value == Math.rint(value) && !Double.isInfinite(value) ? Long.toString((long) value)
                 : Double.toString(value);
-    }
-
-    /**
-     * Whether {@code a}'s elements lie in C order from the start of its buffer ({@code data().address()}): not
-     * only a fresh array but also a reshape of one, which ND4J counts as a view (its buffer wraps the original)
-     * although nothing is strided. Offset views are not (they are copied by {@link NdArrays#dense}).
-     */
-    private static boolean cDense(INDArray a) {
-        if (a.ordering() != 'c' || a.offset() != 0 || a.isEmpty() || a.data().length() < a.length()) {
-            return false;
-        }
-        long[] shape = a.shape();
-        long[] stride = a.stride();
-        long expected = 1;
-        for (int axis = shape.length - 1; axis >= 0; axis--) {
-            if (shape[axis] != 1 && stride[axis] != expected) {
-                return false;
-            }
-            expected *= shape[axis];
-        }
-        return true;
     }
 
     /** Reads index values from a buffer of any numeric type without boxing or a Java copy. */

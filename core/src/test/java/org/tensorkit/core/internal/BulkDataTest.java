@@ -23,6 +23,13 @@ class BulkDataTest {
         assertTrue(NdArrays.isDense(m));
         INDArray rows = m.get(NDArrayIndex.interval(3, 6), NDArrayIndex.all());
         assertFalse(NdArrays.isDense(rows));
+        assertFalse(NdArrays.isDense(m.transpose()), "F-order strides");
+        assertFalse(NdArrays.isDense(m.get(NDArrayIndex.all(), NDArrayIndex.point(1))), "a column");
+        INDArray reshaped = m.reshape('c', 2, 5, 2); // a "view" to ND4J over the same memory in the same order
+        assertTrue(NdArrays.isDense(reshaped), "a reshape is read in bulk, not copied");
+        assertTrue(NdArrays.sharesMemory(reshaped, m));
+        assertArrayEquals(BulkData.readFloats(m), BulkData.readFloats(reshaped));
+        assertTrue(NdArrays.dense(reshaped) == reshaped, "no copy");
         assertArrayEquals(new float[] {6, 7, 8, 9, 10, 11}, BulkData.readFloats(rows));
         assertArrayEquals(new float[] {0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19},
                 BulkData.readFloats(m.transpose()));
