@@ -99,7 +99,7 @@ public final class BatchDot {
         int k = Math.toIntExact(x.size(1));
         float[] a = BulkData.readFloats(x, floats.apply(batch * k));
         float[] b = BulkData.readFloats(y, floats.apply(batch * k));
-        float[] out = new float[batch];
+        float[] out = floats.apply(batch);
         for (int i = 0, base = 0; i < batch; i++, base += k) {
             float sum = 0;
             for (int j = 0; j < k; j++) {
@@ -112,11 +112,12 @@ public final class BatchDot {
 
     /** {@code dx[i, j] = g[i] * y[i, j]}, {@code dy[i, j] = g[i] * x[i, j]}: each one float32 product. */
     private static INDArray[] rowDotsBackward(INDArray outputGradient, Rows s, IntFunction<float[]> floats) {
-        float[] g = BulkData.readFloats(outputGradient.castTo(DataType.FLOAT));
-        if (g.length != s.batch()) {
-            throw new IllegalArgumentException("Dot backward: output gradient of " + g.length + " values for a "
+        INDArray g32 = outputGradient.castTo(DataType.FLOAT);
+        if (g32.length() != s.batch()) {
+            throw new IllegalArgumentException("Dot backward: output gradient of " + g32.length() + " values for a "
                     + "batch of " + s.batch());
         }
+        float[] g = BulkData.readFloats(g32, floats.apply(s.batch()));
         float[] da = floats.apply(s.batch() * s.k());
         float[] db = floats.apply(s.batch() * s.k());
         for (int i = 0, base = 0; i < s.batch(); i++, base += s.k()) {

@@ -22,11 +22,11 @@ import java.util.concurrent.locks.LockSupport;
  * {@code tensorkit.parallel.chunkBytes} (default 64 KiB) and {@code tensorkit.parallel.spinMicros} (default 50:
  * how long an idle helper watches for the next call before it parks).
  */
-final class ParallelRows {
+public final class ParallelRows {
     /** Loops that move fewer bytes than this run on the caller alone. */
-    static final long MIN_BYTES = Long.getLong("tensorkit.parallel.minBytes", 1L << 20);
+    public static final long MIN_BYTES = Long.getLong("tensorkit.parallel.minBytes", 1L << 20);
     /** Bytes per chunk: small enough to balance, large enough that claiming costs nothing. */
-    static final int CHUNK_BYTES = Integer.getInteger("tensorkit.parallel.chunkBytes", 64 * 1024);
+    public static final int CHUNK_BYTES = Integer.getInteger("tensorkit.parallel.chunkBytes", 64 * 1024);
 
     /**
      * How long a helper that finished its part of a job watches for the next job before it parks (0: park at
@@ -46,16 +46,32 @@ final class ParallelRows {
 
     /** A loop body over positions {@code [lo, hi)}; returns the first bad position in it, or -1. */
     @FunctionalInterface
-    interface Range {
+    public interface Range {
+        /** Runs the loop over {@code [lo, hi)}; returns the first bad position in it, or -1. */
         long run(int lo, int hi);
     }
 
-    static int helpers() {
+    /** How many helper threads share a split loop with the caller (0: loops run on the caller alone). */
+    public static int helpers() {
         return Math.max(HELPERS, 0);
     }
 
+    /**
+     * Runs {@code body} over {@code [0, count)}: split into chunks of {@code chunk} positions over the caller and
+     * the helpers when the loop moves at least {@link #MIN_BYTES} ({@code bytes}, the caller's estimate) and
+     * there are helpers, else as one call {@code body.run(0, count)} on the caller. The body must give the same
+     * result however the range is cut (positions independent of each other). Returns the least bad position or
+     * -1; a body's exception is rethrown on the caller once every claimed chunk is done.
+     */
+    public static long run(int count, int chunk, long bytes, Range body) {
+        if (bytes >= MIN_BYTES && HELPERS > 0 && count > chunk) {
+            return run(count, chunk, body);
+        }
+        return count == 0 ? -1 : body.run(0, count);
+    }
+
     /** Runs {@code body} over {@code [0, count)} in chunks of {@code chunk}; returns the least bad position or -1. */
-    static long run(int count, int chunk, Range body) {
+    private static long run(int count, int chunk, Range body) {
         Job job = new Job(count, chunk, body);
         int helpers = Math.min(HELPERS, job.chunks - 1);
         for (int i = 0; i < helpers; i++) {

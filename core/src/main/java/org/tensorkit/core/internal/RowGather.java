@@ -55,12 +55,8 @@ public final class RowGather {
                 : nioRows(src, idx, out, n, rowBytes, allowNegative);
         long bad;
         try {
-            if ((long) rows * rowBytes >= ParallelRows.MIN_BYTES && ParallelRows.helpers() > 0) {
-                int chunk = Math.max(1, ParallelRows.CHUNK_BYTES / Math.max(rowBytes, 1));
-                bad = ParallelRows.run(rows, chunk, copy::copy);
-            } else {
-                bad = copy.copy(0, rows);
-            }
+            int chunk = Math.max(1, ParallelRows.CHUNK_BYTES / Math.max(rowBytes, 1));
+            bad = ParallelRows.run(rows, chunk, (long) rows * rowBytes, copy::copy);
         } finally {
             // The copy works on raw addresses, which keep nothing alive: without these fences a table that
             // setWeights has just replaced could be collected, and its buffer freed, in the middle of the copy.

@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tensorkit.core.internal.BulkData;
 import org.tensorkit.core.internal.NdArrays;
+import org.tensorkit.core.internal.ParallelRows;
 import org.tensorkit.core.internal.RowSparse;
 
 /**
@@ -39,10 +40,11 @@ public final class Adam extends Optimizer {
     private final double beta1;
     private final double beta2;
     private final double epsilon;
-    /** The row step's working arrays (weights, moments), grown to the largest step; single-threaded, like training. */
-    private float[] workW = new float[0];
-    private float[] workM = new float[0];
-    private float[] workV = new float[0];
+    /**
+     * Each thread's working arrays for a chunk of rows (weights, first and second moments, gradients), grown to the
+     * largest chunk: the caller's and the {@link ParallelRows} helpers'.
+     */
+    private static final ThreadLocal<float[][]> WORK = ThreadLocal.withInitial(() -> new float[4][0]);
 
     private Adam(Builder b) {
         super(b.learningRate);
@@ -113,9 +115,13 @@ public final class Adam extends Optimizer {
      * kernel transcribed operation by operation in float32 (its bias-corrected rate
      * {@code lr * sqrt(1 - beta2^t) / (1 - beta1^t)} computed as the kernel does, the subtraction from the table
      * as {@code subi}), so the result is the op's to the last bit, except that subnormal moments are flushed to
-     * zero every {@value #FLUSH_INTERVAL} steps ({@link #flushSubnormal}). The rows are copied in bulk into three
-     * working arrays, updated by one counted loop over them, which the JIT vectorises (a loop over offsets of one
-     * array, or with the flush's branch inside, it does not), and copied back.
+     * zero every {@value #FLUSH_INTERVAL} steps ({@link #flushSubnormal}). The rows go in chunks of about
+     * {@link ParallelRows#CHUNK_BYTES} per array: a chunk's rows and gradients are copied in bulk into four working
+     * arrays that stay in the core's cache, updated by one counted loop over them all at the same index, which the
+     * JIT vectorises (with an offset into one of them, or with the flush's branch inside, it does not: 7x slower),
+     * and copied back. The rows are
+     * distinct (merged), so the chunks are independent: a large step splits them over {@link ParallelRows}'s
+     * helpers, and the result is the same bits however it is split.
      */
     private void lazyStepInJava(INDArray table, INDArray mTable, INDArray vTable, long[] rows, int width,
                                 float[] grad, int iteration) {
@@ -126,38 +132,60 @@ public final class Adam extends Optimizer {
         float t = iteration + 1;
         float b1t = (float) Math.pow(b1, t);
         float b2t = (float) Math.pow(b2, t);
-        float rate = (float) (lr * (float) Math.sqrt((float) (1.0 - b2t)) / (1.0 - b1t));
-        if (Float.isNaN(rate) || rate == 0 || Float.isInfinite(rate)) {
-            rate = eps;
+        float computed = (float) (lr * (float) Math.sqrt((float) (1.0 - b2t)) / (1.0 - b1t));
+        float rate = Float.isNaN(computed) || computed == 0 || Float.isInfinite(computed) ? eps : computed;
+        boolean flush = iteration % FLUSH_INTERVAL == FLUSH_INTERVAL - 1;
+        int chunk = Math.max(1, ParallelRows.CHUNK_BYTES / Math.max(width * Float.BYTES, 1));
+        long bytes = 6L * rows.length * width * Float.BYTES; // three tables, read and written
+        ParallelRows.run(rows.length, chunk, bytes, (lo, hi) -> {
+            stepRows(new Tables(table, mTable, vTable), rows, lo, hi, chunk, width, grad, b1, b2, eps, rate, flush);
+            return -1;
+        });
+    }
+
+    /** The row step of {@code rows[lo, hi)}, chunk by chunk, in this thread's working arrays. */
+    private static void stepRows(Tables tables, long[] rows, int lo, int hi, int chunk, int width, float[] grad,
+                                 float b1, float b2, float eps, float rate, boolean flush) {
+        float[][] work = WORK.get();
+        int capacity = Math.min(chunk, hi - lo) * width;
+        if (work[0].length < capacity) {
+            work[0] = new float[capacity];
+            work[1] = new float[capacity];
+            work[2] = new float[capacity];
+            work[3] = new float[capacity];
         }
-        int n = rows.length * width;
-        if (workW.length < n) {
-            workW = new float[n];
-            workM = new float[n];
-            workV = new float[n];
+        float[] ws = work[0];
+        float[] ms = work[1];
+        float[] vs = work[2];
+        float[] gs = work[3];
+        for (int start = lo; start < hi; start += chunk) {
+            int end = Math.min(hi, start + chunk);
+            for (int r = start, k = 0; r < end; r++, k += width) {
+                int base = Math.toIntExact(rows[r] * width);
+                tables.w.get(base, ws, k, width);
+                tables.m.get(base, ms, k, width);
+                tables.v.get(base, vs, k, width);
+            }
+            int n = (end - start) * width;
+            System.arraycopy(grad, start * width, gs, 0, n);
+            step(ws, ms, vs, n, gs, b1, b2, eps, rate);
+            if (flush) {
+                flushSubnormal(ms, n);
+                flushSubnormal(vs, n);
+            }
+            for (int r = start, k = 0; r < end; r++, k += width) {
+                int base = Math.toIntExact(rows[r] * width);
+                tables.w.put(base, ws, k, width);
+                tables.m.put(base, ms, k, width);
+                tables.v.put(base, vs, k, width);
+            }
         }
-        float[] ws = workW;
-        float[] ms = workM;
-        float[] vs = workV;
-        FloatBuffer w = BulkData.floatBuffer(table);
-        FloatBuffer m = BulkData.floatBuffer(mTable);
-        FloatBuffer v = BulkData.floatBuffer(vTable);
-        for (int r = 0, k = 0; r < rows.length; r++, k += width) {
-            int base = Math.toIntExact(rows[r] * width);
-            w.get(base, ws, k, width);
-            m.get(base, ms, k, width);
-            v.get(base, vs, k, width);
-        }
-        step(ws, ms, vs, n, grad, b1, b2, eps, rate);
-        if (iteration % FLUSH_INTERVAL == FLUSH_INTERVAL - 1) {
-            flushSubnormal(ms, n);
-            flushSubnormal(vs, n);
-        }
-        for (int r = 0, k = 0; r < rows.length; r++, k += width) {
-            int base = Math.toIntExact(rows[r] * width);
-            w.put(base, ws, k, width);
-            m.put(base, ms, k, width);
-            v.put(base, vs, k, width);
+    }
+
+    /** A thread's own views of the weight table and its moments (buffers keep a position: one set per thread). */
+    private record Tables(FloatBuffer w, FloatBuffer m, FloatBuffer v) {
+        Tables(INDArray w, INDArray m, INDArray v) {
+            this(BulkData.floatBuffer(w), BulkData.floatBuffer(m), BulkData.floatBuffer(v));
         }
     }
 

@@ -27,9 +27,20 @@ import org.tensorkit.models.optimizers.WeightGradient;
 class AdamKernelTest {
     @Test
     void theJavaLazyStepIsTheNd4jKernelBitForBit() {
+        sameBitsAsTheKernel(50, 16, 8, 25);
+    }
+
+    /**
+     * A step large enough (a few MiB of rows) to be cut into chunks and split over the parallel helpers gives the
+     * same bits as the kernel: the rows are distinct, so no two chunks touch the same floats.
+     */
+    @Test
+    void aLargeStepSplitIntoChunksIsTheKernelBitForBit() {
+        sameBitsAsTheKernel(6000, 64, 4000, 10);
+    }
+
+    private static void sameBitsAsTheKernel(int rows, int width, int touchesPerStep, int steps) {
         Random rng = new Random(3);
-        int rows = 50;
-        int width = 16;
         float[] initial = new float[rows * width];
         for (int i = 0; i < initial.length; i++) {
             initial[i] = (float) rng.nextGaussian();
@@ -44,8 +55,9 @@ class AdamKernelTest {
         INDArray refTable = Nd4j.createFromArray(initial).reshape('c', rows, width).dup('c');
         INDArray refM = Nd4j.zeros(DataType.FLOAT, rows, width);
         INDArray refV = Nd4j.zeros(DataType.FLOAT, rows, width);
-        for (int step = 0; step < 25; step++) {
-            long[] touched = rng.ints(8, 0, rows).distinct().sorted().asLongStream().toArray();
+        for (int step = 0; step < steps; step++) {
+            // distinct rows in first-appearance order, as a merged gradient has them
+            long[] touched = rng.ints(touchesPerStep, 0, rows).distinct().asLongStream().toArray();
             float[] grad = new float[touched.length * width];
             for (int i = 0; i < grad.length; i++) {
                 grad[i] = (float) (rng.nextGaussian() * Math.pow(10, rng.nextInt(7) - 3));
