@@ -93,7 +93,12 @@ public final class BatchDot {
         return new INDArray[] {da, db};
     }
 
-    /** {@code out[i] = sum_j x[i, j] * y[i, j]}, summed in float32 in order of {@code j}. */
+    /**
+     * {@code out[i] = sum_j x[i, j] * y[i, j]} in float32: four interleaved partial sums (element {@code j} into
+     * sum {@code j % 4}) added as {@code (s0 + s1) + (s2 + s3)}, then the last {@code k % 4} terms in order. The
+     * same order every call (reproducible); four independent chains run about four times as fast as one, whose
+     * every add waits for the previous (numpy's BLAS dot splits its sums too).
+     */
     private static Result rowDots(INDArray x, INDArray y, IntFunction<float[]> floats) {
         int batch = Math.toIntExact(x.size(0));
         int k = Math.toIntExact(x.size(1));
@@ -101,8 +106,19 @@ public final class BatchDot {
         float[] b = BulkData.readFloats(y, floats.apply(batch * k));
         float[] out = floats.apply(batch);
         for (int i = 0, base = 0; i < batch; i++, base += k) {
-            float sum = 0;
-            for (int j = 0; j < k; j++) {
+            float s0 = 0;
+            float s1 = 0;
+            float s2 = 0;
+            float s3 = 0;
+            int j = 0;
+            for (; j + 3 < k; j += 4) {
+                s0 += a[base + j] * b[base + j];
+                s1 += a[base + j + 1] * b[base + j + 1];
+                s2 += a[base + j + 2] * b[base + j + 2];
+                s3 += a[base + j + 3] * b[base + j + 3];
+            }
+            float sum = (s0 + s1) + (s2 + s3);
+            for (; j < k; j++) {
                 sum += a[base + j] * b[base + j];
             }
             out[i] = sum;

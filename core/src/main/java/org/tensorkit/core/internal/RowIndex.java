@@ -9,9 +9,11 @@ import java.util.Arrays;
  * Not thread-safe.
  */
 public final class RowIndex {
-    private long[] keys = new long[16];
-    private int[] slotOf = new int[16];
-    private int[] stamp = new int[16];
+    /**
+     * Two longs per entry, so that a probe reads one cache line: {@code [2i]} the row, {@code [2i + 1]} the
+     * generation that wrote it (high 32 bits) and its slot (low 32 bits). An entry of another generation is free.
+     */
+    private long[] entries = new long[32];
     private long[] rows = new long[8];
     private int generation = 1;
     private int size;
@@ -20,27 +22,25 @@ public final class RowIndex {
     public void reset() {
         size = 0;
         if (++generation == 0) { // wrapped around: clear the stamps once every 2^32 resets
-            Arrays.fill(stamp, 0);
+            Arrays.fill(entries, 0);
             generation = 1;
         }
     }
 
     /** The slot of {@code row}: its existing one, or the next free one if it is new. */
     public int slot(long row) {
-        if (2 * (size + 1) > keys.length) {
+        if (4 * (size + 1) > entries.length) { // at most half the entries in use
             grow();
         }
-        int mask = keys.length - 1;
+        long[] e = entries;
+        int mask = e.length / 2 - 1;
         int i = hash(row) & mask;
-        while (stamp[i] == generation) {
-            if (keys[i] == row) {
-                return slotOf[i];
+        for (long tag; (int) ((tag = e[2 * i + 1]) >>> 32) == generation; i = (i + 1) & mask) {
+            if (e[2 * i] == row) {
+                return (int) tag;
             }
-            i = (i + 1) & mask;
         }
-        stamp[i] = generation;
-        keys[i] = row;
-        slotOf[i] = size;
+        put(e, i, row, size);
         if (size == rows.length) {
             rows = Arrays.copyOf(rows, 2 * size);
         }
@@ -58,21 +58,22 @@ public final class RowIndex {
         return Arrays.copyOf(rows, size);
     }
 
+    private void put(long[] e, int i, long row, int slot) {
+        e[2 * i] = row;
+        e[2 * i + 1] = ((long) generation << 32) | (slot & 0xFFFFFFFFL);
+    }
+
     private void grow() {
-        int capacity = keys.length * 2;
-        keys = new long[capacity];
-        slotOf = new int[capacity];
-        stamp = new int[capacity];
+        long[] e = new long[entries.length * 2];
+        entries = e;
         generation = 1;
-        int mask = capacity - 1;
+        int mask = e.length / 2 - 1;
         for (int s = 0; s < size; s++) {
             int i = hash(rows[s]) & mask;
-            while (stamp[i] == generation) {
+            while ((int) (e[2 * i + 1] >>> 32) == generation) {
                 i = (i + 1) & mask;
             }
-            stamp[i] = generation;
-            keys[i] = rows[s];
-            slotOf[i] = s;
+            put(e, i, rows[s], s);
         }
     }
 
