@@ -143,11 +143,28 @@ final class Configs {
             return out;
         }
 
+        /**
+         * A dtype: a numpy name ({@code "float32"}, Keras before 3.4) or a {@code DTypePolicy} object (Keras 3.4+,
+         * {@code {"class_name": "DTypePolicy", "config": {"name": "float32"}, ...}}), whose mixed policies
+         * ({@code "mixed_float16"}) tensorkit does not run.
+         */
         DType dtype(String key, DType fallback) {
             if (!has(key)) {
                 return fallback;
             }
-            String name = string(key);
+            Object v = config.get(key);
+            String name;
+            if (v instanceof Map<?, ?> policy) {
+                Object inner = policy.get("config");
+                Object policyName = inner instanceof Map<?, ?> c ? c.get("name") : null;
+                if (!"DTypePolicy".equals(policy.get("class_name")) || !(policyName instanceof String n)) {
+                    throw bad(key, v, "a dtype name or a DTypePolicy {\"class_name\": \"DTypePolicy\", "
+                            + "\"config\": {\"name\": ...}}");
+                }
+                name = n;
+            } else {
+                name = string(key);
+            }
             try {
                 return DType.fromNumpyName(name);
             } catch (IllegalArgumentException e) {
@@ -162,6 +179,18 @@ final class Configs {
                 throw bad(key, v, "an object");
             }
             return (Map<String, Object>) m;
+        }
+
+        /**
+         * Refuses each of {@code keys} that is set (not absent, not {@code null}): a setting of Keras's that
+         * tensorkit's {@code layer} does not have, accepted only at its default.
+         */
+        void requireUnset(String... keys) {
+            for (String key : keys) {
+                if (has(key)) {
+                    throw bad(key, config.get(key), "null (tensorkit's " + what + " has no " + key + ")");
+                }
+            }
         }
 
         /** Refuses the keys that no reader method asked for: a setting tensorkit would otherwise ignore. */

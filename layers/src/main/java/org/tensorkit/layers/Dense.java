@@ -199,12 +199,8 @@ public final class Dense extends SingleInputLayer {
         if (r.has("bias_regularizer")) {
             b.biasRegularizer(Regularizers.fromConfig(r.map("bias_regularizer")));
         }
-        for (String unsupported : List.of("activity_regularizer", "kernel_constraint", "bias_constraint")) {
-            if (r.has(unsupported)) {
-                throw r.bad(unsupported, config.get(unsupported), "null (tensorkit's Dense has no " + unsupported
-                        + ")");
-            }
-        }
+        r.requireUnset("activity_regularizer", "kernel_constraint", "bias_constraint", "quantization_config",
+                "lora_rank", "lora_alpha");
         r.finish();
         return b.build();
     }

@@ -168,12 +168,8 @@ public final class Embedding extends SingleInputLayer {
         if (r.has("embeddings_regularizer")) {
             b.embeddingsRegularizer(Regularizers.fromConfig(r.map("embeddings_regularizer")));
         }
-        for (String unsupported : List.of("activity_regularizer", "embeddings_constraint")) {
-            if (r.has(unsupported)) {
-                throw r.bad(unsupported, config.get(unsupported), "null (tensorkit's Embedding has no "
-                        + unsupported + ")");
-            }
-        }
+        r.requireUnset("activity_regularizer", "embeddings_constraint", "quantization_config", "lora_rank",
+                "lora_alpha");
         if (r.has("input_length")) {
             b.inputLength(r.integers("input_length", Shape.UNKNOWN));
         }

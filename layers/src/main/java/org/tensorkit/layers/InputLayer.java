@@ -86,6 +86,9 @@ public final class InputLayer extends SingleInputLayer {
                 throw r.bad(unsupported, true, "false (tensorkit's inputs are dense)");
             }
         }
+        if (r.bool("optional", false)) {
+            throw r.bad("optional", true, "false (tensorkit's inputs are always given)");
+        }
         r.finish();
         return (InputLayer) b.build().layer();
     }

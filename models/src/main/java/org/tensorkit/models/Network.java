@@ -23,6 +23,7 @@ import org.tensorkit.models.losses.Losses;
 import org.tensorkit.models.losses.Metric;
 import org.tensorkit.models.losses.Metrics;
 import org.tensorkit.models.optimizers.Optimizer;
+import org.tensorkit.models.saving.KerasFiles;
 import org.tensorkit.models.training.Compiled;
 import org.tensorkit.models.training.FitOptions;
 import org.tensorkit.models.training.History;
@@ -317,6 +318,62 @@ public abstract sealed class Network permits Model, Sequential {
     /** Whether {@link #compile} was called. */
     public final boolean isCompiled() {
         return compiled != null;
+    }
+
+    /** What {@link #compile} fixed (the optimizer with its state, the loss, the metrics), if it was called. */
+    public final java.util.Optional<Compiled> compiled() {
+        return java.util.Optional.ofNullable(compiled);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Saving (the formats live in org.tensorkit.models.saving)
+
+    /**
+     * Keras's {@code model.save(path)}: the whole model (architecture, weights, and when compiled the compile
+     * settings and the optimizer's state, so that training resumes exactly) as a Keras 3 {@code .keras} archive,
+     * which Keras loads with {@code keras.models.load_model}. Atomic: the file is complete or untouched.
+     * Overwrites an existing file, as Keras does.
+     *
+     * @throws IllegalArgumentException if the name does not end in {@code .keras}
+     * @throws IllegalStateException    if the model is not built
+     * @throws java.io.IOException      if the file cannot be written (a previous file is then intact)
+     * @see Models#load(java.nio.file.Path)
+     */
+    public final void save(java.nio.file.Path path) throws java.io.IOException {
+        save(path, true);
+    }
+
+    /**
+     * {@link #save(java.nio.file.Path)}, refusing to replace an existing file when {@code overwrite} is false.
+     *
+     * @throws java.nio.file.FileAlreadyExistsException if the file exists and {@code overwrite} is false
+     */
+    public final void save(java.nio.file.Path path, boolean overwrite) throws java.io.IOException {
+        KerasFiles.save(this, path, overwrite);
+    }
+
+    /**
+     * Keras's {@code save_weights}: the weights (and, when compiled, the optimizer's state) alone, as a
+     * {@code .weights.h5} file in Keras 3's layout. Atomic; overwrites.
+     *
+     * @throws IllegalArgumentException if the name does not end in {@code .weights.h5}
+     * @throws IllegalStateException    if the model is not built
+     * @throws java.io.IOException      if the file cannot be written
+     */
+    public final void saveWeights(java.nio.file.Path path) throws java.io.IOException {
+        KerasFiles.saveWeights(this, path, true);
+    }
+
+    /**
+     * Keras's {@code load_weights}: the weights of a {@code .weights.h5} file or a {@code .keras} archive, into
+     * this model, whose layers must match the file's (same classes in the same order, same shapes). Every weight
+     * is read and checked before any is set. When this model is compiled and the file has optimizer state, that
+     * is restored too.
+     *
+     * @throws java.io.IOException if the file cannot be read or does not match, naming the file and the weight
+     */
+    public final void loadWeights(java.nio.file.Path path) throws java.io.IOException {
+        KerasFiles.loadWeights(this, path);
     }
 
     private Compiled requireCompiled() {

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.tensorkit.core.Tensor;
 import org.tensorkit.core.internal.RowSparse;
 import org.tensorkit.layers.Weight;
 
@@ -78,6 +79,56 @@ public abstract class Optimizer {
             }
         }
         iterations++;
+    }
+
+    /**
+     * This optimizer's state for {@code weights}, as Keras numbers an optimizer's variables after its step
+     * counter and learning rate: for each weight in order, its {@link #slotCount()} slots (Adam: first moment,
+     * then second). Copies; a weight not stepped yet has zeros (Keras creates its slots at build).
+     */
+    public final List<Tensor> state(List<Weight> weights) {
+        List<Tensor> out = new java.util.ArrayList<>();
+        for (Weight w : weights) {
+            INDArray[] s = slots.get(w);
+            for (int k = 0; k < slotCount(); k++) {
+                out.add(Tensor.wrap(s != null ? s[k].dup('c') : Nd4j.zeros(w.dtype().toNd4j(), w.shape().toArray())));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Restores what {@link #state} and {@link #iterations()} gave: the step count and, per weight of
+     * {@code weights} in order, its slots. Checked whole before anything changes.
+     *
+     * @throws IllegalArgumentException if the count of slots or a slot's shape does not match, naming the weight
+     */
+    public final void restoreState(long iterations, List<Weight> weights, List<Tensor> state) {
+        if (iterations < 0) {
+            throw new IllegalArgumentException("optimizer iterations must be >= 0, got " + iterations);
+        }
+        if (state.size() != weights.size() * slotCount()) {
+            throw new IllegalArgumentException("optimizer state has " + state.size() + " arrays; expected "
+                    + slotCount() + " per trainable weight, " + weights.size() * slotCount() + " for "
+                    + weights.size() + " weights");
+        }
+        Map<Weight, INDArray[]> restored = new IdentityHashMap<>();
+        for (int i = 0; i < weights.size(); i++) {
+            Weight w = weights.get(i);
+            INDArray[] s = new INDArray[slotCount()];
+            for (int k = 0; k < s.length; k++) {
+                Tensor t = state.get(i * s.length + k);
+                if (!t.shape().equals(w.shape())) {
+                    throw new IllegalArgumentException("optimizer state " + k + " of " + w.name() + " has shape "
+                            + t.shape() + "; the weight has " + w.shape());
+                }
+                s[k] = t.unwrap().castTo(w.dtype().toNd4j()).dup('c');
+            }
+            restored.put(w, s);
+        }
+        slots.clear();
+        slots.putAll(restored);
+        this.iterations = iterations;
     }
 
     /** How many arrays of a weight's shape this optimizer keeps per weight (zeros at first use). */

@@ -1,0 +1,172 @@
+package org.tensorkit.models.saving;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Enumeration;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * The zip of a {@code .keras} file. Written as Keras writes it: {@code metadata.json}, {@code config.json},
+ * {@code model.weights.h5}, every entry STORED (uncompressed). Read with the checks an untrusted archive needs:
+ * entry names must stay inside the archive, declared sizes must stay under limits (and a compressed entry may
+ * not expand more than {@link #MAX_RATIO} times: a zip bomb), and an entry may not hold more than it declares.
+ */
+final class Archive {
+    static final String METADATA = "metadata.json";
+    static final String CONFIG = "config.json";
+    static final String WEIGHTS = "model.weights.h5";
+    /** Largest JSON entry accepted. */
+    static final long MAX_JSON_BYTES = 64L << 20;
+    /** Largest weights entry accepted (a 2^34-byte table is 4 G floats). */
+    static final long MAX_WEIGHTS_BYTES = 1L << 40;
+    /** Largest expansion of a compressed entry (Keras writes none compressed). */
+    static final long MAX_RATIO = 200;
+
+    private Archive() {
+    }
+
+    /** Writes the three entries, STORED, the weights copied from {@code weightsFile}. */
+    static void write(OutputStream target, byte[] metadata, byte[] config, Path weightsFile) throws IOException {
+        ZipOutputStream zip = new ZipOutputStream(target);
+        stored(zip, METADATA, metadata);
+        stored(zip, CONFIG, config);
+        ZipEntry e = new ZipEntry(WEIGHTS);
+        e.setMethod(ZipEntry.STORED);
+        long size = Files.size(weightsFile);
+        e.setSize(size);
+        e.setCompressedSize(size);
+        e.setCrc(crc(weightsFile));
+        zip.putNextEntry(e);
+        Files.copy(weightsFile, zip);
+        zip.closeEntry();
+        zip.finish();
+    }
+
+    private static void stored(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+        ZipEntry e = new ZipEntry(name);
+        e.setMethod(ZipEntry.STORED);
+        e.setSize(bytes.length);
+        e.setCompressedSize(bytes.length);
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        e.setCrc(crc.getValue());
+        zip.putNextEntry(e);
+        zip.write(bytes);
+        zip.closeEntry();
+    }
+
+    private static long crc(Path file) throws IOException {
+        CRC32 crc = new CRC32();
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                crc.update(buf, 0, n);
+            }
+        }
+        return crc.getValue();
+    }
+
+    /** An opened archive: its entries checked, read on demand. */
+    static final class Reader implements AutoCloseable {
+        private final Path file;
+        private final ZipFile zip;
+
+        Reader(Path file) throws IOException {
+            this.file = file;
+            try {
+                this.zip = new ZipFile(file.toFile());
+            } catch (ZipException e) {
+                throw new IOException(file + " is not a valid .keras archive (zip): " + e.getMessage(), e);
+            }
+            try {
+                for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
+                    check(en.nextElement());
+                }
+            } catch (IOException | RuntimeException e) {
+                zip.close();
+                throw e;
+            }
+        }
+
+        private void check(ZipEntry e) throws IOException {
+            String name = e.getName();
+            if (name.startsWith("/") || name.startsWith("\\") || name.contains("\\") || name.contains("\0")
+                    || (name.length() > 1 && name.charAt(1) == ':')
+                    || java.util.Arrays.asList(name.split("/")).contains("..")) {
+                throw new IOException(file + ": archive entry \"" + name + "\" escapes the archive");
+            }
+            long size = e.getSize();
+            long compressed = e.getCompressedSize();
+            long limit = name.endsWith(".json") ? MAX_JSON_BYTES : MAX_WEIGHTS_BYTES;
+            if (size > limit) {
+                throw new IOException(file + ": archive entry \"" + name + "\" declares " + size
+                        + " bytes, over the limit of " + limit);
+            }
+            if (e.getMethod() != ZipEntry.STORED && compressed > 0 && size > (1 << 20)
+                    && size / compressed > MAX_RATIO) {
+                throw new IOException(file + ": archive entry \"" + name + "\" expands " + compressed + " bytes to "
+                        + size + " (more than " + MAX_RATIO + "x: a zip bomb)");
+            }
+        }
+
+        boolean has(String name) {
+            return zip.getEntry(name) != null;
+        }
+
+        /** A JSON entry's bytes. */
+        byte[] bytes(String name) throws IOException {
+            ZipEntry e = require(name);
+            try (InputStream in = zip.getInputStream(e)) {
+                byte[] b = in.readNBytes((int) Math.min(MAX_JSON_BYTES + 1, Integer.MAX_VALUE - 8));
+                if (b.length > MAX_JSON_BYTES) {
+                    throw new IOException(file + ": archive entry \"" + name + "\" holds more than "
+                            + MAX_JSON_BYTES + " bytes");
+                }
+                return b;
+            } catch (ZipException ex) {
+                throw new IOException(file + ": archive entry \"" + name + "\" is damaged: " + ex.getMessage(), ex);
+            }
+        }
+
+        /** Copies an entry into {@code target}, refusing more bytes than it declares. */
+        void extract(String name, Path target) throws IOException {
+            ZipEntry e = require(name);
+            long declared = e.getSize();
+            long limit = declared >= 0 ? declared : MAX_WEIGHTS_BYTES;
+            byte[] buf = new byte[1 << 16];
+            long total = 0;
+            try (InputStream in = zip.getInputStream(e); OutputStream out = Files.newOutputStream(target)) {
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    total += n;
+                    if (total > limit) {
+                        throw new IOException(file + ": archive entry \"" + name + "\" holds more than the "
+                                + limit + " bytes it declares");
+                    }
+                    out.write(buf, 0, n);
+                }
+            } catch (ZipException ex) {
+                throw new IOException(file + ": archive entry \"" + name + "\" is damaged: " + ex.getMessage(), ex);
+            }
+        }
+
+        private ZipEntry require(String name) throws IOException {
+            ZipEntry e = zip.getEntry(name);
+            if (e == null) {
+                throw new IOException(file + " has no " + name + " (not a Keras 3 .keras archive?)");
+            }
+            return e;
+        }
+
+        @Override
+        public void close() throws IOException {
+            zip.close();
+        }
+    }
+}

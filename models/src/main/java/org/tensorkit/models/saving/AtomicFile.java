@@ -1,0 +1,63 @@
+package org.tensorkit.models.saving;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes a file all or nothing: into a temporary file beside the target, flushed and synced to disk, then
+ * renamed over the target in one step. A failure at any point leaves the previous file as it was and removes
+ * the temporary file.
+ */
+final class AtomicFile {
+    /** What writes the file's content. */
+    @FunctionalInterface
+    interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private AtomicFile() {
+    }
+
+    static void write(Path target, boolean overwrite, Content content) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path dir = absolute.getParent();
+        if (!overwrite && Files.exists(absolute)) {
+            throw new FileAlreadyExistsException(target.toString(), null, "exists and overwrite is false");
+        }
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new IOException("cannot save " + target + ": directory " + dir + " does not exist");
+        }
+        Path tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+        boolean done = false;
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                OutputStream out = Channels.newOutputStream(ch);
+                content.writeTo(out);
+                out.flush();
+                ch.force(true);
+            }
+            if (!overwrite && Files.exists(absolute)) {
+                throw new FileAlreadyExistsException(target.toString(), null, "exists and overwrite is false");
+            }
+            try {
+                Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING);
+            }
+            done = true;
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+}

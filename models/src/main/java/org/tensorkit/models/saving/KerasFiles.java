@@ -1,0 +1,477 @@
+package org.tensorkit.models.saving;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import io.jhdf.api.Dataset;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.tensorkit.core.Tensor;
+import org.tensorkit.layers.Layer;
+import org.tensorkit.layers.Layers;
+import org.tensorkit.layers.Names;
+import org.tensorkit.layers.Weight;
+import org.tensorkit.models.Network;
+import org.tensorkit.models.losses.Loss;
+import org.tensorkit.models.losses.Losses;
+import org.tensorkit.models.losses.Metric;
+import org.tensorkit.models.losses.Metrics;
+import org.tensorkit.models.optimizers.Adam;
+import org.tensorkit.models.optimizers.Optimizer;
+import org.tensorkit.models.optimizers.Sgd;
+import org.tensorkit.models.training.Compiled;
+
+/**
+ * Saving and loading in Keras 3's formats: the whole model as a {@code .keras} archive, or its weights alone as
+ * a {@code .weights.h5} file. What {@link Network#save}, {@link Network#saveWeights},
+ * {@link Network#loadWeights} and {@link org.tensorkit.models.Models#load} call.
+ *
+ * <p>Writing is atomic ({@link AtomicFile}). Reading checks the whole file against the architecture before it
+ * changes or returns anything, so a bad file fails with nothing half-built or half-loaded.
+ */
+public final class KerasFiles {
+    /** The Keras version whose format tensorkit writes (in {@code metadata.json}). */
+    public static final String KERAS_VERSION = "3.6.0";
+    static final String TENSORKIT_VERSION = "0.1.0";
+    private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
+    private static final byte[] HDF5_MAGIC = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+
+    private KerasFiles() {
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Whole models
+
+    /**
+     * Saves {@code model} (architecture, weights, and when compiled the compile settings and the optimizer's
+     * state) to {@code path}, which must end in {@code .keras}.
+     *
+     * @throws IllegalArgumentException if the name does not end in {@code .keras}
+     * @throws IllegalStateException    if the model is not built, or a setting has no Keras description
+     * @throws IOException              if the file cannot be written (the previous file, if any, is then intact),
+     *                                  or exists and {@code overwrite} is false
+     */
+    public static void save(Network model, Path path, boolean overwrite) throws IOException {
+        save(model, path, overwrite, StreamWrapper.NONE);
+    }
+
+    /** {@link #save} through {@code wrapper}, for tests that make the write fail halfway. */
+    static void save(Network model, Path path, boolean overwrite, StreamWrapper wrapper) throws IOException {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(path, "path");
+        requireSuffix(path, ".keras", "a whole model");
+        requireBuilt(model);
+        Map<String, Object> config = ModelConfig.serialize(model);
+        model.compiled().ifPresent(c -> config.put("compile_config", compileConfig(c)));
+        byte[] configJson = Json.write(config);
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("keras_version", KERAS_VERSION);
+        metadata.put("date_saved", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd@HH:mm:ss")));
+        metadata.put("tensorkit_version", TENSORKIT_VERSION);
+        byte[] metadataJson = Json.write(metadata);
+        Path weights = Files.createTempFile("tensorkit-", ".weights.h5");
+        try {
+            WeightFile.write(weights, entries(model));
+            AtomicFile.write(path, overwrite, out -> Archive.write(wrapper.wrap(out), metadataJson, configJson,
+                    weights));
+        } finally {
+            Files.deleteIfExists(weights);
+        }
+    }
+
+    /**
+     * The model a {@code .keras} file describes, with its weights, compiled (with its optimizer's state) when the
+     * file has a compile config and {@code compile} is true. The format is told by the file's first bytes, not its
+     * name.
+     *
+     * @throws IOException              if the file is missing, not a {@code .keras} archive, damaged, or its
+     *                                  weights do not match its architecture, naming the file and the problem
+     * @throws IllegalArgumentException if the file is well formed but describes a model tensorkit cannot build
+     *                                  (an unknown layer class, an unsupported setting), naming the file
+     */
+    public static Network load(Path path, boolean compile) throws IOException {
+        Objects.requireNonNull(path, "path");
+        String format = sniff(path);
+        if (format.equals("hdf5")) {
+            throw new IOException(path + " is an HDF5 file (a legacy tf.keras .h5 model or a .weights.h5 file); "
+                    + "tensorkit loads whole models from Keras 3 .keras archives only (load weights into a built "
+                    + "model with loadWeights)");
+        }
+        try (Archive.Reader zip = new Archive.Reader(path)) {
+            Map<String, Object> config = Json.parse(zip.bytes(Archive.CONFIG), path + " " + Archive.CONFIG);
+            if (zip.has(Archive.METADATA)) {
+                Json.parse(zip.bytes(Archive.METADATA), path + " " + Archive.METADATA);
+            }
+            Network model;
+            try {
+                model = ModelConfig.deserialize(config);
+                if (compile && config.get("compile_config") instanceof Map<?, ?> cc) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> c = (Map<String, Object>) cc;
+                    compile(model, c);
+                }
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
+            }
+            readArchiveWeights(zip, path, model);
+            return model;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Weights alone
+
+    /**
+     * Saves the weights of {@code model} (and, when compiled, its optimizer's state) to {@code path}, which must
+     * end in {@code .weights.h5}: Keras 3's {@code save_weights} layout.
+     *
+     * @throws IllegalArgumentException if the name does not end in {@code .weights.h5}
+     * @throws IllegalStateException    if the model is not built
+     * @throws IOException              if the file cannot be written, or exists and {@code overwrite} is false
+     */
+    public static void saveWeights(Network model, Path path, boolean overwrite) throws IOException {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(path, "path");
+        requireSuffix(path, ".weights.h5", "weights");
+        requireBuilt(model);
+        Path tmp = Files.createTempFile("tensorkit-", ".weights.h5");
+        try {
+            WeightFile.write(tmp, entries(model));
+            AtomicFile.write(path, overwrite, out -> Files.copy(tmp, out));
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Loads the weights of a {@code .weights.h5} file (or of a {@code .keras} archive's) into {@code model},
+     * whose architecture must match: every weight checked before any is set. When the model is compiled and the
+     * file has optimizer state for it, that is restored too.
+     *
+     * @throws IOException if the file is missing or unreadable, or a weight is missing or of another shape
+     */
+    public static void loadWeights(Network model, Path path) throws IOException {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(path, "path");
+        requireBuilt(model);
+        if (sniff(path).equals("zip")) {
+            try (Archive.Reader zip = new Archive.Reader(path)) {
+                readArchiveWeights(zip, path, model);
+            }
+            return;
+        }
+        try (WeightFile.Reader h5 = new WeightFile.Reader(path, path.toString())) {
+            readInto(model, h5, model.isCompiled());
+        }
+    }
+
+    /** The archive's weights entry, extracted to a temporary file (removed after), read into {@code model}. */
+    private static void readArchiveWeights(Archive.Reader zip, Path path, Network model) throws IOException {
+        Path weights = Files.createTempFile("tensorkit-", ".weights.h5");
+        try {
+            zip.extract(Archive.WEIGHTS, weights);
+            try (WeightFile.Reader h5 = new WeightFile.Reader(weights, path + " " + Archive.WEIGHTS)) {
+                readInto(model, h5, model.isCompiled());
+            }
+        } finally {
+            Files.deleteIfExists(weights);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // The weights' layout
+
+    /**
+     * The layers whose variables Keras saves, by path: {@code layers/<snake_case(class)>[_N]} in the model's
+     * layer order (a Functional model's input layers included, a Sequential's not), numbered per class name.
+     */
+    static Map<String, Layer> layerPaths(Network model) {
+        Map<String, Layer> paths = new LinkedHashMap<>();
+        Map<String, Integer> used = new LinkedHashMap<>();
+        List<Layer> layers = new ArrayList<>(model.layers());
+        for (Layer layer : layers) {
+            String base = Names.snakeCase(Layers.className(layer));
+            Integer n = used.merge(base, 0, (a, b) -> a + 1);
+            paths.put("layers/" + (n == 0 ? base : base + "_" + n), layer);
+        }
+        return paths;
+    }
+
+    private static List<WeightFile.Entry> entries(Network model) {
+        List<WeightFile.Entry> entries = new ArrayList<>();
+        for (Map.Entry<String, Layer> e : layerPaths(model).entrySet()) {
+            List<INDArray> values = e.getValue().weights().stream().map(Weight::value).toList();
+            if (!values.isEmpty()) {
+                entries.add(new WeightFile.Entry(e.getKey(), e.getValue().name(), values));
+            }
+        }
+        model.compiled().ifPresent(c -> {
+            Optimizer o = c.optimizer();
+            List<INDArray> vars = new ArrayList<>();
+            vars.add(Nd4j.scalar(o.iterations()));
+            vars.add(Nd4j.scalar((float) o.learningRate()));
+            for (Tensor t : o.state(model.trainableWeights())) {
+                vars.add(t.unwrap());
+            }
+            entries.add(new WeightFile.Entry("optimizer", optimizerName(o), vars));
+        });
+        return entries;
+    }
+
+    /** Reads every weight (and the optimizer's state when asked) and checks it, then sets them all. */
+    private static void readInto(Network model, WeightFile.Reader h5, boolean optimizerToo) throws IOException {
+        Map<Layer, List<Tensor>> values = new LinkedHashMap<>();
+        for (Map.Entry<String, Layer> e : layerPaths(model).entrySet()) {
+            Layer layer = e.getValue();
+            List<Dataset> vars = h5.vars(e.getKey());
+            List<Weight> weights = layer.weights();
+            if (vars.size() != weights.size()) {
+                throw new IOException(h5.display() + ": " + vars.size() + " variable(s) at " + e.getKey()
+                        + "/vars for layer " + layer.name() + " (" + Layers.className(layer) + "), which has "
+                        + weights.size());
+            }
+            List<Tensor> layerValues = new ArrayList<>();
+            for (int i = 0; i < vars.size(); i++) {
+                Weight w = weights.get(i);
+                layerValues.add(Tensor.wrap(h5.read(vars.get(i), w.shape().toArray(), w.dtype().toNd4j(),
+                        layer.name() + " " + w.name())));
+            }
+            values.put(layer, layerValues);
+        }
+        Runnable restoreOptimizer = () -> { };
+        if (optimizerToo) {
+            Optimizer o = model.compiled().orElseThrow().optimizer();
+            List<Dataset> vars = h5.vars("optimizer");
+            List<Weight> trainable = model.trainableWeights();
+            if (!vars.isEmpty()) {
+                List<Tensor> zeros = o.state(trainable);
+                int expected = 2 + zeros.size();
+                if (vars.size() != expected) {
+                    throw new IOException(h5.display() + ": " + vars.size() + " optimizer variables; the model's "
+                            + optimizerName(o) + " over " + trainable.size() + " trainable weights has " + expected);
+                }
+                long iterations = h5.read(vars.get(0), new long[0], DataType.LONG, "optimizer iterations").getLong(0);
+                if (iterations < 0) {
+                    throw new IOException(h5.display() + ": optimizer iterations is " + iterations);
+                }
+                List<Tensor> state = new ArrayList<>();
+                for (int i = 2; i < vars.size(); i++) {
+                    Tensor like = zeros.get(i - 2);
+                    state.add(Tensor.wrap(h5.read(vars.get(i), like.shape().toArray(), like.dtype().toNd4j(),
+                            "optimizer variable " + i)));
+                }
+                restoreOptimizer = () -> o.restoreState(iterations, trainable, state);
+            }
+        }
+        // everything read and checked: now set
+        values.forEach(Layer::setWeights);
+        restoreOptimizer.run();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Compile settings
+
+    private static Map<String, Object> compileConfig(Compiled c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("optimizer", optimizerConfig(c.optimizer()));
+        m.put("loss", c.loss().name());
+        m.put("loss_weights", null);
+        m.put("metrics", c.metrics().isEmpty() ? null : c.metrics().stream().map(Metric::name).toList());
+        m.put("weighted_metrics", null);
+        m.put("run_eagerly", false);
+        m.put("steps_per_execution", 1);
+        m.put("jit_compile", false);
+        return m;
+    }
+
+    private static String optimizerName(Optimizer o) {
+        return o instanceof Adam ? "adam" : o instanceof Sgd ? "SGD" : o.getClass().getSimpleName();
+    }
+
+    private static Map<String, Object> optimizerConfig(Optimizer o) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("name", optimizerName(o));
+        config.put("learning_rate", o.learningRate());
+        config.put("weight_decay", null);
+        config.put("clipnorm", null);
+        config.put("global_clipnorm", null);
+        config.put("clipvalue", null);
+        config.put("use_ema", false);
+        config.put("ema_momentum", 0.99);
+        config.put("ema_overwrite_frequency", null);
+        config.put("loss_scale_factor", null);
+        config.put("gradient_accumulation_steps", null);
+        String className;
+        if (o instanceof Adam a) {
+            className = "Adam";
+            config.put("beta_1", a.beta1());
+            config.put("beta_2", a.beta2());
+            config.put("epsilon", a.epsilon());
+            config.put("amsgrad", false);
+        } else if (o instanceof Sgd s) {
+            className = "SGD";
+            config.put("momentum", s.momentum());
+            config.put("nesterov", s.nesterov());
+        } else {
+            throw new IllegalStateException("optimizer " + o.getClass().getName() + " has no Keras description "
+                    + "(tensorkit saves Adam and SGD)");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("module", "keras.optimizers");
+        out.put("class_name", className);
+        out.put("config", config);
+        out.put("registered_name", null);
+        return out;
+    }
+
+    private static void compile(Network model, Map<String, Object> cc) {
+        Object loss = cc.get("loss");
+        if (!(loss instanceof String lossName)) {
+            throw new IllegalArgumentException("compile_config: loss " + ModelConfig.describe(loss)
+                    + " is not a loss name tensorkit has (mse, mae, binary_crossentropy, "
+                    + "sparse_categorical_crossentropy)");
+        }
+        for (String key : List.of("loss_weights", "weighted_metrics")) {
+            if (cc.get(key) != null) {
+                throw new IllegalArgumentException("compile_config: " + key + " " + ModelConfig.describe(cc.get(key))
+                        + " is not supported (tensorkit compiles one unweighted loss)");
+            }
+        }
+        Loss l = Losses.get(lossName);
+        long units = model.outputShapes().size() != 1 ? -1 : model.outputShape().dim(-1);
+        List<Metric> metrics = new ArrayList<>();
+        if (cc.get("metrics") instanceof List<?> names) {
+            for (Object name : names) {
+                if (!(name instanceof String n)) {
+                    throw new IllegalArgumentException("compile_config: metric " + ModelConfig.describe(name)
+                            + " is not a metric name tensorkit has (mse, mae, accuracy)");
+                }
+                metrics.add(Metrics.get(n, l, units));
+            }
+        } else if (cc.get("metrics") != null) {
+            throw new IllegalArgumentException("compile_config: metrics " + ModelConfig.describe(cc.get("metrics"))
+                    + " is not a list of names");
+        }
+        model.compile(optimizer(ModelConfig.map(cc, "optimizer", "compile_config")), l,
+                metrics.toArray(Metric[]::new));
+    }
+
+    private static Optimizer optimizer(Map<String, Object> spec) {
+        String className = ModelConfig.string(spec, "class_name", "compile_config optimizer");
+        Map<String, Object> c = ModelConfig.map(spec, "config", "optimizer " + className);
+        for (String key : List.of("weight_decay", "clipnorm", "global_clipnorm", "clipvalue",
+                "ema_overwrite_frequency", "loss_scale_factor")) {
+            if (c.get(key) != null) {
+                throw new IllegalArgumentException("optimizer " + className + ": " + key + " "
+                        + ModelConfig.describe(c.get(key)) + " is not supported (tensorkit's takes null)");
+            }
+        }
+        if (Boolean.TRUE.equals(c.get("use_ema")) || Boolean.TRUE.equals(c.get("amsgrad"))) {
+            throw new IllegalArgumentException("optimizer " + className + ": use_ema and amsgrad are not supported");
+        }
+        if (c.get("gradient_accumulation_steps") instanceof Number n && n.intValue() > 1) {
+            throw new IllegalArgumentException("optimizer " + className + ": gradient_accumulation_steps " + n
+                    + " is not supported");
+        }
+        double lr = number(c, "learning_rate", className, Double.NaN);
+        switch (className) {
+            case "Adam":
+                return Adam.builder().learningRate(lr).beta1(number(c, "beta_1", className, 0.9))
+                        .beta2(number(c, "beta_2", className, 0.999)).epsilon(number(c, "epsilon", className, 1e-7))
+                        .build();
+            case "SGD":
+                return Sgd.builder().learningRate(lr).momentum(number(c, "momentum", className, 0))
+                        .nesterov(Boolean.TRUE.equals(c.get("nesterov"))).build();
+            default:
+                throw new IllegalArgumentException("optimizer class \"" + className + "\" is not one tensorkit has "
+                        + "(Adam, SGD)");
+        }
+    }
+
+    private static double number(Map<String, Object> c, String key, String what, double fallback) {
+        Object v = c.get(key);
+        if (v == null && !Double.isNaN(fallback)) {
+            return fallback;
+        }
+        if (!(v instanceof Number n)) {
+            throw new IllegalArgumentException("optimizer " + what + ": " + key + " is " + ModelConfig.describe(v)
+                    + "; expected a number");
+        }
+        return n.doubleValue();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Checks
+
+    private static void requireSuffix(Path path, String suffix, String what) {
+        String name = path.getFileName() == null ? "" : path.getFileName().toString();
+        if (!name.endsWith(suffix)) {
+            throw new IllegalArgumentException("cannot save " + what + " to " + path + ": the file name must end in "
+                    + suffix);
+        }
+    }
+
+    private static void requireBuilt(Network model) {
+        if (!model.isBuilt()) {
+            throw new IllegalStateException("model \"" + model.name() + "\" is not built: build it (or give its "
+                    + "input shape) before saving or loading weights");
+        }
+    }
+
+    /** "zip", "hdf5", or IOException for a file that is neither (or missing). */
+    private static String sniff(Path path) throws IOException {
+        byte[] head;
+        try (InputStream in = Files.newInputStream(path)) {
+            head = in.readNBytes(8);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(path.toString(), null, "no such file");
+        }
+        if (startsWith(head, ZIP_MAGIC)) {
+            return "zip";
+        }
+        if (startsWith(head, HDF5_MAGIC)) {
+            return "hdf5";
+        }
+        throw new IOException(path + " is neither a .keras archive (zip) nor an HDF5 file (its first bytes are "
+                + hex(head) + ")");
+    }
+
+    private static boolean startsWith(byte[] b, byte[] prefix) {
+        if (b.length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (b[i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String hex(byte[] b) {
+        StringBuilder s = new StringBuilder();
+        for (byte x : b) {
+            s.append(String.format("%02x", x & 0xff));
+        }
+        return s.length() == 0 ? "(empty file)" : s.toString();
+    }
+
+    /** Wraps the archive's output stream; tests pass one that fails. */
+    @FunctionalInterface
+    interface StreamWrapper {
+        StreamWrapper NONE = out -> out;
+
+        java.io.OutputStream wrap(java.io.OutputStream out);
+    }
+}

@@ -1,0 +1,273 @@
+package org.tensorkit.models.saving;
+
+import java.io.IOException;
+import java.lang.reflect.Array;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.jhdf.HdfFile;
+import io.jhdf.WritableHdfFile;
+import io.jhdf.api.Dataset;
+import io.jhdf.api.Group;
+import io.jhdf.api.Node;
+import io.jhdf.api.WritableGroup;
+import io.jhdf.exceptions.HdfException;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.tensorkit.core.internal.BulkData;
+import org.tensorkit.core.internal.NdArrays;
+
+/**
+ * The HDF5 file of Keras 3's weights ({@code model.weights.h5} in a {@code .keras}, or a {@code .weights.h5}):
+ * a group per object path ({@code layers/embedding}, {@code optimizer}) holding a {@code vars} group of datasets
+ * {@code 0}, {@code 1}, ... in the object's variable order, the {@code vars} group carrying the object's
+ * {@code name} attribute. Written with jhdf; groups without variables are not written at all (Keras reads a
+ * missing group as no variables; jhdf corrupts a file with an empty group named like a deeper one).
+ */
+final class WeightFile {
+    /** One object's variables: its path and its arrays in order, and the name Keras stores beside them. */
+    record Entry(String path, String name, List<INDArray> values) {
+    }
+
+    private WeightFile() {
+    }
+
+    /** Writes {@code entries} (each with at least one value) to a new HDF5 file {@code file}. */
+    static void write(Path file, List<Entry> entries) {
+        try (WritableHdfFile h5 = HdfFile.write(file)) {
+            Map<String, WritableGroup> groups = new HashMap<>();
+            for (Entry e : entries) {
+                WritableGroup vars = group(h5, groups, e.path().isEmpty() ? "vars" : e.path() + "/vars");
+                if (e.name() != null) {
+                    vars.putAttribute("name", e.name());
+                }
+                for (int i = 0; i < e.values().size(); i++) {
+                    vars.putDataset(Integer.toString(i), javaArray(e.values().get(i)));
+                }
+            }
+        }
+    }
+
+    private static WritableGroup group(WritableHdfFile h5, Map<String, WritableGroup> groups, String path) {
+        WritableGroup g = groups.get(path);
+        if (g != null) {
+            return g;
+        }
+        int slash = path.lastIndexOf('/');
+        String name = path.substring(slash + 1);
+        g = slash < 0 ? h5.putGroup(name) : group(h5, groups, path.substring(0, slash)).putGroup(name);
+        groups.put(path, g);
+        return g;
+    }
+
+    /** The array as the nested Java array (or boxed scalar) jhdf writes, in its own dtype. */
+    static Object javaArray(INDArray a) {
+        INDArray d = NdArrays.dense(a);
+        long[] shape = d.shape();
+        Object flat;
+        switch (d.dataType()) {
+            case FLOAT:
+                flat = BulkData.readFloats(d);
+                break;
+            case DOUBLE:
+                flat = d.data().asDouble();
+                break;
+            case LONG:
+                flat = BulkData.readLongs(d);
+                break;
+            case INT:
+                flat = d.data().asInt();
+                break;
+            default:
+                throw new IllegalArgumentException("cannot save a " + d.dataType() + " array");
+        }
+        if (shape.length == 0) {
+            return Array.get(flat, 0);
+        }
+        int[] dims = Arrays.stream(shape).mapToInt(Math::toIntExact).toArray();
+        return nest(flat, dims, 0, 0);
+    }
+
+    private static Object nest(Object flat, int[] dims, int axis, int offset) {
+        if (axis == dims.length - 1) {
+            Object row = Array.newInstance(flat.getClass().getComponentType(), dims[axis]);
+            System.arraycopy(flat, offset, row, 0, dims[axis]);
+            return row;
+        }
+        int stride = 1;
+        for (int k = axis + 1; k < dims.length; k++) {
+            stride *= dims[k];
+        }
+        Object first = nest(flat, dims, axis + 1, offset);
+        Object out = Array.newInstance(first.getClass(), dims[axis]);
+        Array.set(out, 0, first);
+        for (int i = 1; i < dims[axis]; i++) {
+            Array.set(out, i, nest(flat, dims, axis + 1, offset + i * stride));
+        }
+        return out;
+    }
+
+    /** An opened weights file, read group by group; refuses links and checks every shape before reading. */
+    static final class Reader implements AutoCloseable {
+        private final String display;
+        private final HdfFile h5;
+
+        Reader(Path file, String display) throws IOException {
+            this.display = display;
+            try {
+                this.h5 = new HdfFile(file);
+            } catch (HdfException | IllegalArgumentException | IllegalStateException e) {
+                throw new IOException(display + " is not a readable HDF5 file: " + e.getMessage(), e);
+            }
+        }
+
+        /** How errors name this file. */
+        String display() {
+            return display;
+        }
+
+        /**
+         * The datasets of {@code path}'s {@code vars} group in order ({@code 0}, {@code 1}, ...), or an empty list
+         * when the file has no such group. Also found: Windows-written names ({@code layers\dense}) and tf.keras
+         * 2.13's {@code _layer_checkpoint_dependencies} for {@code layers}.
+         */
+        List<Dataset> vars(String path) throws IOException {
+            try {
+                Group g = find(path.isEmpty() ? "vars" : path + "/vars");
+                if (g == null && path.startsWith("layers/")) {
+                    g = find("_layer_checkpoint_dependencies/" + path.substring("layers/".length()) + "/vars");
+                }
+                if (g == null) {
+                    return List.of();
+                }
+                Map<String, Node> children = g.getChildren();
+                List<Dataset> out = new ArrayList<>();
+                for (int i = 0; i < children.size(); i++) {
+                    Node n = children.get(Integer.toString(i));
+                    if (n == null) {
+                        throw new IOException(display + ": " + g.getPath() + " holds " + children.keySet()
+                                + "; expected datasets named 0 to " + (children.size() - 1));
+                    }
+                    if (n.isLink()) {
+                        throw new IOException(display + ": " + n.getPath() + " is a link (links are refused)");
+                    }
+                    if (!(n instanceof Dataset ds)) {
+                        throw new IOException(display + ": " + n.getPath() + " is not a dataset");
+                    }
+                    out.add(ds);
+                }
+                return out;
+            } catch (HdfException e) {
+                throw new IOException(display + ": cannot read " + path + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** The group at a slash-separated path, following no link; null when absent. */
+        private Group find(String path) throws IOException {
+            Group g = h5;
+            String[] parts = path.split("/");
+            for (int i = 0; i < parts.length; i++) {
+                Node n = g.getChildren().get(parts[i]);
+                if (n == null && i == 0 && parts.length > 2) {
+                    // a group written on Windows: "layers\dense" as one name at the root
+                    Node joined = g.getChildren().get(parts[0] + "\\" + parts[1]);
+                    if (joined != null) {
+                        n = joined;
+                        i++;
+                    }
+                }
+                if (n == null) {
+                    return null;
+                }
+                if (n.isLink()) {
+                    throw new IOException(display + ": " + n.getPath() + " is a link (links are refused)");
+                }
+                if (!(n instanceof Group next)) {
+                    throw new IOException(display + ": " + n.getPath() + " is not a group");
+                }
+                g = next;
+            }
+            return g;
+        }
+
+        /**
+         * The dataset's values as an array of {@code type}, after checking its shape is {@code shape}
+         * ({@code what} names the variable in the error).
+         */
+        INDArray read(Dataset ds, long[] shape, DataType type, String what) throws IOException {
+            try {
+                long[] dims = Arrays.stream(ds.getDimensions()).asLongStream().toArray();
+                if (!Arrays.equals(dims, shape)) {
+                    throw new IOException(display + ": " + ds.getPath() + " (" + what + ") has shape "
+                            + Arrays.toString(dims) + "; the model expects " + Arrays.toString(shape));
+                }
+                Class<?> javaType = ds.getJavaType();
+                if (javaType != float.class && javaType != double.class && javaType != long.class
+                        && javaType != int.class && javaType != Float.class && javaType != Double.class
+                        && javaType != Long.class && javaType != Integer.class) {
+                    throw new IOException(display + ": " + ds.getPath() + " (" + what + ") holds " + javaType
+                            + " values; expected numbers");
+                }
+                Object data = ds.getData();
+                INDArray flat = flat(data, Math.toIntExact(ds.getSize()));
+                return flat.castTo(type).reshape('c', shape).dup('c');
+            } catch (HdfException | ArithmeticException e) {
+                throw new IOException(display + ": cannot read " + ds.getPath() + " (" + what + "): "
+                        + e.getMessage(), e);
+            }
+        }
+
+        private static INDArray flat(Object data, int size) {
+            if (data instanceof Number n) {
+                return data instanceof Long || data instanceof Integer ? Nd4j.createFromArray(n.longValue())
+                        : Nd4j.createFromArray(n.doubleValue());
+            }
+            Class<?> leaf = data.getClass();
+            while (leaf.isArray()) {
+                leaf = leaf.getComponentType();
+            }
+            if (leaf == float.class) {
+                float[] out = new float[size];
+                fill(data, out, 0);
+                return Nd4j.createFromArray(out);
+            }
+            if (leaf == double.class) {
+                double[] out = new double[size];
+                fill(data, out, 0);
+                return Nd4j.createFromArray(out);
+            }
+            if (leaf == int.class) {
+                int[] out = new int[size];
+                fill(data, out, 0);
+                return Nd4j.createFromArray(out);
+            }
+            long[] out = new long[size];
+            fill(data, out, 0);
+            return Nd4j.createFromArray(out);
+        }
+
+        private static int fill(Object nested, Object out, int at) {
+            Class<?> c = nested.getClass().getComponentType();
+            int n = Array.getLength(nested);
+            if (c.isPrimitive()) {
+                System.arraycopy(nested, 0, out, at, n);
+                return at + n;
+            }
+            int p = at;
+            for (int i = 0; i < n; i++) {
+                p = fill(Array.get(nested, i), out, p);
+            }
+            return p;
+        }
+
+        @Override
+        public void close() {
+            h5.close();
+        }
+    }
+}
