@@ -245,7 +245,7 @@ public final class KerasFiles {
             for (int i = 0; i < vars.size(); i++) {
                 Weight w = weights.get(i);
                 layerValues.add(Tensor.wrap(h5.read(vars.get(i), w.shape().toArray(), w.dtype().toNd4j(),
-                        layer.name() + " " + w.name())));
+                        w.name())));
             }
             values.put(layer, layerValues);
         }
