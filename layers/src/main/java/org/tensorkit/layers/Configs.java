@@ -182,6 +182,18 @@ final class Configs {
         }
 
         /**
+         * The class name of a serialized Keras object ({@code {"module", "class_name", "config",
+         * "registered_name"}}, Keras 3; or {@code {"class_name", "config"}}, tf.keras 2): {@code module} and
+         * {@code registered_name} only locate the class in Python, and are read here so that {@link #finish}
+         * does not refuse them.
+         */
+        String className() {
+            raw("module");
+            raw("registered_name");
+            return string("class_name");
+        }
+
+        /**
          * Refuses each of {@code keys} that is set (not absent, not {@code null}): a setting of Keras's that
          * tensorkit's {@code layer} does not have, accepted only at its default.
          */

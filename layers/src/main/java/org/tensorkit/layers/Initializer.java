@@ -60,7 +60,7 @@ public interface Initializer {
      */
     static Initializer fromConfig(Map<String, Object> description) {
         Configs.Reader outer = new Configs.Reader("initializer", description);
-        String className = outer.string("class_name");
+        String className = outer.className();
         Configs.Reader r = new Configs.Reader(className, outer.has("config") ? outer.map("config") : Map.of());
         outer.finish();
         Initializer result = switch (className) {

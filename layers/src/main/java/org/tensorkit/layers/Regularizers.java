@@ -35,7 +35,7 @@ public final class Regularizers {
      */
     public static Regularizer fromConfig(Map<String, Object> description) {
         Configs.Reader outer = new Configs.Reader("regularizer", description);
-        String className = outer.string("class_name");
+        String className = outer.className();
         Configs.Reader r = new Configs.Reader(className, outer.has("config") ? outer.map("config") : Map.of());
         outer.finish();
         if (!className.equals("L2")) {

@@ -167,20 +167,30 @@ final class WeightFile {
             }
         }
 
-        /** The group at a slash-separated path, following no link; null when absent. */
+        /**
+         * The group at a slash-separated path, following no link; null when absent. A path missing as written is
+         * also looked for with its first two parts as one root group named with a backslash ({@code layers\dense}:
+         * how Keras on Windows wrote them).
+         */
         private Group find(String path) throws IOException {
-            Group g = h5;
-            String[] parts = path.split("/");
-            for (int i = 0; i < parts.length; i++) {
-                Node n = g.getChildren().get(parts[i]);
-                if (n == null && i == 0 && parts.length > 2) {
-                    // a group written on Windows: "layers\dense" as one name at the root
-                    Node joined = g.getChildren().get(parts[0] + "\\" + parts[1]);
-                    if (joined != null) {
-                        n = joined;
-                        i++;
-                    }
+            Group g = walk(h5, path.split("/"), 0);
+            int slash = path.indexOf('/');
+            if (g == null && slash > 0) {
+                String[] rest = path.substring(slash + 1).split("/");
+                if (rest.length > 1) {
+                    String[] joined = new String[rest.length];
+                    joined[0] = path.substring(0, slash) + "\\" + rest[0];
+                    System.arraycopy(rest, 1, joined, 1, rest.length - 1);
+                    g = walk(h5, joined, 0);
                 }
+            }
+            return g;
+        }
+
+        private Group walk(Group from, String[] parts, int at) throws IOException {
+            Group g = from;
+            for (int i = at; i < parts.length; i++) {
+                Node n = g.getChildren().get(parts[i]);
                 if (n == null) {
                     return null;
                 }
