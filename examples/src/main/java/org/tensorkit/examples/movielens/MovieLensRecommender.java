@@ -45,6 +45,7 @@ import picocli.CommandLine;
  * <pre>
  * java -cp examples/target/tensorkit-examples.jar org.tensorkit.examples.movielens.MovieLensRecommender \
  *     [--data DIR] [--synthetic] [--model dot|deep] [--epochs 10] [--similar-to 1] [--plot movielens-loss.png]
+ *     [--save recommender.keras]
  * </pre>
  *
  * <p>{@code --data DIR} reads {@code u.data} and {@code u.item} from DIR; without it the data set is downloaded
@@ -54,7 +55,8 @@ import picocli.CommandLine;
  * (ordered by item id), split 80/20 with a seed; the model trains with Adam on MAE, batch 64, 10 epochs,
  * validation split 0.1; the program prints the summary, the progress, test MSE and MAE, the 10 movies most
  * similar to {@code --similar-to} (cosine similarity of item embeddings; default 1, Toy Story (1995)), and writes
- * a PNG of loss and val_loss per epoch.
+ * a PNG of loss and val_loss per epoch. {@code --save FILE.keras} saves the trained model (Keras 3's format),
+ * which {@link MovieLensServe} answers questions from without retraining.
  */
 public final class MovieLensRecommender {
     private MovieLensRecommender() {
@@ -105,6 +107,10 @@ public final class MovieLensRecommender {
                 description = "where the loss plot goes (default: ${DEFAULT-VALUE})")
         private Path plot = Path.of("movielens-loss.png");
 
+        @Option(names = "--save", paramLabel = "FILE.keras",
+                description = "save the trained model there (Keras 3 .keras; MovieLensServe and Keras load it)")
+        private Path save;
+
         @Option(names = "--seed", paramLabel = "N", description = "the seed of the split, weights and shuffling "
                 + "(default: ${DEFAULT-VALUE})")
         private long seed = 42;
@@ -151,6 +157,9 @@ public final class MovieLensRecommender {
             }
             if (!(validationSplit >= 0 && validationSplit < 1)) {
                 throw new IllegalArgumentException("--validation-split must be in [0, 1), got " + validationSplit);
+            }
+            if (save != null && !String.valueOf(save.getFileName()).endsWith(".keras")) {
+                throw new IllegalArgumentException("--save must name a .keras file, got " + save);
             }
             if (verbose != null && (verbose < 0 || verbose > 2)) {
                 throw new IllegalArgumentException("--verbose must be 0, 1 or 2, got " + verbose);
@@ -202,6 +211,11 @@ public final class MovieLensRecommender {
             return plot;
         }
 
+        /** {@code --save}, or {@code null}. */
+        public Path save() {
+            return save;
+        }
+
         /** {@code --seed}. */
         public long seed() {
             return seed;
@@ -224,16 +238,8 @@ public final class MovieLensRecommender {
 
     /** Runs the program; exit status 2 for a bad command line, 1 when the data cannot be read. */
     public static void main(String[] args) throws IOException {
-        Options options;
-        try {
-            options = Options.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
-        if (options.help().isPresent()) {
-            System.out.print(options.help().get());
+        Options options = CommandLines.parseOrExit(args, Options::parse, Options::help);
+        if (options == null) {
             return;
         }
         MovieLens data;
@@ -293,6 +299,10 @@ public final class MovieLensRecommender {
         }
         plot(history, options.plot());
         out.println("Loss plot: " + options.plot().toAbsolutePath());
+        if (options.save() != null) {
+            model.save(options.save());
+            out.println("Model saved: " + options.save().toAbsolutePath());
+        }
         out.flush();
         return new Result(model, history, mse, mae, meanMae, similar, options.plot());
     }
