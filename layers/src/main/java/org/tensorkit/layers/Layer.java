@@ -168,6 +168,7 @@ public abstract class Layer {
      */
     protected final Weight addWeight(String weightName, Shape shape, DType dtype, Initializer initializer,
                                      Regularizer regularizer, boolean rowSparse) {
+        WeightBudget.charge(name + "/" + weightName, shape);
         INDArray initial = initializer.initialize(shape, dtype);
         if (!Arrays.equals(initial.shape(), shape.toArray()) || initial.dataType() != dtype.toNd4j()) {
             throw new IllegalStateException("initializer of " + weightName + " returned "

@@ -22,6 +22,7 @@ import org.tensorkit.layers.Layer;
 import org.tensorkit.layers.Layers;
 import org.tensorkit.layers.Names;
 import org.tensorkit.layers.Weight;
+import org.tensorkit.layers.WeightBudget;
 import org.tensorkit.models.Network;
 import org.tensorkit.models.losses.Loss;
 import org.tensorkit.models.losses.Losses;
@@ -44,6 +45,8 @@ public final class KerasFiles {
     /** The Keras version whose format tensorkit writes (in {@code metadata.json}). */
     public static final String KERAS_VERSION = "3.6.0";
     static final String TENSORKIT_VERSION = "0.1.0";
+    /** Values a loaded model may allocate beyond its file's (16 M floats, 64 MiB): room for a near-miss config. */
+    static final long BUDGET_SLACK = 16L << 20;
     private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
     private static final byte[] HDF5_MAGIC = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
 
@@ -113,19 +116,33 @@ public final class KerasFiles {
             if (zip.has(Archive.METADATA)) {
                 Json.parse(zip.bytes(Archive.METADATA), path + " " + Archive.METADATA);
             }
-            Network model;
+            Path weights = Files.createTempFile("tensorkit-", ".weights.h5");
             try {
-                model = ModelConfig.deserialize(config);
-                if (compile && config.get("compile_config") instanceof Map<?, ?> cc) {
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> c = (Map<String, Object>) cc;
-                    compile(model, c);
+                zip.extract(Archive.WEIGHTS, weights);
+                try (WeightFile.Reader h5 = new WeightFile.Reader(weights, path + " " + Archive.WEIGHTS)) {
+                    // the layers may allocate little more than the file holds: a config claiming a huge table is
+                    // refused before the table exists (a config off by a little is told apart by the shape check
+                    // against the file, after the build, with both shapes in the message)
+                    long held = h5.totalValues(Files.size(weights));
+                    long budget = Math.max(2 * held, held + BUDGET_SLACK);
+                    Network model;
+                    try {
+                        model = WeightBudget.within(budget, "the values in " + Archive.WEIGHTS,
+                                () -> ModelConfig.deserialize(config));
+                        if (compile && config.get("compile_config") instanceof Map<?, ?> cc) {
+                            @SuppressWarnings("unchecked")
+                            Map<String, Object> c = (Map<String, Object>) cc;
+                            compile(model, c);
+                        }
+                    } catch (IllegalArgumentException | IllegalStateException e) {
+                        throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
+                    }
+                    readInto(model, h5, model.isCompiled());
+                    return model;
                 }
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
+            } finally {
+                Files.deleteIfExists(weights);
             }
-            readArchiveWeights(zip, path, model);
-            return model;
         }
     }
 

@@ -350,8 +350,8 @@ final class ModelConfig {
     /** The tensor of {@code [layer, node, tensor]}, or null when that node is not made yet. */
     private static SymbolicTensor resolve(List<?> ref, String what, Map<String, Layer> byName,
                                           Map<Layer, List<SymbolicTensor>> outputs) {
-        if (!(ref.get(0) instanceof String name)) {
-            throw new IllegalArgumentException(what + ": tensor reference " + ref + " does not start with a name");
+        if (ref.size() < 3 || !(ref.get(0) instanceof String name)) {
+            throw new IllegalArgumentException(what + ": tensor reference " + ref + " is not [layer, node, tensor]");
         }
         Layer layer = byName.get(name);
         if (layer == null) {

@@ -15,7 +15,6 @@ import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
 import io.jhdf.api.WritableGroup;
-import io.jhdf.exceptions.HdfException;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -121,9 +120,49 @@ final class WeightFile {
             this.display = display;
             try {
                 this.h5 = new HdfFile(file);
-            } catch (HdfException | IllegalArgumentException | IllegalStateException e) {
-                throw new IOException(display + " is not a readable HDF5 file: " + e.getMessage(), e);
+            } catch (RuntimeException e) { // jhdf reports a damaged file with HdfException and also plain runtime ones
+                throw new IOException(display + " is not a readable HDF5 file: " + e, e);
             }
+        }
+
+        /**
+         * The number of values all the file's datasets hold, checking that none claims more than the file can
+         * hold ({@code fileBytes} times {@link Archive#MAX_RATIO}, for compressed datasets): the cap on the
+         * weights a model built from this file may allocate.
+         */
+        long totalValues(long fileBytes) throws IOException {
+            try {
+                return count(h5, fileBytes, 0);
+            } catch (RuntimeException e) {
+                throw new IOException(display + ": cannot read its groups: " + e.getMessage(), e);
+            }
+        }
+
+        private long count(Group g, long fileBytes, int depth) throws IOException {
+            if (depth > 32) {
+                throw new IOException(display + ": groups nest deeper than 32 at " + g.getPath());
+            }
+            long total = 0;
+            for (Node n : g.getChildren().values()) {
+                if (n.isLink()) {
+                    throw new IOException(display + ": " + n.getPath() + " is a link (links are refused)");
+                }
+                if (n instanceof Group child) {
+                    total += count(child, fileBytes, depth + 1);
+                } else if (n instanceof Dataset ds) {
+                    long values = 1;
+                    for (int d : ds.getDimensions()) {
+                        values = d < 0 || (d != 0 && values > Long.MAX_VALUE / d) ? Long.MAX_VALUE : values * d;
+                    }
+                    if (values > fileBytes * Archive.MAX_RATIO) {
+                        throw new IOException(display + ": " + ds.getPath() + " claims "
+                                + Arrays.toString(ds.getDimensions()) + " values, more than a file of "
+                                + fileBytes + " bytes can hold");
+                    }
+                    total += values;
+                }
+            }
+            return total;
         }
 
         /** How errors name this file. */
@@ -162,7 +201,7 @@ final class WeightFile {
                     out.add(ds);
                 }
                 return out;
-            } catch (HdfException e) {
+            } catch (RuntimeException e) { // a damaged file: HdfException, or jhdf's arithmetic and bounds errors
                 throw new IOException(display + ": cannot read " + path + ": " + e.getMessage(), e);
             }
         }
@@ -226,7 +265,7 @@ final class WeightFile {
                 Object data = ds.getData();
                 INDArray flat = flat(data, Math.toIntExact(ds.getSize()));
                 return flat.castTo(type).reshape('c', shape).dup('c');
-            } catch (HdfException | ArithmeticException e) {
+            } catch (RuntimeException e) { // a damaged dataset
                 throw new IOException(display + ": cannot read " + ds.getPath() + " (" + what + "): "
                         + e.getMessage(), e);
             }

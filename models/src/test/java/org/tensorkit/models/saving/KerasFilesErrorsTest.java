@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,34 +43,11 @@ class KerasFilesErrorsTest {
     private Map<String, byte[]> entriesOf(Model model) throws IOException {
         Path file = dir.resolve("good-" + System.nanoTime() + ".keras");
         model.save(file);
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (ZipFile zip = new ZipFile(file.toFile())) {
-            for (ZipEntry e : zip.stream().toList()) {
-                entries.put(e.getName(), zip.getInputStream(e).readAllBytes());
-            }
-        }
-        return entries;
+        return Zips.entries(file);
     }
 
     private Path zip(String name, Map<String, byte[]> entries, int method) throws IOException {
-        Path file = dir.resolve(name);
-        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(file))) {
-            out.setMethod(method);
-            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                ZipEntry z = new ZipEntry(e.getKey());
-                if (method == ZipEntry.STORED) {
-                    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-                    crc.update(e.getValue());
-                    z.setSize(e.getValue().length);
-                    z.setCompressedSize(e.getValue().length);
-                    z.setCrc(crc.getValue());
-                }
-                out.putNextEntry(z);
-                out.write(e.getValue());
-                out.closeEntry();
-            }
-        }
-        return file;
+        return Files.write(dir.resolve(name), Zips.zip(entries, method));
     }
 
     private static String message(Throwable t) {
@@ -240,6 +215,18 @@ class KerasFilesErrorsTest {
         IOException e = assertThrows(IOException.class, () -> Models.load(zip("w.keras", wider, ZipEntry.STORED)));
         assertTrue(message(e).contains("w.keras") && message(e).contains("[30, 4]")
                 && message(e).contains("[31, 4]"), message(e));
+    }
+
+    @Test
+    void aConfigClaimingAHugeTableIsRefusedBeforeTheTableIsAllocated() throws IOException {
+        Map<String, byte[]> good = entriesOf(KerasFilesTest.dotModel());
+        Map<String, byte[]> huge = new LinkedHashMap<>(good);
+        huge.put("config.json", new String(good.get("config.json"), StandardCharsets.UTF_8)
+                .replaceFirst("\"input_dim\":30", "\"input_dim\":2000000000").getBytes(StandardCharsets.UTF_8));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Models.load(zip("huge.keras", huge, ZipEntry.STORED)));
+        assertTrue(message(e).contains("huge.keras") && message(e).contains("(2000000000, 4)")
+                && message(e).contains("model.weights.h5"), message(e));
     }
 
     @Test
