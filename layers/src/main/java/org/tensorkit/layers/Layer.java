@@ -259,11 +259,16 @@ public abstract class Layer {
             int position = i;
             Objects.requireNonNull(inputs.get(i), () -> "input " + position + " of layer \"" + name + "\" is null");
         }
+        checkSymbolicInputs(inputs);
         List<Shape> shapes = inputs.stream().map(SymbolicTensor::shape).toList();
         Shape outShape = computeOutputShape(shapes);
         build(shapes);
         DType outType = outputDType(inputs.stream().map(SymbolicTensor::dtype).toList());
         return recordNode(inputs, outShape, outType).output();
+    }
+
+    /** Checks what a symbolic call's inputs are beyond their shapes (nothing, unless a layer of this package says). */
+    void checkSymbolicInputs(List<SymbolicTensor> inputs) {
     }
 
     /** Records a call; also used by {@link InputLayer}, whose node has no inputs. */

@@ -25,6 +25,13 @@ public final class Layers {
         r.put("Dropout", Dropout::fromConfig);
         r.put("Dot", Dot::fromConfig);
         r.put("Concatenate", Concatenate::fromConfig);
+        r.put("Add", Add::fromConfig);
+        r.put("Subtract", Subtract::fromConfig);
+        r.put("Multiply", Multiply::fromConfig);
+        r.put("Average", Average::fromConfig);
+        r.put("Reshape", Reshape::fromConfig);
+        r.put("LeakyReLU", LeakyReLU::fromConfig);
+        r.put("GlobalAveragePooling1D", GlobalAveragePooling1D::fromConfig);
         return Map.copyOf(r);
     }
 

@@ -41,6 +41,13 @@ class LayerConfigTest {
         layers.add(Dot.builder().axes(1, 2).normalize(true).name("dot").build());
         layers.add(Dot.of(-1));
         layers.add(Concatenate.builder().axis(1).dtype(DType.FLOAT64).name("cat").build());
+        layers.add(Add.create());
+        layers.add(Subtract.builder().dtype(DType.FLOAT64).name("minus").build());
+        layers.add(Multiply.create());
+        layers.add(Average.builder().trainable(false).build());
+        layers.add(Reshape.of(2, -1));
+        layers.add(LeakyReLU.builder().negativeSlope(0.1).name("leaky").build());
+        layers.add(GlobalAveragePooling1D.builder().channelsFirst(true).keepDims(true).build());
         return layers;
     }
 
@@ -111,7 +118,7 @@ class LayerConfigTest {
     void unknownClassesKeysAndValuesAreRefusedByName() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Layers.fromConfig("Conv2D", Map.of("name", "c")));
-        assertTrue(e.getMessage().startsWith("unknown layer class \"Conv2D\"; tensorkit has [Concatenate, Dense,"),
+        assertTrue(e.getMessage().startsWith("unknown layer class \"Conv2D\"; tensorkit has [Add, Average, Concatenate, Dense,"),
                 e.getMessage());
 
         Map<String, Object> extra = new HashMap<>(Dot.of(1).config());

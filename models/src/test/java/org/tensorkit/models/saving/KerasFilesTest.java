@@ -140,6 +140,31 @@ class KerasFilesTest {
     }
 
     @Test
+    void theLayersOfRealRecommendersRoundTrip() throws IOException {
+        SymbolicTensor words = Input.builder().shape(4).name("words").build();
+        SymbolicTensor user = Input.builder().shape(1).name("uid").build();
+        SymbolicTensor pooled = org.tensorkit.layers.GlobalAveragePooling1D.create()
+                .call(Embedding.builder().inputDim(20).outputDim(6).seed(11).build().call(words));
+        SymbolicTensor u = org.tensorkit.layers.Reshape.of(6)
+                .call(Embedding.builder().inputDim(8).outputDim(6).seed(12).build().call(user));
+        SymbolicTensor sum = org.tensorkit.layers.Add.create().call(pooled, u);
+        SymbolicTensor product = org.tensorkit.layers.Multiply.create().call(pooled, u);
+        SymbolicTensor diff = org.tensorkit.layers.Subtract.create().call(sum, product);
+        SymbolicTensor mean = org.tensorkit.layers.Average.create().call(diff, sum, product);
+        SymbolicTensor out = Dense.builder().units(1).seed(13).build()
+                .call(org.tensorkit.layers.LeakyReLU.builder().negativeSlope(0.2).build().call(mean));
+        Model model = Model.builder().inputs(words, user).outputs(out).name("mixed").build();
+        Path file = dir.resolve("mixed.keras");
+        model.save(file);
+        Network loaded = Models.load(file);
+        assertEquals(model.summaryString(), loaded.summaryString());
+        assertSameWeights(model, loaded);
+        List<Tensor> x = List.of(Tensor.of(new int[][] {{1, 2, 3, 19}, {0, 0, 5, 5}}),
+                Tensor.of(new int[][] {{7}, {0}}));
+        assertArrayEquals(model.predict(x).get(0).toFloatArray(), loaded.predict(x).get(0).toFloatArray(), 0f);
+    }
+
+    @Test
     void aLayerCalledTwiceIsSavedOnceWithTwoNodesAndLoadsShared() throws IOException {
         SymbolicTensor a = Input.builder().shape(1).name("a").build();
         SymbolicTensor b = Input.builder().shape(1).name("b").build();

@@ -1,0 +1,108 @@
+package org.tensorkit.layers;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.tensorkit.core.DType;
+import org.tensorkit.core.Shape;
+import org.tensorkit.core.Tensor;
+import org.tensorkit.layers.testing.LayerChecks;
+
+/**
+ * The layers real Keras recommenders add: element-wise merges, Reshape, LeakyReLU, GlobalAveragePooling1D:
+ * shapes, values, gradients (numerical checks), Keras's config keys and refusals.
+ */
+class MoreLayersTest {
+    @BeforeEach
+    void resetNames() {
+        Names.reset();
+    }
+
+    @Test
+    void elementwiseMergesComputeAndDifferentiate() {
+        Tensor a = Tensor.of(new float[][] {{1, 2}, {3, -4}});
+        Tensor b = Tensor.of(new float[][] {{5, 6}, {-7, 8}});
+        Tensor c = Tensor.of(new float[][] {{0.5f, 1}, {2, 0.25f}});
+        assertArrayEquals(new float[] {6.5f, 9, -2, 4.25f}, Add.create().call(a, b, c).toFloatArray());
+        assertArrayEquals(new float[] {-4, -4, 10, -12}, Subtract.create().call(a, b).toFloatArray());
+        assertArrayEquals(new float[] {2.5f, 12, -42, -8}, Multiply.create().call(a, b, c).toFloatArray());
+        assertArrayEquals(new float[] {3, 4, -2, 2}, Average.create().call(a, b).toFloatArray());
+        for (Layer merge : List.of(Add.builder().dtype(DType.FLOAT64).build(),
+                Multiply.builder().dtype(DType.FLOAT64).build(), Average.builder().dtype(DType.FLOAT64).build(),
+                Subtract.builder().dtype(DType.FLOAT64).build())) {
+            int n = merge instanceof Subtract ? 2 : 3;
+            List<org.nd4j.linalg.api.ndarray.INDArray> inputs = new java.util.ArrayList<>();
+            for (int k = 0; k < n; k++) {
+                inputs.add(LayerChecks.normal(k + 1, 3, 2, 4));
+            }
+            LayerChecks.check(merge, inputs, 1e-6, 1e-6);
+        }
+        assertEquals(Shape.of(Shape.UNKNOWN, 3), Add.create().computeOutputShape(
+                List.of(Shape.of(Shape.UNKNOWN, 3), Shape.of(4, Shape.UNKNOWN))).with(0, Shape.UNKNOWN));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Add.create().computeOutputShape(List.of(Shape.batchOf(3), Shape.batchOf(4))));
+        assertTrue(e.getMessage().startsWith("Inputs have incompatible shapes. Received shapes [(None, 3), "
+                + "(None, 4)]"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> Subtract.create().computeOutputShape(List.of(Shape.batchOf(3), Shape.batchOf(3),
+                        Shape.batchOf(3))));
+    }
+
+    @Test
+    void reshapeInfersItsFreeAxisAndKeepsTheValues() {
+        Reshape r = Reshape.of(3, -1);
+        assertEquals(Shape.of(Shape.UNKNOWN, 3, 4), r.computeOutputShape(Shape.batchOf(12)));
+        assertEquals(Shape.of(Shape.UNKNOWN, 3, Shape.UNKNOWN), r.computeOutputShape(Shape.batchOf(Shape.UNKNOWN)));
+        Tensor x = Tensor.arange(24, DType.FLOAT32).reshape(2, 12);
+        Tensor y = r.call(x);
+        assertEquals(Shape.of(2, 3, 4), y.shape());
+        assertArrayEquals(x.toFloatArray(), y.toFloatArray());
+        LayerChecks.check(Reshape.of(4, 2), List.of(LayerChecks.normal(3, 2, 8)), 1e-6, 1e-8);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Reshape.of(5).computeOutputShape(Shape.batchOf(12)));
+        assertTrue(e.getMessage().startsWith("total size of new array must be unchanged, input_shape = (12,), "
+                + "output_shape = [5]"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Reshape.of(-1, -1));
+        assertThrows(IllegalArgumentException.class, () -> Reshape.of(0, 2));
+    }
+
+    @Test
+    void leakyReluFollowsKerasAndReadsBothConfigKeys() {
+        Tensor y = LeakyReLU.create().call(Tensor.of(new float[] {-2, 0, 3}));
+        assertArrayEquals(new float[] {-0.6f, 0, 3}, y.toFloatArray(), 1e-7f);
+        LayerChecks.check(LeakyReLU.builder().negativeSlope(0.2).dtype(DType.FLOAT64).build(),
+                List.of(LayerChecks.normal(4, 5, 3)), 1e-6, 1e-6);
+        assertEquals(0.1, LeakyReLU.fromConfig(Map.of("name", "l", "alpha", 0.1)).negativeSlope(), 0);
+        assertEquals(0.2, LeakyReLU.fromConfig(Map.of("name", "l", "negative_slope", 0.2)).negativeSlope(), 0);
+        assertThrows(IllegalArgumentException.class, () -> LeakyReLU.builder().negativeSlope(-1));
+    }
+
+    @Test
+    void globalAveragePoolingAveragesTheStepsAndRefusesAMaskItWouldIgnore() {
+        Tensor x = Tensor.of(new float[][][] {{{1, 2}, {3, 4}, {5, 9}}});
+        assertArrayEquals(new float[] {3, 5}, GlobalAveragePooling1D.create().call(x).toFloatArray());
+        Tensor first = GlobalAveragePooling1D.builder().channelsFirst(true).keepDims(true).build().call(x);
+        assertEquals(Shape.of(1, 3, 1), first.shape());
+        assertArrayEquals(new float[] {1.5f, 3.5f, 7}, first.toFloatArray());
+        LayerChecks.check(GlobalAveragePooling1D.create(), List.of(LayerChecks.normal(5, 2, 4, 3)), 1e-2, 1e-3);
+        assertThrows(IllegalArgumentException.class,
+                () -> GlobalAveragePooling1D.create().computeOutputShape(Shape.batchOf(4)));
+
+        SymbolicTensor ids = Input.builder().shape(5).dtype(DType.INT32).build();
+        Embedding masking = Embedding.builder().inputDim(10).outputDim(3).maskZero(true).name("words").build();
+        SymbolicTensor embedded = masking.call(ids);
+        GlobalAveragePooling1D pool = GlobalAveragePooling1D.create();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> pool.call(embedded));
+        assertTrue(e.getMessage().contains("mask_zero=True") && e.getMessage().contains("words"), e.getMessage());
+        assertEquals(0, pool.inboundNodes().size(), "nothing recorded");
+        SymbolicTensor plain = Embedding.builder().inputDim(10).outputDim(3).build().call(ids);
+        assertEquals(Shape.of(Shape.UNKNOWN, 3), pool.call(plain).shape());
+    }
+}
