@@ -119,9 +119,9 @@ def write_keras(name, config, weights, *, empty_groups=(), names=None, metadata_
             f[source] = h5py.SoftLink(target)
     meta = {"keras_version": metadata_version, "date_saved": "2026-12-01@10:00:00"}
     with zipfile.ZipFile(os.path.join(OUT, name + ".keras"), "w", compression=zipfile.ZIP_STORED) as z:
-        z.writestr("metadata.json", json.dumps(meta))
-        z.writestr("config.json", json.dumps(config))
-        z.writestr("model.weights.h5", buf.getvalue())
+        for entry, data in (("metadata.json", json.dumps(meta)), ("config.json", json.dumps(config)),
+                            ("model.weights.h5", buf.getvalue())):
+            z.writestr(zipfile.ZipInfo(entry, date_time=(2026, 12, 1, 0, 0, 0)), data)  # reproducible bytes
 
 
 def dot_fixture(name, style, *, optimizer_steps=None, dict_inputs=False, windows=(), link=None,
@@ -217,12 +217,124 @@ def sequential_fixture(name):
                   f)
 
 
+def write_legacy_h5(name, model_config, training_config, layers, *, keras_version, chunk_names=False,
+                    top_level=False):
+    """A whole-model .h5 as tf.keras 2 (hdf5_format.py) and Keras 3's legacy_h5_format.py write it.
+
+    layers: [(layer name, [(weight name, array)])] in model order, weightless layers included."""
+    with h5py.File(os.path.join(OUT, name + ".h5"), "w") as f:
+        f.attrs["keras_version"] = keras_version.encode()
+        f.attrs["backend"] = b"tensorflow"
+        f.attrs["model_config"] = json.dumps(model_config).encode()
+        if training_config is not None:
+            f.attrs["training_config"] = json.dumps(training_config).encode()
+        g = f.create_group("model_weights")
+        names = [n.encode() for n, _ in layers]
+        if chunk_names:  # what Keras does past 64 KiB: layer_names0, layer_names1, ...
+            half = len(names) // 2
+            g.attrs["layer_names0"] = np.array(names[:half])
+            g.attrs["layer_names1"] = np.array(names[half:])
+        else:
+            g.attrs["layer_names"] = np.array(names)
+        g.attrs["backend"] = b"tensorflow"
+        g.attrs["keras_version"] = keras_version.encode()
+        for layer, weights in layers:
+            lg = g.create_group(layer)
+            lg.attrs["weight_names"] = np.array([w.encode() for w, _ in weights], dtype="S")
+            for w, value in weights:
+                lg.create_dataset(w, data=value)
+        if top_level:
+            tg = g.create_group("top_level_model_weights")
+            tg.attrs["weight_names"] = np.array([], dtype="S")
+        if training_config is not None:  # tf.keras 2 keeps optimizer weights too; tensorkit does not read them
+            og = f.create_group("optimizer_weights")
+            og.attrs["weight_names"] = np.array([b"Adam/iter:0"])
+            og.create_group("Adam").create_dataset("iter:0", data=np.array(5, dtype=np.int64))
+
+
+def legacy_dot_fixture(name):
+    users = rng.uniform(-0.5, 0.5, (12, 4)).astype(np.float32)
+    items = rng.uniform(-0.5, 0.5, (9, 4)).astype(np.float32)
+    layers = [input_layer("user", "float32", "tf215"), input_layer("item", "float32", "tf215"),
+              embedding("user_embedding", 12, 4, "tf215", "user"), embedding("item_embedding", 9, 4, "tf215", "item"),
+              flatten("flatten", "user_embedding", 4, "tf215"), flatten("flatten_1", "item_embedding", 4, "tf215"),
+              dot("dot", "flatten", "flatten_1", 4, "tf215")]
+    for l in layers:  # tf.keras 2's legacy serialization has no module keys
+        l.pop("module", None)
+        l.pop("registered_name", None)
+        l.pop("build_config", None)
+        if "embeddings_initializer" in l["config"]:
+            l["config"]["embeddings_initializer"] = uniform_init(module=False)
+    model_config = {"class_name": "Functional",
+                    "config": {"name": "recommender", "layers": layers,
+                               "input_layers": [["user", 0, 0], ["item", 0, 0]], "output_layers": [["dot", 0, 0]]},
+                    "keras_version": "2.13.1", "backend": "tensorflow"}
+    training_config = {"loss": "mse", "metrics": ["mae"], "weighted_metrics": None, "loss_weights": None,
+                       "optimizer_config": {"class_name": "Adam", "config": {
+                           "name": "Adam", "weight_decay": None, "clipnorm": None, "global_clipnorm": None,
+                           "clipvalue": None, "use_ema": False, "ema_momentum": 0.99,
+                           "ema_overwrite_frequency": None, "jit_compile": True, "is_legacy_optimizer": False,
+                           "learning_rate": 0.0010000000474974513, "beta_1": 0.9, "beta_2": 0.999,
+                           "epsilon": 1e-07, "amsgrad": False}}}
+    write_legacy_h5(name, model_config, training_config,
+                    [("user", []), ("item", []), ("user_embedding", [("user_embedding/embeddings:0", users)]),
+                     ("item_embedding", [("item_embedding/embeddings:0", items)]), ("flatten", []),
+                     ("flatten_1", []), ("dot", [])], keras_version="2.13.1")
+    u = np.array([0, 3, 11, 5], dtype=np.int64)
+    i = np.array([8, 0, 4, 4], dtype=np.int64)
+    out = np.sum(users[u] * items[i], axis=1, dtype=np.float32)
+    with open(os.path.join(OUT, name + ".expected.json"), "w") as f:
+        json.dump({"inputs": [u.tolist(), i.tolist()], "outputs": out.tolist(),
+                   "weights": [users.reshape(-1).tolist(), items.reshape(-1).tolist()]}, f)
+
+
+def legacy_sequential_fixture(name, *, keras3):
+    table = rng.uniform(-0.5, 0.5, (10, 3)).astype(np.float32)
+    kernel = rng.uniform(-1, 1, (6, 2)).astype(np.float32)
+    bias = rng.uniform(-0.1, 0.1, (2,)).astype(np.float32)
+    embedding_config = {"name": "embedding", "trainable": True, "dtype": "float32", "input_dim": 10,
+                        "output_dim": 3, "embeddings_initializer": uniform_init(module=False),
+                        "embeddings_regularizer": None, "activity_regularizer": None, "embeddings_constraint": None,
+                        "mask_zero": False}
+    layers = []
+    if keras3:  # Keras 3's legacy serialization: an InputLayer with batch_shape first
+        layers.append({"class_name": "InputLayer", "config": {"batch_shape": [None, 2], "dtype": "int32",
+                                                             "sparse": False, "name": "input_layer"}})
+    else:  # tf.keras 2 Sequential(Embedding(..., input_length=2)): the input shape inside the first layer
+        embedding_config["batch_input_shape"] = [None, 2]
+        embedding_config["input_length"] = 2
+    layers += [{"class_name": "Embedding", "config": embedding_config},
+               {"class_name": "Flatten", "config": {"name": "flatten", "trainable": True, "dtype": "float32",
+                                                    "data_format": "channels_last"}},
+               {"class_name": "Dense", "config": {"name": "dense", "trainable": True, "dtype": "float32", "units": 2,
+                                                  "activation": "relu", "use_bias": True,
+                                                  "kernel_initializer": {"class_name": "GlorotUniform",
+                                                                         "config": {"seed": None}},
+                                                  "bias_initializer": {"class_name": "Zeros", "config": {}},
+                                                  "kernel_regularizer": None, "bias_regularizer": None,
+                                                  "activity_regularizer": None, "kernel_constraint": None,
+                                                  "bias_constraint": None}}]
+    model_config = {"class_name": "Sequential", "config": {"name": "stack", "layers": layers}}
+    suffix = "" if keras3 else ":0"
+    write_legacy_h5(name, model_config, None,
+                    [("embedding", [("embedding/embeddings" + suffix, table)]), ("flatten", []),
+                     ("dense", [("dense/kernel" + suffix, kernel), ("dense/bias" + suffix, bias)])],
+                    keras_version="3.6.0" if keras3 else "2.15.0", chunk_names=keras3, top_level=keras3)
+    x = np.array([[1, 9], [0, 0], [7, 3]], dtype=np.int32)
+    out = np.maximum(table[x].reshape(3, 6) @ kernel + bias, 0).astype(np.float32)
+    with open(os.path.join(OUT, name + ".expected.json"), "w") as f:
+        json.dump({"inputs": [x.reshape(-1).tolist()], "outputs": out.reshape(-1).tolist()}, f)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     dot_fixture("dot_keras33", "k33", optimizer_steps=17, version="3.3.3")
     dot_fixture("dot_keras36", "k36", dict_inputs=True, windows=("layers/embedding_1",), version="3.6.0")
     dot_fixture("dot_tfkeras215", "tf215", version="2.15.0", write_empty=False)
     sequential_fixture("stack_keras312")
+    legacy_dot_fixture("dot_tfkeras213")
+    legacy_sequential_fixture("stack_tfkeras215", keras3=False)
+    legacy_sequential_fixture("stack_keras36_legacy", keras3=True)
     # a soft link where a layer's variables should be (Keras refuses links too): refused
     dot_fixture("dot_softlink", "k36", version="3.6.0", drop=("layers/embedding_1",),
                 link=("layers/embedding_1", "/layers/embedding"), write_expected=False)

@@ -107,9 +107,7 @@ public final class KerasFiles {
         Objects.requireNonNull(path, "path");
         String format = sniff(path);
         if (format.equals("hdf5")) {
-            throw new IOException(path + " is an HDF5 file (a legacy tf.keras .h5 model or a .weights.h5 file); "
-                    + "tensorkit loads whole models from Keras 3 .keras archives only (load weights into a built "
-                    + "model with loadWeights)");
+            return loadLegacy(path, compile);
         }
         try (Archive.Reader zip = new Archive.Reader(path)) {
             Map<String, Object> config = Json.parse(zip.bytes(Archive.CONFIG), path + " " + Archive.CONFIG);
@@ -144,6 +142,76 @@ public final class KerasFiles {
                 Files.deleteIfExists(weights);
             }
         }
+    }
+
+    /**
+     * A tf.keras 2 whole-model {@code .h5} (also what Keras 3 writes with {@code save_format="h5"}): the
+     * {@code model_config} root attribute, the weights under {@code model_weights} by {@code layer_names} and
+     * {@code weight_names}, compiled from {@code training_config} with a fresh optimizer (tf.keras 2's optimizer
+     * weights are not read).
+     */
+    private static Network loadLegacy(Path path, boolean compile) throws IOException {
+        try (WeightFile.Reader h5 = new WeightFile.Reader(path, path.toString())) {
+            String modelConfig = h5.rootAttribute("model_config");
+            if (modelConfig == null) {
+                throw new IOException(path + " is an HDF5 file without a model_config attribute: a weights file, not "
+                        + "a whole model (load it into a built model with loadWeights)");
+            }
+            Map<String, Object> config = Json.parse(modelConfig.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    path + " model_config");
+            long held = h5.totalValues(Files.size(path));
+            Network model;
+            try {
+                model = WeightBudget.within(Math.max(2 * held, held + BUDGET_SLACK), "the values in " + path,
+                        () -> ModelConfig.deserialize(config));
+                String training = compile ? h5.rootAttribute("training_config") : null;
+                if (training != null) {
+                    Map<String, Object> t = Json.parse(training.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            path + " training_config");
+                    Map<String, Object> cc = new LinkedHashMap<>();
+                    cc.put("optimizer", t.get("optimizer_config"));
+                    cc.put("loss", t.get("loss"));
+                    cc.put("metrics", t.get("metrics"));
+                    cc.put("loss_weights", t.get("loss_weights"));
+                    cc.put("weighted_metrics", t.get("weighted_metrics"));
+                    compile(model, cc);
+                }
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
+            }
+            readLegacyInto(model, h5);
+            return model;
+        }
+    }
+
+    /**
+     * tf.keras 2's weights, matched as its loader matches them: the model's layers that have weights, in order,
+     * with the file's layers that have weights, in order; every count and shape checked before any is set.
+     */
+    private static void readLegacyInto(Network model, WeightFile.Reader h5) throws IOException {
+        List<Layer> layers = model.layers().stream().filter(l -> !l.weights().isEmpty()).toList();
+        List<List<Dataset>> saved = h5.legacyLayers();
+        if (saved.size() != layers.size()) {
+            throw new IOException(h5.display() + ": Layer count mismatch when loading weights from file. Model "
+                    + "expected " + layers.size() + " layers, found " + saved.size() + " saved layers.");
+        }
+        Map<Layer, List<Tensor>> values = new LinkedHashMap<>();
+        for (int k = 0; k < layers.size(); k++) {
+            Layer layer = layers.get(k);
+            List<Weight> weights = layer.weights();
+            if (saved.get(k).size() != weights.size()) {
+                throw new IOException(h5.display() + ": layer #" + k + " (" + layer.name() + ") expects "
+                        + weights.size() + " weight(s); the file has " + saved.get(k).size());
+            }
+            List<Tensor> layerValues = new ArrayList<>();
+            for (int i = 0; i < weights.size(); i++) {
+                Weight w = weights.get(i);
+                layerValues.add(Tensor.wrap(h5.read(saved.get(k).get(i), w.shape().toArray(), w.dtype().toNd4j(),
+                        w.name())));
+            }
+            values.put(layer, layerValues);
+        }
+        values.forEach(Layer::setWeights);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -189,7 +257,11 @@ public final class KerasFiles {
             return;
         }
         try (WeightFile.Reader h5 = new WeightFile.Reader(path, path.toString())) {
-            readInto(model, h5, model.isCompiled());
+            if (h5.isLegacy()) {
+                readLegacyInto(model, h5);
+            } else {
+                readInto(model, h5, model.isCompiled());
+            }
         }
     }
 
@@ -393,6 +465,10 @@ public final class KerasFiles {
                 throw new IllegalArgumentException("optimizer " + className + ": " + key + " "
                         + ModelConfig.describe(c.get(key)) + " is not supported (tensorkit's takes null)");
             }
+        }
+        if (c.get("decay") instanceof Number d && d.doubleValue() != 0) {
+            throw new IllegalArgumentException("optimizer " + className + ": decay " + d + " (tf.keras 2's learning "
+                    + "rate decay) is not supported");
         }
         if (Boolean.TRUE.equals(c.get("use_ema")) || Boolean.TRUE.equals(c.get("amsgrad"))) {
             throw new IllegalArgumentException("optimizer " + className + ": use_ema and amsgrad are not supported");

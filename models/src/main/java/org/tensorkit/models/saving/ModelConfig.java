@@ -204,12 +204,26 @@ final class ModelConfig {
             b.name(string(config, "name", "the Sequential model"));
         }
         List<Layer> layers = new ArrayList<>();
+        Object inputShape = config.get("build_input_shape");
         for (Object entry : list(config, "layers", "the Sequential model")) {
+            // tf.keras 2 keeps the input shape in the first layer's config (batch_input_shape)
+            if (entry instanceof Map<?, ?> m && !"InputLayer".equals(m.get("class_name"))
+                    && m.get("config") instanceof Map<?, ?> c && c.containsKey("batch_input_shape")) {
+                Map<String, Object> copy = new LinkedHashMap<>();
+                ((Map<?, ?>) m).forEach((k, v) -> copy.put(String.valueOf(k), v));
+                Map<String, Object> inner = new LinkedHashMap<>();
+                c.forEach((k, v) -> inner.put(String.valueOf(k), v));
+                Object shape = inner.remove("batch_input_shape");
+                if (layers.isEmpty() && inputShape == null) {
+                    inputShape = shape;
+                }
+                copy.put("config", inner);
+                entry = copy;
+            }
             layers.add(layer(entry));
         }
         Layer first = layers.isEmpty() ? null : layers.get(0);
-        if (!(first instanceof InputLayer) && config.get("build_input_shape") instanceof List<?> shape
-                && shape.size() > 1) {
+        if (!(first instanceof InputLayer) && inputShape instanceof List<?> shape && shape.size() > 1) {
             long[] dims = new long[shape.size() - 1];
             for (int i = 1; i < shape.size(); i++) {
                 dims[i - 1] = shape.get(i) == null ? Shape.UNKNOWN : integer(shape.get(i), "build_input_shape");

@@ -165,6 +165,132 @@ final class WeightFile {
             return total;
         }
 
+        /** A string attribute of the root (a legacy {@code .h5}'s {@code model_config}), or null when absent. */
+        String rootAttribute(String name) throws IOException {
+            try {
+                io.jhdf.api.Attribute a = h5.getAttribute(name);
+                return a == null ? null : string(a.getData(), name);
+            } catch (RuntimeException e) {
+                throw new IOException(display + ": cannot read attribute " + name + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** Whether the file has tf.keras 2's weight layout: {@code layer_names} at the root or under model_weights. */
+        boolean isLegacy() throws IOException {
+            return legacyGroup() != null;
+        }
+
+        private Group legacyGroup() throws IOException {
+            try {
+                Node weights = h5.getChildren().get("model_weights");
+                if (weights != null && weights.isLink()) {
+                    throw new IOException(display + ": /model_weights is a link (links are refused)");
+                }
+                Group g = weights instanceof Group wg ? wg : h5;
+                return strings(g, "layer_names") != null ? g : null;
+            } catch (RuntimeException e) {
+                throw new IOException(display + ": cannot read its groups: " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * tf.keras 2's (and Keras 3's legacy) weights: per entry of {@code layer_names} that has
+         * {@code weight_names}, in order, its datasets in the order those name them ({@code <layer>/<var>:0},
+         * nested groups). Layers without weights are left out, as Keras's legacy loader leaves them out.
+         */
+        List<List<Dataset>> legacyLayers() throws IOException {
+            try {
+                Group g = legacyGroup();
+                if (g == null) {
+                    throw new IOException(display + " has no layer_names attribute: not a Keras weights file");
+                }
+                List<List<Dataset>> layers = new ArrayList<>();
+                for (String layer : strings(g, "layer_names")) {
+                    Node n = g.getChildren().get(layer);
+                    if (n == null || n.isLink() || !(n instanceof Group lg)) {
+                        throw new IOException(display + ": layer_names names " + layer + ", which is "
+                                + (n == null ? "missing" : n.isLink() ? "a link (links are refused)" : "not a group"));
+                    }
+                    List<String> names = strings(lg, "weight_names");
+                    if (names == null || names.isEmpty()) {
+                        continue;
+                    }
+                    List<Dataset> datasets = new ArrayList<>();
+                    for (String w : names) {
+                        Node at = lg;
+                        for (String part : w.split("/")) {
+                            at = at instanceof Group parent ? parent.getChildren().get(part) : null;
+                            if (at == null || at.isLink()) {
+                                throw new IOException(display + ": weight " + w + " of layer " + layer + " is "
+                                        + (at == null ? "missing" : "a link (links are refused)"));
+                            }
+                        }
+                        if (!(at instanceof Dataset ds)) {
+                            throw new IOException(display + ": weight " + w + " of layer " + layer
+                                    + " is not a dataset");
+                        }
+                        datasets.add(ds);
+                    }
+                    layers.add(datasets);
+                }
+                return layers;
+            } catch (RuntimeException e) {
+                throw new IOException(display + ": cannot read its weights: " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * A list-of-strings attribute, also split over {@code name0}, {@code name1}, ... as Keras splits those over
+         * 64 KiB; null when absent.
+         */
+        private List<String> strings(Group g, String name) throws IOException {
+            List<String> out = new ArrayList<>();
+            io.jhdf.api.Attribute whole = g.getAttribute(name);
+            if (whole != null) {
+                addStrings(whole.getData(), name, out);
+                return out;
+            }
+            boolean found = false;
+            for (int chunk = 0; chunk < 10_000; chunk++) {
+                io.jhdf.api.Attribute part = g.getAttribute(name + chunk);
+                if (part == null) {
+                    break;
+                }
+                found = true;
+                addStrings(part.getData(), name, out);
+            }
+            return found ? out : null;
+        }
+
+        private void addStrings(Object data, String name, List<String> out) throws IOException {
+            if (data == null) {
+                return; // an empty attribute (a layer without weights has weight_names = [])
+            }
+            if (data.getClass().isArray() && !(data instanceof byte[])) {
+                for (int i = 0; i < Array.getLength(data); i++) {
+                    out.add(string(Array.get(data, i), name));
+                }
+            } else {
+                out.add(string(data, name));
+            }
+        }
+
+        private String string(Object data, String name) throws IOException {
+            if (data instanceof String s) {
+                return s;
+            }
+            if (data instanceof byte[] b) {
+                return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+            }
+            if (data instanceof java.nio.ByteBuffer b) {
+                byte[] bytes = new byte[b.remaining()];
+                b.duplicate().get(bytes);
+                return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            }
+            throw new IOException(display + ": attribute " + name + " holds " + (data == null ? "nothing"
+                    : data.getClass().getSimpleName()) + ", not text");
+        }
+
         /** How errors name this file. */
         String display() {
             return display;

@@ -20,6 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tensorkit.core.Tensor;
+import org.tensorkit.layers.Dense;
+import org.tensorkit.layers.Embedding;
+import org.tensorkit.layers.Flatten;
 import org.tensorkit.layers.Names;
 import org.tensorkit.models.Model;
 import org.tensorkit.models.Models;
@@ -130,12 +133,73 @@ class KerasFixturesTest {
         Network model = Models.load(fixture("stack_keras312.keras"));
         Sequential s = assertInstanceOf(Sequential.class, model);
         assertEquals(List.of("embedding", "flatten", "dense"), s.layers().stream().map(l -> l.name()).toList());
+        int[][] x = threeByTwo(expected);
+        assertArrayEquals(floats(expected.get("outputs")), model.predict(Tensor.of(x)).toFloatArray(), 1e-6f);
+    }
+
+    @Test
+    void aTfKeras2WholeModelH5LoadsAndCompilesWithAFreshOptimizer() throws IOException {
+        Map<String, Object> expected = expected("dot_tfkeras213");
+        Network model = Models.load(fixture("dot_tfkeras213.h5"));
+        assertInstanceOf(Model.class, model);
+        List<?> inputs = (List<?>) expected.get("inputs");
+        Tensor out = model.predict(List.of(Tensor.of(column(inputs.get(0))), Tensor.of(column(inputs.get(1)))))
+                .get(0);
+        assertArrayEquals(floats(expected.get("outputs")), out.toFloatArray(), 1e-6f);
+        List<?> weights = (List<?>) expected.get("weights");
+        for (int k = 0; k < weights.size(); k++) {
+            assertArrayEquals(floats(weights.get(k)), model.getWeights().get(k).toFloatArray(), 0f, "weight " + k);
+        }
+        assertTrue(model.isCompiled());
+        assertEquals(0, model.compiled().orElseThrow().optimizer().iterations(), "tf.keras 2's optimizer state is "
+                + "not read");
+        assertEquals("mse", model.compiled().orElseThrow().loss().name());
+        // its weights also load into a model built in Java
+        Names.reset();
+        Network again = Models.load(fixture("dot_tfkeras215.keras"));
+        again.loadWeights(dir.resolve("dot_tfkeras213.h5"));
+        KerasFilesTest.assertSameWeights(model, again);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"stack_tfkeras215", "stack_keras36_legacy"})
+    void legacyH5SequentialsLoad(String name) throws IOException {
+        Map<String, Object> expected = expected(name);
+        Network model = Models.load(fixture(name + ".h5"));
+        Sequential s = assertInstanceOf(Sequential.class, model);
+        assertEquals(List.of("embedding", "flatten", "dense"), s.layers().stream().map(l -> l.name()).toList());
+        int[][] x = threeByTwo(expected);
+        assertArrayEquals(floats(expected.get("outputs")), model.predict(Tensor.of(x)).toFloatArray(), 1e-6f);
+    }
+
+    /** The Sequential fixtures' input: 3 rows of 2 ids. */
+    private static int[][] threeByTwo(Map<String, Object> expected) {
         float[] flat = floats(((List<?>) expected.get("inputs")).get(0));
         int[][] x = new int[3][2];
         for (int k = 0; k < 6; k++) {
             x[k / 2][k % 2] = (int) flat[k];
         }
-        assertArrayEquals(floats(expected.get("outputs")), model.predict(Tensor.of(x)).toFloatArray(), 1e-6f);
+        return x;
+    }
+
+    @Test
+    void legacyWeightsOfAnotherArchitectureAreRefusedWithKerassWords() throws IOException {
+        Path file = fixture("dot_tfkeras213.h5"); // two layers with weights: embeddings of 12 and 9 rows
+        Sequential three = Sequential.of(Embedding.builder().inputDim(12).outputDim(4).inputLength(1).build(),
+                Flatten.create(), Dense.builder().units(2).build(), Dense.builder().units(1).build());
+        List<Tensor> before = three.getWeights();
+        IOException count = assertThrows(IOException.class, () -> three.loadWeights(file));
+        assertTrue(count.getMessage().endsWith("dot_tfkeras213.h5: Layer count mismatch when loading weights from "
+                + "file. Model expected 3 layers, found 2 saved layers."), count.getMessage());
+        Sequential two = Sequential.of(Embedding.builder().inputDim(12).outputDim(4).inputLength(1).build(),
+                Flatten.create(), Dense.builder().units(2).name("scores").build());
+        IOException weights = assertThrows(IOException.class, () -> two.loadWeights(file));
+        assertTrue(weights.getMessage().endsWith("layer #1 (scores) expects 2 weight(s); the file has 1"),
+                weights.getMessage());
+        for (int k = 0; k < before.size(); k++) {
+            assertArrayEquals(before.get(k).toFloatArray(), three.getWeights().get(k).toFloatArray(), 0f,
+                    "nothing set");
+        }
     }
 
     @Test

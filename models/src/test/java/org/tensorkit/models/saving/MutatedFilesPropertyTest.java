@@ -70,6 +70,31 @@ class MutatedFilesPropertyTest {
         }
     }
 
+    @Property(tries = 150, seed = "20261202")
+    void aMutatedLegacyH5LoadsIntoAWorkingModelOrIsRefused(@ForAll long seed) throws IOException {
+        byte[] h5;
+        try (java.io.InputStream in = MutatedFilesPropertyTest.class.getResourceAsStream("/keras/dot_tfkeras213.h5")) {
+            h5 = in.readAllBytes();
+        }
+        Random rng = new Random(seed);
+        if (rng.nextBoolean()) {
+            for (int k = 1 + rng.nextInt(8); k > 0; k--) {
+                h5[rng.nextInt(h5.length)] ^= (byte) (1 + rng.nextInt(255));
+            }
+        } else {
+            h5 = java.util.Arrays.copyOf(h5, rng.nextInt(h5.length));
+        }
+        Path dir = Files.createTempDirectory("tensorkit-mutation");
+        Path file = dir.resolve("mutated.h5");
+        try {
+            Files.write(file, h5);
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> loadOrRefuse(file));
+        } finally {
+            Files.delete(file);
+            Files.delete(dir);
+        }
+    }
+
     private static void loadOrRefuse(Path file) {
         Network model;
         try {
