@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.tensorkit.core.DType;
 import org.tensorkit.core.Shape;
 import org.tensorkit.core.Tensor;
@@ -169,7 +170,9 @@ public abstract class Layer {
     protected final Weight addWeight(String weightName, Shape shape, DType dtype, Initializer initializer,
                                      Regularizer regularizer, boolean rowSparse) {
         WeightBudget.charge(name + "/" + weightName, shape);
-        INDArray initial = initializer.initialize(shape, dtype);
+        INDArray initial = WeightBudget.loading()
+                ? Nd4j.createUninitialized(dtype.toNd4j(), shape.toArray(), 'c')
+                : initializer.initialize(shape, dtype);
         if (!Arrays.equals(initial.shape(), shape.toArray()) || initial.dataType() != dtype.toNd4j()) {
             throw new IllegalStateException("initializer of " + weightName + " returned "
                     + Shape.of(initial.shape()) + " " + DType.of(initial.dataType()) + ", expected " + shape + " "

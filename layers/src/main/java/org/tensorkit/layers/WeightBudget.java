@@ -6,9 +6,12 @@ import java.util.function.Supplier;
 import org.tensorkit.core.Shape;
 
 /**
- * A cap on the weight elements layers may create on the current thread while some code runs: what a loader
- * sets to the number of values its file holds, so that a file claiming a table of 10^12 rows is refused before
- * the table is allocated, instead of exhausting memory. Outside {@link #within} there is no cap.
+ * Layers built to receive a file's weights: a cap on the weight elements layers may create on the current
+ * thread while some code runs, which a loader sets to the number of values its file holds, so that a file
+ * claiming a table of 10^12 rows is refused before the table is allocated instead of exhausting memory; and,
+ * since every such weight is then overwritten from the file, its initializer is not run (a 512 MiB table would
+ * otherwise be drawn at random only to be replaced): the weight starts uninitialized. Outside {@link #within}
+ * there is no cap and initializers run.
  */
 public final class WeightBudget {
     private static final ThreadLocal<State> CURRENT = new ThreadLocal<>();
@@ -30,8 +33,9 @@ public final class WeightBudget {
     }
 
     /**
-     * Runs {@code body} with at most {@code maxElements} weight elements created on this thread; {@code what}
-     * names the source of the cap in the refusal (for example {@code "the values in model.weights.h5"}).
+     * Runs {@code body} with at most {@code maxElements} weight elements created on this thread, uninitialized
+     * (the caller sets every one of them afterwards); {@code what} names the source of the cap in the refusal (for
+     * example {@code "the values in model.weights.h5"}).
      *
      * @throws IllegalArgumentException from a layer whose weight would go over the cap, naming the weight, its
      *                                  shape and the cap
@@ -49,6 +53,11 @@ public final class WeightBudget {
                 CURRENT.set(previous);
             }
         }
+    }
+
+    /** Whether weights created now are to be overwritten (inside {@link #within}): no initializer then. */
+    static boolean loading() {
+        return CURRENT.get() != null;
     }
 
     /** Called before a weight of {@code shape} is allocated. */

@@ -19,6 +19,14 @@ class WeightBudgetTest {
                 }));
         assertTrue(e.getMessage().contains("of shape (2, 3) needs 6 values, more than the test's 20 values hold "
                 + "(20, 15 of them taken by earlier weights)"), e.getMessage());
+        // the weights are to be overwritten from the file: initializers do not run
+        Initializer refuses = (shape, dtype) -> {
+            throw new AssertionError("initializer ran");
+        };
+        assertEquals(12, WeightBudget.within(100, "x", () -> Embedding.builder().inputDim(4).outputDim(3)
+                .initializer(refuses).build()).countParams());
+        assertThrows(AssertionError.class, () -> Embedding.builder().inputDim(4).outputDim(3).initializer(refuses)
+                .build());
         // no cap outside
         assertEquals(600, Embedding.builder().inputDim(200).outputDim(3).build().countParams());
     }

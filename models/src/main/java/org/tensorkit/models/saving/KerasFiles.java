@@ -135,7 +135,7 @@ public final class KerasFiles {
                     } catch (IllegalArgumentException | IllegalStateException e) {
                         throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
                     }
-                    readInto(model, h5, model.isCompiled());
+                    readIntoNew(model, h5);
                     return model;
                 }
             } finally {
@@ -318,54 +318,85 @@ public final class KerasFiles {
         return entries;
     }
 
+    /**
+     * A freshly built model's weights (uninitialized: see {@link WeightBudget}) read from the file in place, one
+     * copy each, then its optimizer state; nobody else holds the model, so a failure halfway leaves nothing
+     * visible. The counts are checked before anything is read.
+     */
+    private static void readIntoNew(Network model, WeightFile.Reader h5) throws IOException {
+        Map<String, Layer> paths = layerPaths(model);
+        Map<Layer, List<Dataset>> found = new LinkedHashMap<>();
+        for (Map.Entry<String, Layer> e : paths.entrySet()) {
+            found.put(e.getValue(), checkedVars(h5, e.getKey(), e.getValue()));
+        }
+        for (Map.Entry<Layer, List<Dataset>> e : found.entrySet()) {
+            List<Weight> weights = e.getKey().weights();
+            for (int i = 0; i < weights.size(); i++) {
+                h5.readInto(e.getValue().get(i), weights.get(i).value(), weights.get(i).name());
+            }
+        }
+        if (model.isCompiled()) {
+            optimizerRestore(model, h5).run();
+        }
+    }
+
+    private static List<Dataset> checkedVars(WeightFile.Reader h5, String path, Layer layer) throws IOException {
+        List<Dataset> vars = h5.vars(path);
+        if (vars.size() != layer.weights().size()) {
+            throw new IOException(h5.display() + ": " + vars.size() + " variable(s) at " + path + "/vars for layer "
+                    + layer.name() + " (" + Layers.className(layer) + "), which has " + layer.weights().size());
+        }
+        return vars;
+    }
+
     /** Reads every weight (and the optimizer's state when asked) and checks it, then sets them all. */
     private static void readInto(Network model, WeightFile.Reader h5, boolean optimizerToo) throws IOException {
         Map<Layer, List<Tensor>> values = new LinkedHashMap<>();
         for (Map.Entry<String, Layer> e : layerPaths(model).entrySet()) {
             Layer layer = e.getValue();
-            List<Dataset> vars = h5.vars(e.getKey());
-            List<Weight> weights = layer.weights();
-            if (vars.size() != weights.size()) {
-                throw new IOException(h5.display() + ": " + vars.size() + " variable(s) at " + e.getKey()
-                        + "/vars for layer " + layer.name() + " (" + Layers.className(layer) + "), which has "
-                        + weights.size());
-            }
+            List<Dataset> vars = checkedVars(h5, e.getKey(), layer);
             List<Tensor> layerValues = new ArrayList<>();
             for (int i = 0; i < vars.size(); i++) {
-                Weight w = weights.get(i);
+                Weight w = layer.weights().get(i);
                 layerValues.add(Tensor.wrap(h5.read(vars.get(i), w.shape().toArray(), w.dtype().toNd4j(),
                         w.name())));
             }
             values.put(layer, layerValues);
         }
-        Runnable restoreOptimizer = () -> { };
-        if (optimizerToo) {
-            Optimizer o = model.compiled().orElseThrow().optimizer();
-            List<Dataset> vars = h5.vars("optimizer");
-            List<Weight> trainable = model.trainableWeights();
-            if (!vars.isEmpty()) {
-                List<Tensor> zeros = o.state(trainable);
-                int expected = 2 + zeros.size();
-                if (vars.size() != expected) {
-                    throw new IOException(h5.display() + ": " + vars.size() + " optimizer variables; the model's "
-                            + optimizerName(o) + " over " + trainable.size() + " trainable weights has " + expected);
-                }
-                long iterations = h5.read(vars.get(0), new long[0], DataType.LONG, "optimizer iterations").getLong(0);
-                if (iterations < 0) {
-                    throw new IOException(h5.display() + ": optimizer iterations is " + iterations);
-                }
-                List<Tensor> state = new ArrayList<>();
-                for (int i = 2; i < vars.size(); i++) {
-                    Tensor like = zeros.get(i - 2);
-                    state.add(Tensor.wrap(h5.read(vars.get(i), like.shape().toArray(), like.dtype().toNd4j(),
-                            "optimizer variable " + i)));
-                }
-                restoreOptimizer = () -> o.restoreState(iterations, trainable, state);
-            }
-        }
+        Runnable restoreOptimizer = optimizerToo ? optimizerRestore(model, h5) : () -> { };
         // everything read and checked: now set
         values.forEach(Layer::setWeights);
         restoreOptimizer.run();
+    }
+
+    /**
+     * Reads and checks the file's optimizer state for the compiled model; returns what restores it (nothing when
+     * the file has none: an optimizer that never stepped).
+     */
+    private static Runnable optimizerRestore(Network model, WeightFile.Reader h5) throws IOException {
+        Optimizer o = model.compiled().orElseThrow().optimizer();
+        List<Dataset> vars = h5.vars("optimizer");
+        List<Weight> trainable = model.trainableWeights();
+        if (vars.isEmpty()) {
+            return () -> { };
+        }
+        List<Tensor> zeros = o.state(trainable);
+        int expected = 2 + zeros.size();
+        if (vars.size() != expected) {
+            throw new IOException(h5.display() + ": " + vars.size() + " optimizer variables; the model's "
+                    + optimizerName(o) + " over " + trainable.size() + " trainable weights has " + expected);
+        }
+        long iterations = h5.read(vars.get(0), new long[0], DataType.LONG, "optimizer iterations").getLong(0);
+        if (iterations < 0) {
+            throw new IOException(h5.display() + ": optimizer iterations is " + iterations);
+        }
+        List<Tensor> state = new ArrayList<>();
+        for (int i = 2; i < vars.size(); i++) {
+            Tensor like = zeros.get(i - 2);
+            state.add(Tensor.wrap(h5.read(vars.get(i), like.shape().toArray(), like.dtype().toNd4j(),
+                    "optimizer variable " + i)));
+        }
+        return () -> o.restoreState(iterations, trainable, state);
     }
 
     // ---------------------------------------------------------------------------------------------

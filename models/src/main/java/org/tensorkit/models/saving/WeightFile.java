@@ -68,6 +68,17 @@ final class WeightFile {
     static Object javaArray(INDArray a) {
         INDArray d = NdArrays.dense(a);
         long[] shape = d.shape();
+        if (d.dataType() == DataType.FLOAT && shape.length == 2) {
+            // rows straight from the native buffer: no flat copy of the whole table on the heap first
+            java.nio.FloatBuffer src = BulkData.floatBuffer(d);
+            int cols = Math.toIntExact(shape[1]);
+            float[][] rows = new float[Math.toIntExact(shape[0])][];
+            for (int r = 0; r < rows.length; r++) {
+                rows[r] = new float[cols];
+                src.get(r * cols, rows[r], 0, cols);
+            }
+            return rows;
+        }
         Object flat;
         switch (d.dataType()) {
             case FLOAT:
@@ -376,11 +387,7 @@ final class WeightFile {
          */
         INDArray read(Dataset ds, long[] shape, DataType type, String what) throws IOException {
             try {
-                long[] dims = Arrays.stream(ds.getDimensions()).asLongStream().toArray();
-                if (!Arrays.equals(dims, shape)) {
-                    throw new IOException(display + ": " + ds.getPath() + " (" + what + ") has shape "
-                            + Arrays.toString(dims) + "; the model expects " + Arrays.toString(shape));
-                }
+                checkShape(ds, shape, what);
                 Class<?> javaType = ds.getJavaType();
                 if (javaType != float.class && javaType != double.class && javaType != long.class
                         && javaType != int.class && javaType != Float.class && javaType != Double.class
@@ -388,12 +395,73 @@ final class WeightFile {
                     throw new IOException(display + ": " + ds.getPath() + " (" + what + ") holds " + javaType
                             + " values; expected numbers");
                 }
-                Object data = ds.getData();
-                INDArray flat = flat(data, Math.toIntExact(ds.getSize()));
-                return flat.castTo(type).reshape('c', shape).dup('c');
+                INDArray direct = direct(ds, shape, type);
+                if (direct != null) {
+                    return direct;
+                }
+                INDArray flat = flat(ds.getDataFlat(), Math.toIntExact(ds.getSize()));
+                INDArray typed = flat.dataType() == type ? flat : flat.castTo(type);
+                return shape.length == 0 ? typed.reshape('c', shape) : NdArrays.reshape(typed, shape);
             } catch (RuntimeException e) { // a damaged dataset
                 throw new IOException(display + ": cannot read " + ds.getPath() + " (" + what + "): "
                         + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * The dataset's values written into {@code target} (a dense array of the shape it must have), after the
+         * same checks as {@link #read}: a contiguous little-endian float32 dataset straight from the file's bytes
+         * into the target's buffer, so that a freshly built model's table is the only copy ever made.
+         */
+        void readInto(Dataset ds, INDArray target, String what) throws IOException {
+            long[] shape = target.shape();
+            try {
+                checkShape(ds, shape, what);
+                java.nio.ByteBuffer src = directBytes(ds, shape, target.dataType());
+                if (src != null && NdArrays.isDense(target)) {
+                    NdArrays.bytes(target).put(src.duplicate());
+                    return;
+                }
+            } catch (RuntimeException e) {
+                throw new IOException(display + ": cannot read " + ds.getPath() + " (" + what + "): "
+                        + e.getMessage(), e);
+            }
+            target.assign(read(ds, shape, target.dataType(), what));
+        }
+
+        /**
+         * A contiguous little-endian float32 dataset copied straight from the file's bytes into a new native
+         * array (one copy, no Java array), or null for any other dataset.
+         */
+        private static INDArray direct(Dataset ds, long[] shape, DataType type) {
+            java.nio.ByteBuffer src = directBytes(ds, shape, type);
+            if (src == null) {
+                return null;
+            }
+            INDArray out = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
+            NdArrays.bytes(out).put(src.duplicate());
+            return out;
+        }
+
+        /** The bytes of a contiguous little-endian float32 dataset of {@code shape}, or null. */
+        private static java.nio.ByteBuffer directBytes(Dataset ds, long[] shape, DataType type) {
+            if (type != DataType.FLOAT || shape.length == 0
+                    || !(ds instanceof io.jhdf.dataset.ContiguousDatasetImpl contiguous)
+                    || !(ds.getDataType() instanceof io.jhdf.object.datatype.FloatingPoint fp) || fp.getSize() != 4
+                    || fp.getByteOrder() != java.nio.ByteOrder.LITTLE_ENDIAN
+                    || java.nio.ByteOrder.nativeOrder() != java.nio.ByteOrder.LITTLE_ENDIAN) {
+                return null;
+            }
+            java.nio.ByteBuffer src = contiguous.getDataBuffer();
+            long bytes = 4 * ds.getSize();
+            return src == null || src.remaining() != bytes ? null : src;
+        }
+
+        private void checkShape(Dataset ds, long[] shape, String what) throws IOException {
+            long[] dims = Arrays.stream(ds.getDimensions()).asLongStream().toArray();
+            if (!Arrays.equals(dims, shape)) {
+                throw new IOException(display + ": " + ds.getPath() + " (" + what + ") has shape "
+                        + Arrays.toString(dims) + "; the model expects " + Arrays.toString(shape));
             }
         }
 
@@ -405,6 +473,18 @@ final class WeightFile {
             Class<?> leaf = data.getClass();
             while (leaf.isArray()) {
                 leaf = leaf.getComponentType();
+            }
+            if (data instanceof float[] f) {
+                return Nd4j.createFromArray(f);
+            }
+            if (data instanceof double[] d) {
+                return Nd4j.createFromArray(d);
+            }
+            if (data instanceof long[] l) {
+                return Nd4j.createFromArray(l);
+            }
+            if (data instanceof int[] i) {
+                return Nd4j.createFromArray(i);
             }
             if (leaf == float.class) {
                 float[] out = new float[size];
