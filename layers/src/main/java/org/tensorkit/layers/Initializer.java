@@ -48,6 +48,11 @@ public interface Initializer {
         return Zeros.INSTANCE;
     }
 
+    /** All ones (Keras's {@code Ones}). */
+    static Initializer ones() {
+        return Ones.INSTANCE;
+    }
+
     /** All {@code value} (Keras's {@code Constant}). */
     static Initializer constant(double value) {
         return new Constant(value);
@@ -68,9 +73,10 @@ public interface Initializer {
                     seed(r));
             case "GlorotUniform" -> new GlorotUniform(seed(r));
             case "Zeros" -> Zeros.INSTANCE;
+            case "Ones" -> Ones.INSTANCE;
             case "Constant" -> new Constant(r.number("value", 0));
             default -> throw new IllegalArgumentException("unknown initializer class \"" + className
-                    + "\"; tensorkit has RandomUniform, GlorotUniform, Zeros and Constant");
+                    + "\"; tensorkit has RandomUniform, GlorotUniform, Zeros, Ones and Constant");
         };
         r.finish();
         return result;
@@ -141,6 +147,21 @@ public interface Initializer {
         @Override
         public Map<String, Object> config() {
             return Configs.object("Zeros", new LinkedHashMap<>());
+        }
+    }
+
+    /** Ones. */
+    enum Ones implements Initializer {
+        INSTANCE;
+
+        @Override
+        public INDArray initialize(Shape shape, DType dtype) {
+            return Nd4j.ones(dtype.toNd4j(), shape.toArray());
+        }
+
+        @Override
+        public Map<String, Object> config() {
+            return Configs.object("Ones", new LinkedHashMap<>());
         }
     }
 

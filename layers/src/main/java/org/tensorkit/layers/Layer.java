@@ -169,6 +169,19 @@ public abstract class Layer {
      */
     protected final Weight addWeight(String weightName, Shape shape, DType dtype, Initializer initializer,
                                      Regularizer regularizer, boolean rowSparse) {
+        return createWeight(weightName, shape, dtype, initializer, regularizer, rowSparse, true);
+    }
+
+    /**
+     * Creates a non-trainable weight (Keras's {@code add_weight(trainable=False)}): state the layer updates by its
+     * own rule, such as a moving mean, which optimizers never touch and the summary counts as non-trainable.
+     */
+    protected final Weight addStateWeight(String weightName, Shape shape, DType dtype, Initializer initializer) {
+        return createWeight(weightName, shape, dtype, initializer, null, false, false);
+    }
+
+    private Weight createWeight(String weightName, Shape shape, DType dtype, Initializer initializer,
+                                Regularizer regularizer, boolean rowSparse, boolean trainableVariable) {
         WeightBudget.charge(name + "/" + weightName, shape);
         INDArray initial = WeightBudget.loading()
                 ? Nd4j.createUninitialized(dtype.toNd4j(), shape.toArray(), 'c')
@@ -178,7 +191,8 @@ public abstract class Layer {
                     + Shape.of(initial.shape()) + " " + DType.of(initial.dataType()) + ", expected " + shape + " "
                     + dtype);
         }
-        Weight w = new Weight(this, name + "/" + weightName + ":0", initial, regularizer, rowSparse);
+        Weight w = new Weight(this, name + "/" + weightName + ":0", initial, regularizer, rowSparse,
+                trainableVariable);
         weights.add(w);
         return w;
     }

@@ -32,6 +32,7 @@ public final class Layers {
         r.put("Reshape", Reshape::fromConfig);
         r.put("LeakyReLU", LeakyReLU::fromConfig);
         r.put("GlobalAveragePooling1D", GlobalAveragePooling1D::fromConfig);
+        r.put("BatchNormalization", BatchNormalization::fromConfig);
         return Map.copyOf(r);
     }
 

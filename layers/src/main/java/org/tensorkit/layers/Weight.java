@@ -24,6 +24,7 @@ public final class Weight {
     private final DType dtype;
     private final Regularizer regularizer;
     private final boolean rowSparse;
+    private final boolean trainableVariable;
     private volatile INDArray value;
 
     Weight(Layer owner, String name, INDArray initial) {
@@ -31,6 +32,12 @@ public final class Weight {
     }
 
     Weight(Layer owner, String name, INDArray initial, Regularizer regularizer, boolean rowSparse) {
+        this(owner, name, initial, regularizer, rowSparse, true);
+    }
+
+    Weight(Layer owner, String name, INDArray initial, Regularizer regularizer, boolean rowSparse,
+           boolean trainableVariable) {
+        this.trainableVariable = trainableVariable;
         this.owner = owner;
         this.name = name;
         this.shape = Shape.of(initial.shape());
@@ -60,9 +67,12 @@ public final class Weight {
         return dtype;
     }
 
-    /** Trainable when its layer is. */
+    /**
+     * Trainable when its layer is, unless the layer made it a state updated by its own rule (Keras's
+     * non-trainable variables, such as a BatchNormalization's moving statistics), which never is.
+     */
     public boolean isTrainable() {
-        return owner.isTrainable();
+        return trainableVariable && owner.isTrainable();
     }
 
     /** The penalty training adds to the loss for this weight, if any. */

@@ -48,6 +48,7 @@ class LayerConfigTest {
         layers.add(Reshape.of(2, -1));
         layers.add(LeakyReLU.builder().negativeSlope(0.1).name("leaky").build());
         layers.add(GlobalAveragePooling1D.builder().channelsFirst(true).keepDims(true).build());
+        layers.add(BatchNormalization.builder().axis(1).momentum(0.9).epsilon(1e-5).center(false).build());
         return layers;
     }
 
@@ -118,7 +119,7 @@ class LayerConfigTest {
     void unknownClassesKeysAndValuesAreRefusedByName() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Layers.fromConfig("Conv2D", Map.of("name", "c")));
-        assertTrue(e.getMessage().startsWith("unknown layer class \"Conv2D\"; tensorkit has [Add, Average, Concatenate, Dense,"),
+        assertTrue(e.getMessage().startsWith("unknown layer class \"Conv2D\"; tensorkit has [Add, Average, BatchNormalization, Concatenate, Dense,"),
                 e.getMessage());
 
         Map<String, Object> extra = new HashMap<>(Dot.of(1).config());

@@ -105,4 +105,47 @@ class MoreLayersTest {
         SymbolicTensor plain = Embedding.builder().inputDim(10).outputDim(3).build().call(ids);
         assertEquals(Shape.of(Shape.UNKNOWN, 3), pool.call(plain).shape());
     }
+
+    @Test
+    void batchNormalizationNormalizesBatchesInTrainingAndUsesItsMovingStatisticsOtherwise() {
+        BatchNormalization bn = BatchNormalization.builder().momentum(0.5).build();
+        SymbolicTensor in = Input.builder().shape(2).build();
+        bn.call(in);
+        assertEquals(List.of("batch_normalization/gamma:0", "batch_normalization/beta:0",
+                "batch_normalization/moving_mean:0", "batch_normalization/moving_variance:0"),
+                bn.weights().stream().map(Weight::name).toList());
+        assertEquals(2, bn.trainableWeights().size());
+        assertEquals(2, bn.nonTrainableWeights().size());
+        org.nd4j.linalg.api.ndarray.INDArray x = org.nd4j.linalg.factory.Nd4j.createFromArray(
+                new float[][] {{1, 10}, {3, 10}, {5, 40}});
+        CallContext training = CallContext.training(0);
+        float[] y = org.tensorkit.core.internal.BulkData.readFloats(bn.forward(List.of(x), training));
+        // column 0: mean 3, biased variance 8/3; column 1: mean 20, variance 200
+        double s0 = Math.sqrt(8.0 / 3 + 1e-3);
+        double s1 = Math.sqrt(200 + 1e-3);
+        assertArrayEquals(new float[] {(float) (-2 / s0), (float) (-10 / s1), 0, (float) (-10 / s1),
+                (float) (2 / s0), (float) (20 / s1)}, y, 1e-5f);
+        // moving = 0.5 * initial + 0.5 * batch
+        assertArrayEquals(new float[] {1.5f, 10}, bn.getWeights().get(2).toFloatArray(), 1e-5f);
+        assertArrayEquals(new float[] {0.5f + 4f / 3, 100.5f}, bn.getWeights().get(3).toFloatArray(), 1e-4f);
+        // inference: the moving statistics
+        float[] inferred = org.tensorkit.core.internal.BulkData.readFloats(bn.forward(List.of(x),
+                CallContext.inference()));
+        assertEquals((float) ((1 - 1.5) / Math.sqrt(0.5 + 4.0 / 3 + 1e-3)), inferred[0], 1e-5f);
+        // gradients of the training pass, numerically checked (float64 data through the float32 layer)
+        BatchNormalization checked = BatchNormalization.builder().axis(1).build();
+        LayerChecks.check(checked, List.of(LayerChecks.normal(6, 5, 3, 2)), 1e-2, 2e-2);
+        assertThrows(IllegalArgumentException.class, () -> BatchNormalization.builder().axis(0).build()
+                .computeOutputShape(Shape.batchOf(3)));
+        assertThrows(IllegalArgumentException.class, () -> BatchNormalization.builder().momentum(2));
+        Map<String, Object> keras2 = new java.util.LinkedHashMap<>(BatchNormalization.create().config());
+        keras2.put("renorm", false);
+        keras2.put("renorm_clipping", null);
+        keras2.put("renorm_momentum", 0.99);
+        keras2.put("fused", true);
+        keras2.put("axis", List.of(-1));
+        assertEquals(-1, ((Number) BatchNormalization.fromConfig(keras2).config().get("axis")).intValue());
+        keras2.put("renorm", true);
+        assertThrows(IllegalArgumentException.class, () -> BatchNormalization.fromConfig(keras2));
+    }
 }

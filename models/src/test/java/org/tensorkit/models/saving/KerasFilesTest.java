@@ -165,6 +165,33 @@ class KerasFilesTest {
     }
 
     @Test
+    void batchNormalizationTrainsSavesItsMovingStatisticsAndResumesExactly() throws IOException {
+        Sequential model = Sequential.builder().name("bn")
+                .add(Embedding.builder().inputDim(30).outputDim(4).inputLength(1).seed(21).build(), Flatten.create(),
+                        org.tensorkit.layers.BatchNormalization.builder().momentum(0.9).build(),
+                        Dense.builder().units(1).seed(22).build())
+                .build();
+        model.compile(Adam.builder().learningRate(0.01).build(), Losses.mse());
+        List<Tensor> ids = ids(64, 5);
+        Tensor x = ids.get(0);
+        Tensor y = ratings(64, 6);
+        model.fit(x, y, fitOptions());
+        assertTrue(model.summaryString().contains("Non-trainable params: 8"), model.summaryString());
+        Tensor movingMean = model.getLayer("batch_normalization").getWeights().get(2);
+        assertTrue(!java.util.Arrays.equals(new float[4], movingMean.toFloatArray()), "training moved the mean");
+        Path file = dir.resolve("bn.keras");
+        model.save(file);
+        Network loaded = Models.load(file);
+        assertEquals(model.summaryString(), loaded.summaryString());
+        assertSameWeights(model, loaded);
+        assertArrayEquals(model.predict(x).toFloatArray(), loaded.predict(x).toFloatArray(), 0f);
+        History h1 = model.fit(x, y, fitOptions());
+        History h2 = loaded.fit(x, y, fitOptions());
+        assertEquals(h1.history(), h2.history());
+        assertSameWeights(model, loaded);
+    }
+
+    @Test
     void aLayerCalledTwiceIsSavedOnceWithTwoNodesAndLoadsShared() throws IOException {
         SymbolicTensor a = Input.builder().shape(1).name("a").build();
         SymbolicTensor b = Input.builder().shape(1).name("b").build();
