@@ -56,6 +56,9 @@ public final class NdArrays {
      * as many elements as the buffer). Such an array's buffer can be read and written in bulk as the array.
      */
     public static boolean isDense(INDArray a) {
+        if (!a.isView()) { // the common case, without copying the shape and strides out of ND4J
+            return a.ordering() == 'c' && a.offset() == 0 && !a.isEmpty() && a.data().length() == a.length();
+        }
         return a.data().length() == a.length() && startsDense(a);
     }
 
@@ -68,6 +71,9 @@ public final class NdArrays {
     public static boolean startsDense(INDArray a) {
         if (a.isEmpty() || a.offset() != 0 || a.data().length() < a.length()) {
             return false;
+        }
+        if (!a.isView() && a.ordering() == 'c') {
+            return true; // a fresh C-ordered array: no need to copy its strides out of ND4J
         }
         long[] shape = a.shape();
         long[] stride = a.stride();
