@@ -114,33 +114,54 @@ public final class KerasFiles {
             if (zip.has(Archive.METADATA)) {
                 Json.parse(zip.bytes(Archive.METADATA), path + " " + Archive.METADATA);
             }
-            Path weights = Files.createTempFile("tensorkit-", ".weights.h5");
-            try {
-                zip.extract(Archive.WEIGHTS, weights);
-                try (WeightFile.Reader h5 = new WeightFile.Reader(weights, path + " " + Archive.WEIGHTS)) {
-                    // the layers may allocate little more than the file holds: a config claiming a huge table is
-                    // refused before the table exists (a config off by a little is told apart by the shape check
-                    // against the file, after the build, with both shapes in the message)
-                    long held = h5.totalValues(Files.size(weights));
-                    long budget = Math.max(2 * held, held + BUDGET_SLACK);
-                    Network model;
-                    try {
-                        model = WeightBudget.within(budget, "the values in " + Archive.WEIGHTS,
-                                () -> ModelConfig.deserialize(config));
-                        if (compile && config.get("compile_config") instanceof Map<?, ?> cc) {
-                            @SuppressWarnings("unchecked")
-                            Map<String, Object> c = (Map<String, Object>) cc;
-                            compile(model, c);
-                        }
-                    } catch (IllegalArgumentException | IllegalStateException e) {
-                        throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
-                    }
-                    readIntoNew(model, h5);
-                    return model;
-                }
-            } finally {
-                Files.deleteIfExists(weights);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> compileConfig = compile && config.get("compile_config") instanceof Map<?, ?> cc
+                    ? (Map<String, Object>) cc : null;
+            return withArchiveWeights(zip, path, (h5, bytes) -> {
+                Network model = build(path, config, compileConfig, h5, bytes, "the values in " + Archive.WEIGHTS);
+                readIntoNew(model, h5);
+                return model;
+            });
+        }
+    }
+
+    /** What reads an opened weights file of {@code fileBytes} bytes. */
+    @FunctionalInterface
+    private interface WeightsReader<T> {
+        T read(WeightFile.Reader h5, long fileBytes) throws IOException;
+    }
+
+    /** The archive's weights entry, extracted to a temporary file (removed after), opened for {@code body}. */
+    private static <T> T withArchiveWeights(Archive.Reader zip, Path path, WeightsReader<T> body) throws IOException {
+        Path weights = Files.createTempFile("tensorkit-", ".weights.h5");
+        try {
+            zip.extract(Archive.WEIGHTS, weights);
+            try (WeightFile.Reader h5 = new WeightFile.Reader(weights, path + " " + Archive.WEIGHTS)) {
+                return body.read(h5, Files.size(weights));
             }
+        } finally {
+            Files.deleteIfExists(weights);
+        }
+    }
+
+    /**
+     * The model {@code config} describes, compiled by {@code compileConfig} when not null, its layers allowed
+     * little more than the values the weights file holds: a config claiming a huge table is refused before the
+     * table exists (a config off by a little is told apart later by the shape check against the file, with both
+     * shapes in the message). Config errors come out naming {@code path}.
+     */
+    private static Network build(Path path, Map<String, Object> config, Map<String, Object> compileConfig,
+                                 WeightFile.Reader h5, long fileBytes, String source) throws IOException {
+        long held = h5.totalValues(fileBytes);
+        try {
+            Network model = WeightBudget.within(Math.max(2 * held, held + BUDGET_SLACK), source,
+                    () -> ModelConfig.deserialize(config));
+            if (compileConfig != null) {
+                compile(model, compileConfig);
+            }
+            return model;
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
         }
     }
 
@@ -159,26 +180,19 @@ public final class KerasFiles {
             }
             Map<String, Object> config = Json.parse(modelConfig.getBytes(java.nio.charset.StandardCharsets.UTF_8),
                     path + " model_config");
-            long held = h5.totalValues(Files.size(path));
-            Network model;
-            try {
-                model = WeightBudget.within(Math.max(2 * held, held + BUDGET_SLACK), "the values in " + path,
-                        () -> ModelConfig.deserialize(config));
-                String training = compile ? h5.rootAttribute("training_config") : null;
-                if (training != null) {
-                    Map<String, Object> t = Json.parse(training.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                            path + " training_config");
-                    Map<String, Object> cc = new LinkedHashMap<>();
-                    cc.put("optimizer", t.get("optimizer_config"));
-                    cc.put("loss", t.get("loss"));
-                    cc.put("metrics", t.get("metrics"));
-                    cc.put("loss_weights", t.get("loss_weights"));
-                    cc.put("weighted_metrics", t.get("weighted_metrics"));
-                    compile(model, cc);
-                }
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
+            Map<String, Object> compileConfig = null;
+            String training = compile ? h5.rootAttribute("training_config") : null;
+            if (training != null) {
+                Map<String, Object> t = Json.parse(training.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        path + " training_config");
+                compileConfig = new LinkedHashMap<>();
+                compileConfig.put("optimizer", t.get("optimizer_config"));
+                compileConfig.put("loss", t.get("loss"));
+                compileConfig.put("metrics", t.get("metrics"));
+                compileConfig.put("loss_weights", t.get("loss_weights"));
+                compileConfig.put("weighted_metrics", t.get("weighted_metrics"));
             }
+            Network model = build(path, config, compileConfig, h5, Files.size(path), "the values in " + path);
             readLegacyInto(model, h5);
             return model;
         }
@@ -252,7 +266,10 @@ public final class KerasFiles {
         requireBuilt(model);
         if (sniff(path).equals("zip")) {
             try (Archive.Reader zip = new Archive.Reader(path)) {
-                readArchiveWeights(zip, path, model);
+                withArchiveWeights(zip, path, (h5, bytes) -> {
+                    readInto(model, h5, model.isCompiled());
+                    return null;
+                });
             }
             return;
         }
@@ -262,19 +279,6 @@ public final class KerasFiles {
             } else {
                 readInto(model, h5, model.isCompiled());
             }
-        }
-    }
-
-    /** The archive's weights entry, extracted to a temporary file (removed after), read into {@code model}. */
-    private static void readArchiveWeights(Archive.Reader zip, Path path, Network model) throws IOException {
-        Path weights = Files.createTempFile("tensorkit-", ".weights.h5");
-        try {
-            zip.extract(Archive.WEIGHTS, weights);
-            try (WeightFile.Reader h5 = new WeightFile.Reader(weights, path + " " + Archive.WEIGHTS)) {
-                readInto(model, h5, model.isCompiled());
-            }
-        } finally {
-            Files.deleteIfExists(weights);
         }
     }
 
