@@ -54,7 +54,7 @@ public final class RowSparse {
             }
         }
         index.reset();
-        int[] slot = new int[all.length];
+        int[] slot = workspace.slots(all.length);
         for (int k = 0; k < all.length; k++) {
             slot[k] = index.slot(all[k]);
         }
@@ -89,7 +89,8 @@ public final class RowSparse {
             chunks[k] = asRows(valueChunks.get(k), rowChunks.get(k).length);
         }
         INDArray values = chunks.length == 1 ? chunks[0] : Nd4j.concat(0, chunks);
-        INDArray summed = Nd4j.exec(new UnsortedSegmentSum(values, Nd4j.createFromArray(slot), u))[0];
+        INDArray summed = Nd4j.exec(new UnsortedSegmentSum(values, Nd4j.createFromArray(Arrays.copyOf(slot,
+                all.length)), u))[0];
         return new Merged(unique, rowLength, summed, null);
     }
 
@@ -100,6 +101,16 @@ public final class RowSparse {
     public static final class Workspace {
         private final RowIndex index = new RowIndex();
         private float[] read = new float[0];
+
+        private int[] slots = new int[0];
+
+        /** An array of at least {@code n} ints for the contributions' slots (valid until the next merge). */
+        int[] slots(int n) {
+            if (slots.length < n) {
+                slots = new int[n];
+            }
+            return slots;
+        }
 
         /** The float32 values of {@code chunk} in C order, in this workspace's array (valid until the next read). */
         float[] read(INDArray chunk) {

@@ -99,6 +99,12 @@ public final class Losses {
     }
 
     private static final class Nd4jLoss implements Loss {
+        /**
+         * Each thread's arrays for the Java pass (predictions, targets, gradient), grown to the largest batch: a
+         * loss is shared by every model compiled with it, and a step allocates no Java garbage for it.
+         */
+        private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][0]);
+
         private final String name;
         private final ILossFunction impl;
 
@@ -143,13 +149,20 @@ public final class Losses {
          */
         private Result computeInJava(INDArray t, INDArray yPred) {
             boolean mae = impl instanceof LossMAE;
-            float[] p = BulkData.readFloats(yPred);
-            float[] y = BulkData.readFloats(t);
+            int length = Math.toIntExact(yPred.length());
+            float[][] work = SCRATCH.get();
+            if (work[0].length < length) {
+                work[0] = new float[length];
+                work[1] = new float[length];
+                work[2] = new float[length];
+            }
+            float[] p = BulkData.readFloats(yPred, work[0]);
+            float[] y = BulkData.readFloats(t, work[1]);
             int n = Math.toIntExact(yPred.rank() == 0 ? 1 : yPred.size(-1));
-            int samples = p.length / n;
+            int samples = length / n;
             float lastAxis = n;
             float count = samples;
-            float[] grad = new float[p.length];
+            float[] grad = work[2];
             double total = 0;
             for (int s = 0, i = 0; s < samples; s++) {
                 float sum = 0;
@@ -165,7 +178,7 @@ public final class Losses {
                 }
                 total += sum / lastAxis;
             }
-            return new Result(total / samples, BulkData.floats(grad, yPred.shape()));
+            return new Result(total / samples, BulkData.floats(grad, yPred.shape())); // copies the first values
         }
     }
 
