@@ -51,6 +51,20 @@ class MoreLayersTest {
         assertTrue(e.getMessage().startsWith("Inputs have incompatible shapes. Received shapes [(None, 3), "
                 + "(None, 4)]"), e.getMessage());
         assertThrows(IllegalArgumentException.class,
+                () -> Add.create().computeOutputShape(List.of(Shape.batchOf(3), Shape.batchOf(1, 3))));
+        // axes of length 1 broadcast, as in Keras, and their gradients are summed back
+        assertEquals(Shape.batchOf(5, 8), Multiply.create().computeOutputShape(
+                List.of(Shape.batchOf(1, 8), Shape.batchOf(5, 8))));
+        Tensor row = Tensor.of(new float[][][] {{{1, 2}}});          // (1, 1, 2)
+        Tensor grid = Tensor.of(new float[][][] {{{1, 1}, {2, 3}}}); // (1, 2, 2)
+        assertArrayEquals(new float[] {2, 3, 3, 5}, Add.create().call(row, grid).toFloatArray());
+        assertArrayEquals(new float[] {0, -1, 1, 1}, Subtract.create().call(grid, row).toFloatArray());
+        for (Layer merge : List.of(Multiply.builder().dtype(DType.FLOAT64).build(),
+                Subtract.builder().dtype(DType.FLOAT64).build(), Average.builder().dtype(DType.FLOAT64).build())) {
+            LayerChecks.check(merge, List.of(LayerChecks.normal(7, 3, 1, 4), LayerChecks.normal(8, 3, 5, 4)),
+                    1e-6, 1e-6);
+        }
+        assertThrows(IllegalArgumentException.class,
                 () -> Subtract.create().computeOutputShape(List.of(Shape.batchOf(3), Shape.batchOf(3),
                         Shape.batchOf(3))));
     }
