@@ -97,6 +97,11 @@ public abstract class Optimizer {
         return out;
     }
 
+    /** How many arrays {@link #state} gives per weight, each of the weight's shape and dtype (Adam: 2). */
+    public final int stateArraysPerWeight() {
+        return slotCount();
+    }
+
     /**
      * Restores what {@link #state} and {@link #iterations()} gave: the step count and, per weight of
      * {@code weights} in order, its slots. Checked whole before anything changes.

@@ -292,8 +292,7 @@ public final class KerasFiles {
     static Map<String, Layer> layerPaths(Network model) {
         Map<String, Layer> paths = new LinkedHashMap<>();
         Map<String, Integer> used = new LinkedHashMap<>();
-        List<Layer> layers = new ArrayList<>(model.layers());
-        for (Layer layer : layers) {
+        for (Layer layer : model.layers()) {
             String base = Names.snakeCase(Layers.className(layer));
             Integer n = used.merge(base, 0, (a, b) -> a + 1);
             paths.put("layers/" + (n == 0 ? base : base + "_" + n), layer);
@@ -384,8 +383,8 @@ public final class KerasFiles {
         if (vars.isEmpty()) {
             return () -> { };
         }
-        List<Tensor> zeros = o.state(trainable);
-        int expected = 2 + zeros.size();
+        int perWeight = o.stateArraysPerWeight();
+        int expected = 2 + perWeight * trainable.size();
         if (vars.size() != expected) {
             throw new IOException(h5.display() + ": " + vars.size() + " optimizer variables; the model's "
                     + optimizerName(o) + " over " + trainable.size() + " trainable weights has " + expected);
@@ -396,7 +395,7 @@ public final class KerasFiles {
         }
         List<Tensor> state = new ArrayList<>();
         for (int i = 2; i < vars.size(); i++) {
-            Tensor like = zeros.get(i - 2);
+            Weight like = trainable.get((i - 2) / perWeight); // slots of a weight have its shape and dtype
             state.add(Tensor.wrap(h5.read(vars.get(i), like.shape().toArray(), like.dtype().toNd4j(),
                     "optimizer variable " + i)));
         }

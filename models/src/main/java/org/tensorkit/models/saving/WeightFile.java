@@ -399,7 +399,7 @@ final class WeightFile {
                 if (direct != null) {
                     return direct;
                 }
-                INDArray flat = flat(ds.getDataFlat(), Math.toIntExact(ds.getSize()));
+                INDArray flat = flat(ds.getDataFlat());
                 INDArray typed = flat.dataType() == type ? flat : flat.castTo(type);
                 return shape.length == 0 ? typed.reshape('c', shape) : NdArrays.reshape(typed, shape);
             } catch (RuntimeException e) { // a damaged dataset
@@ -465,14 +465,11 @@ final class WeightFile {
             }
         }
 
-        private static INDArray flat(Object data, int size) {
-            if (data instanceof Number n) {
+        /** What jhdf's {@code getDataFlat()} gives for the numeric types {@link #read} accepts, as an array. */
+        private static INDArray flat(Object data) {
+            if (data instanceof Number n) { // a scalar dataset
                 return data instanceof Long || data instanceof Integer ? Nd4j.createFromArray(n.longValue())
                         : Nd4j.createFromArray(n.doubleValue());
-            }
-            Class<?> leaf = data.getClass();
-            while (leaf.isArray()) {
-                leaf = leaf.getComponentType();
             }
             if (data instanceof float[] f) {
                 return Nd4j.createFromArray(f);
@@ -486,38 +483,7 @@ final class WeightFile {
             if (data instanceof int[] i) {
                 return Nd4j.createFromArray(i);
             }
-            if (leaf == float.class) {
-                float[] out = new float[size];
-                fill(data, out, 0);
-                return Nd4j.createFromArray(out);
-            }
-            if (leaf == double.class) {
-                double[] out = new double[size];
-                fill(data, out, 0);
-                return Nd4j.createFromArray(out);
-            }
-            if (leaf == int.class) {
-                int[] out = new int[size];
-                fill(data, out, 0);
-                return Nd4j.createFromArray(out);
-            }
-            long[] out = new long[size];
-            fill(data, out, 0);
-            return Nd4j.createFromArray(out);
-        }
-
-        private static int fill(Object nested, Object out, int at) {
-            Class<?> c = nested.getClass().getComponentType();
-            int n = Array.getLength(nested);
-            if (c.isPrimitive()) {
-                System.arraycopy(nested, 0, out, at, n);
-                return at + n;
-            }
-            int p = at;
-            for (int i = 0; i < n; i++) {
-                p = fill(Array.get(nested, i), out, p);
-            }
-            return p;
+            throw new IllegalArgumentException("unexpected data " + (data == null ? "null" : data.getClass()));
         }
 
         @Override
