@@ -14,7 +14,13 @@ public enum DType {
     INT32("int32", DataType.INT),
     INT64("int64", DataType.LONG),
     UINT8("uint8", DataType.UBYTE),
-    BOOL("bool", DataType.BOOL);
+    BOOL("bool", DataType.BOOL),
+    /**
+     * Text: Keras's {@code "string"} dtype, for inputs of keys such as {@code "user_42"}. Tensors of it print as
+     * numpy prints its {@code <U} arrays; their elements are Java strings, held as UTF-8 (see
+     * {@link Tensor#of(String...)}).
+     */
+    STRING("string", DataType.UTF8);
 
     private final String numpyName;
     private final DataType nd4j;
@@ -24,7 +30,10 @@ public enum DType {
         this.nd4j = nd4j;
     }
 
-    /** The numpy name, e.g. {@code float32}; also what {@link #toString()} returns. */
+    /**
+     * The numpy name, e.g. {@code float32} (for {@link #STRING}, Keras's name {@code string}); also what
+     * {@link #toString()} returns.
+     */
     public String numpyName() {
         return numpyName;
     }
@@ -44,9 +53,9 @@ public enum DType {
         return this == INT8 || this == INT16 || this == INT32 || this == INT64 || this == UINT8;
     }
 
-    /** Numeric in numpy's sense: anything but bool. */
+    /** Numeric in numpy's sense: anything but bool and string. */
     public boolean isNumeric() {
-        return this != BOOL;
+        return this != BOOL && this != STRING;
     }
 
     /** The DType of an ND4J array type. */
@@ -60,7 +69,7 @@ public enum DType {
                 + java.util.Arrays.toString(values()));
     }
 
-    /** Parses a numpy name such as {@code "float32"} or {@code "int64"}. */
+    /** Parses a numpy name such as {@code "float32"} or {@code "int64"}, or Keras's {@code "string"}. */
     public static DType fromNumpyName(String name) {
         for (DType t : values()) {
             if (t.numpyName.equals(name)) {

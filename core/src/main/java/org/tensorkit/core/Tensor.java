@@ -11,6 +11,7 @@ import org.tensorkit.core.format.NumpyFormat;
 import org.tensorkit.core.internal.NdArrays;
 import org.tensorkit.core.internal.OutputBuffers;
 import org.tensorkit.core.internal.RowGather;
+import org.tensorkit.core.internal.StringArrays;
 import org.tensorkit.core.internal.Tensors;
 
 /**
@@ -67,6 +68,9 @@ public final class Tensor implements AutoCloseable {
     public static Tensor wrap(INDArray array) {
         Objects.requireNonNull(array, "array");
         DType.of(array.dataType()); // rejects types tensorkit cannot name
+        if (array.dataType() == DataType.UTF8) {
+            StringArrays.check(array); // rejects string arrays tensorkit cannot read (views, F order)
+        }
         return new Tensor(array, false);
     }
 
@@ -218,6 +222,29 @@ public final class Tensor implements AutoCloseable {
                 ? empty(DataType.LONG, values.length, 0) : Nd4j.createFromArray(values));
     }
 
+    /**
+     * A 1-D string tensor of {@code values} (Keras's {@code string} dtype), as {@code np.array(values)}: the keys a
+     * lookup layer maps, such as {@code "user_42"}. The strings are kept as UTF-8 in one native buffer, in ND4J's
+     * {@code UTF8} layout (encoded by tensorkit: ND4J's own encoder keeps only the low byte of each char).
+     *
+     * @throws IllegalArgumentException if an element is null (named by its position)
+     */
+    public static Tensor of(String... values) {
+        Objects.requireNonNull(values, "values");
+        return new Tensor(StringArrays.of(nonNull(values, -1), new long[] {values.length}));
+    }
+
+    /** A 2-D string tensor of rectangular {@code values} (copied); ragged rows and null elements are refused. */
+    public static Tensor of(String[][] values) {
+        rectangular(values);
+        int width = values.length == 0 ? 0 : values[0].length;
+        String[] flat = new String[Math.multiplyExact(values.length, width)];
+        for (int r = 0; r < values.length; r++) {
+            System.arraycopy(nonNull(values[r], r), 0, flat, r * width, width);
+        }
+        return new Tensor(StringArrays.of(flat, new long[] {values.length, width}));
+    }
+
     /** A 1-D bool tensor of {@code values} (copied). */
     public static Tensor of(boolean... values) {
         Objects.requireNonNull(values, "values");
@@ -268,6 +295,9 @@ public final class Tensor implements AutoCloseable {
         if (k < 0 || k >= n) {
             throw new IllegalArgumentException("index " + i + " is out of bounds for axis 0 with size " + n);
         }
+        if (isString()) {
+            return new Tensor(StringArrays.reshape(StringArrays.rows(array, k, k + 1), shape().drop(1).toArray()));
+        }
         INDArray row = array.get(NDArrayIndex.point(k));
         if (rank() == 1) {
             row = row.reshape(new long[0]);
@@ -302,7 +332,7 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalArgumentException("cannot reshape array of size " + size() + " into shape "
                     + Shape.of(dims));
         }
-        return new Tensor(array.dup('c').reshape('c', target));
+        return new Tensor(isString() ? StringArrays.reshape(array, target) : array.dup('c').reshape('c', target));
     }
 
     /**
@@ -317,12 +347,19 @@ public final class Tensor implements AutoCloseable {
         }
         long n = array.size(0);
         long[] outShape = indices.shape().concat(shape().drop(1)).toArray();
-        INDArray out = Nd4j.createUninitialized(array.dataType(), outShape, 'c');
-        RowGather.gather(array, indices.array, true, out, (position, value) -> new IllegalArgumentException(
+        INDArray table = isString() ? Nd4j.arange(n).castTo(DataType.INT).reshape(n, 1) : array;
+        INDArray out = Nd4j.createUninitialized(table.dataType(), isString() ? indices.array.shape() : outShape, 'c');
+        RowGather.gather(table, indices.array, true, out, (position, value) -> new IllegalArgumentException(
                 "index " + RowGather.formatIndex(value) + " at position "
                         + RowGather.position(position, indices.array.shape())
                         + " is out of bounds for axis 0 with size " + n + " (indices must be integers in ["
                         + -n + ", " + n + "))"));
+        if (isString()) {
+            // the row numbers of a string table, gathered and checked as any table's rows are
+            int[] rows = out.data().asInt();
+            INDArray strings = StringArrays.gatherRows(array, rows, 0, rows.length);
+            return new Tensor(StringArrays.reshape(strings, outShape));
+        }
         return new Tensor(out);
     }
 
@@ -335,6 +372,13 @@ public final class Tensor implements AutoCloseable {
     public Tensor cast(DType dtype) {
         checkOpen();
         Objects.requireNonNull(dtype, "dtype");
+        if (isString() || dtype == DType.STRING) {
+            if (dtype() != dtype) {
+                throw new IllegalArgumentException("cannot cast a " + dtype() + " tensor to " + dtype
+                        + ": strings and numbers do not convert into each other (a lookup layer maps keys to ids)");
+            }
+            return new Tensor(StringArrays.reshape(array, array.shape()));
+        }
         return new Tensor(array.castTo(dtype.toNd4j()).dup('c'));
     }
 
@@ -348,6 +392,8 @@ public final class Tensor implements AutoCloseable {
     public Tensor dot(Tensor other) {
         checkOpen();
         Objects.requireNonNull(other, "other");
+        requireNumeric("dot");
+        other.requireNumeric("dot");
         if (rank() == 0 || other.rank() == 0 || rank() > 2 || other.rank() > 2) {
             throw new IllegalArgumentException("dot supports ranks 1 and 2, got shapes " + shape() + " and "
                     + other.shape());
@@ -395,6 +441,8 @@ public final class Tensor implements AutoCloseable {
     public boolean allClose(Tensor other, double rtol, double atol) {
         checkOpen();
         Objects.requireNonNull(other, "other");
+        requireNumeric("allClose");
+        other.requireNumeric("allClose");
         if (!shape().equals(other.shape())) {
             return false;
         }
@@ -436,6 +484,20 @@ public final class Tensor implements AutoCloseable {
         return contiguous().data().asLong();
     }
 
+    /**
+     * The elements of a string tensor in C order.
+     *
+     * @throws IllegalStateException if this is not a string tensor
+     */
+    public String[] toStringArray() {
+        checkOpen();
+        if (!isString()) {
+            throw new IllegalStateException("toStringArray needs a string tensor, got dtype " + dtype()
+                    + "; use toFloatArray, toLongArray, ...");
+        }
+        return StringArrays.strings(array);
+    }
+
     /** The only element of a size-1 tensor, as {@code a.item()}. */
     public double item() {
         checkOpen();
@@ -446,7 +508,20 @@ public final class Tensor implements AutoCloseable {
     }
 
     private INDArray contiguous() {
+        if (isString()) {
+            throw new IllegalStateException("a string tensor has no numeric values; use toStringArray()");
+        }
         return NdArrays.dense(array);
+    }
+
+    private boolean isString() {
+        return array.dataType() == DataType.UTF8;
+    }
+
+    private void requireNumeric(String operation) {
+        if (isString()) {
+            throw new IllegalArgumentException(operation + " needs numbers, got a string tensor of shape " + shape());
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -474,6 +549,9 @@ public final class Tensor implements AutoCloseable {
         }
         if (!(o instanceof Tensor t) || t.dtype() != dtype() || !t.shape().equals(shape())) {
             return false;
+        }
+        if (isString()) {
+            return Arrays.equals(toStringArray(), t.toStringArray());
         }
         return dtype().isFloatingPoint()
                 ? Arrays.equals(toDoubleArray(), t.toDoubleArray())
@@ -516,6 +594,17 @@ public final class Tensor implements AutoCloseable {
         return a.ordinal() > b.ordinal() ? a : b;
     }
 
+    /** {@code values}, refused if an element is null: {@code row} >= 0 names the row of a 2-D array. */
+    private static String[] nonNull(String[] values, int row) {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] == null) {
+                throw new IllegalArgumentException("values" + (row >= 0 ? "[" + row + "][" : "[") + i
+                        + "] is null; a string tensor holds non-null strings");
+            }
+        }
+        return values;
+    }
+
     /** An empty array of the given shape: ND4J's array factories turn a zero-length Java array into a 0-d one. */
     private static INDArray empty(DataType type, long... shape) {
         return Nd4j.create(type, shape);
@@ -553,7 +642,7 @@ public final class Tensor implements AutoCloseable {
                         + " elements, row 0 has " + width);
             }
             width = len;
-            if (row instanceof Object[]) {
+            if (row instanceof Object[] && !(row instanceof String[])) {
                 rectangular(row);
             }
         }

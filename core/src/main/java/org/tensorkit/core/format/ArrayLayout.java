@@ -76,6 +76,10 @@ final class ArrayLayout {
 
     private static IntFunction<String> elementFormatter(ElementData data, int[] shown) {
         DType dtype = data.dtype();
+        if (dtype == DType.STRING) {
+            String[] values = data.strings();
+            return i -> PythonStrings.repr(values[i]);
+        }
         if (dtype.isFloatingPoint()) {
             double[] values = data.floats();
             double[] shownValues = new double[shown.length];

@@ -2,6 +2,7 @@ package org.tensorkit.core.format;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tensorkit.core.DType;
+import org.tensorkit.core.internal.StringArrays;
 
 /**
  * The elements of an array pulled out of ND4J once, in C order, as plain Java arrays: floats widened exactly
@@ -9,8 +10,9 @@ import org.tensorkit.core.DType;
  *
  * @param floats the values when {@code dtype} is floating-point, else null
  * @param integers the values when {@code dtype} is an integer type or bool, else null
+ * @param strings the values when {@code dtype} is string, else null
  */
-record ElementData(long[] shape, DType dtype, double[] floats, long[] integers) {
+record ElementData(long[] shape, DType dtype, double[] floats, long[] integers, String[] strings) {
 
     static ElementData of(INDArray array, DType dtype) {
         long[] shape = array.shape();
@@ -19,15 +21,18 @@ record ElementData(long[] shape, DType dtype, double[] floats, long[] integers) 
             shape = new long[] {0};
         }
         if (array.length() == 0) {
-            return new ElementData(shape, dtype, new double[0], new long[0]);
+            return new ElementData(shape, dtype, new double[0], new long[0], new String[0]);
+        }
+        if (dtype == DType.STRING) {
+            return new ElementData(shape, dtype, null, null, StringArrays.strings(array));
         }
         INDArray c = array.dup('c');
         if (dtype.isFloatingPoint()) {
             // float data is read as float and widened here, so no ND4J rounding path can alter the bits
             double[] values = dtype == DType.FLOAT64 ? c.data().asDouble() : widen(c.data().asFloat());
-            return new ElementData(shape, dtype, values, null);
+            return new ElementData(shape, dtype, values, null, null);
         }
-        return new ElementData(shape, dtype, null, c.data().asLong());
+        return new ElementData(shape, dtype, null, c.data().asLong(), null);
     }
 
     private static double[] widen(float[] values) {

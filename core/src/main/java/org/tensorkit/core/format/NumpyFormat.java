@@ -46,7 +46,7 @@ public final class NumpyFormat {
             extras.append("shape=").append(Shape.of(data.shape()));
         }
         if (!dtypeIsImplied(dtype) || empty) {
-            extras.append(extras.length() > 0 ? ", " : "").append("dtype=").append(dtype.numpyName());
+            extras.append(extras.length() > 0 ? ", " : "").append("dtype=").append(reprName(data));
         }
         if (extras.length() == 0) {
             return REPR_PREFIX + body + ")";
@@ -69,6 +69,18 @@ public final class NumpyFormat {
         return b.append(']').toString();
     }
 
+    /** The dtype as a repr names it: {@code float32}, or {@code '<U5'} for strings of at most 5 code points. */
+    private static String reprName(ElementData data) {
+        if (data.dtype() != DType.STRING) {
+            return data.dtype().numpyName();
+        }
+        int width = 1; // numpy's narrowest string dtype, also that of an empty array
+        for (String s : data.strings()) {
+            width = Math.max(width, PythonStrings.length(s));
+        }
+        return "'<U" + width + "'";
+    }
+
     /** numpy omits the dtype from a repr when the values already imply it (the default types). */
     private static boolean dtypeIsImplied(DType dtype) {
         return dtype == DType.FLOAT64 || dtype == DType.INT64 || dtype == DType.BOOL;
@@ -76,6 +88,9 @@ public final class NumpyFormat {
 
     /** {@code str()} of a 0-d array is {@code str()} of its scalar, which has no precision limit. */
     private static String scalarStr(ElementData data) {
+        if (data.dtype() == DType.STRING) {
+            return data.strings()[0];
+        }
         if (data.dtype().isFloatingPoint()) {
             return FloatFormat.scalarStr(data.floats()[0], data.dtype());
         }

@@ -117,6 +117,9 @@ public final class BulkData {
         if (start < 0 || end < start || end > n) {
             throw new IllegalArgumentException("rows [" + start + ", " + end + ") of an array of " + n + " rows");
         }
+        if (a.dataType() == DataType.UTF8) {
+            return StringArrays.rows(a, start, end);
+        }
         long[] shape = a.shape().clone();
         shape[0] = end - start;
         if (!NdArrays.isDense(a)) {
@@ -139,6 +142,9 @@ public final class BulkData {
     public static INDArray gatherRows(INDArray a, int[] order, int from, int to) {
         if (from < 0 || to < from || to > order.length) {
             throw new IllegalArgumentException("order positions [" + from + ", " + to + ") of " + order.length);
+        }
+        if (a.dataType() == DataType.UTF8) {
+            return StringArrays.gatherRows(a, order, from, to);
         }
         INDArray d = NdArrays.dense(a);
         long n = d.size(0);

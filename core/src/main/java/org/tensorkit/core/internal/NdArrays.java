@@ -102,6 +102,9 @@ public final class NdArrays {
      * {@link #isDense dense} and not empty; otherwise ND4J's {@code reshape('c', shape)}.
      */
     public static INDArray reshape(INDArray a, long... shape) {
+        if (a.dataType() == DataType.UTF8) {
+            return StringArrays.reshape(a, shape); // strings are laid out by offsets: a copy
+        }
         if (isDense(a) && !a.isEmpty() && product(shape) == a.length()) {
             return over(a.data(), a.dataType(), shape);
         }

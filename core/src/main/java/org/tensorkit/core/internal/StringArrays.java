@@ -1,0 +1,186 @@
+package org.tensorkit.core.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * String arrays in ND4J's {@code UTF8} layout, encoded and decoded here rather than by ND4J: ND4J 1.0.0-M2.1 writes
+ * each {@code char} as one byte (so {@code "dé"} reads back as {@code "d\uFFFD"}), cannot take views of such arrays
+ * and has no ops for them. The layout ND4J defines and reads: {@code n + 1} native-order longs, the byte offset of
+ * each string's start in the payload and the payload's length, then the UTF-8 payload. Arrays are C order, one
+ * buffer per array; row slices and gathers copy.
+ */
+public final class StringArrays {
+    private StringArrays() {
+    }
+
+    /**
+     * The UTF-8 bytes of a string array and where each element starts: element {@code i} is
+     * {@code bytes[offsets[i] .. offsets[i + 1])}.
+     *
+     * @param bytes   the payload
+     * @param offsets {@code count + 1} offsets into {@code bytes}, non-decreasing, the last one its length
+     */
+    public record Utf8(byte[] bytes, long[] offsets) {
+        /** The number of strings. */
+        public int count() {
+            return offsets.length - 1;
+        }
+
+        /** The start of element {@code i} in {@link #bytes()}. */
+        public int start(int i) {
+            return (int) offsets[i];
+        }
+
+        /** The end (exclusive) of element {@code i} in {@link #bytes()}. */
+        public int end(int i) {
+            return (int) offsets[i + 1];
+        }
+
+        /** Element {@code i}, decoded. */
+        public String string(int i) {
+            return new String(bytes, start(i), end(i) - start(i), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** A {@code UTF8} array of {@code values} (C order, none null) with the given shape. */
+    public static INDArray of(String[] values, long[] shape) {
+        byte[][] encoded = new byte[values.length][];
+        long payload = 0;
+        for (int i = 0; i < values.length; i++) {
+            encoded[i] = values[i].getBytes(StandardCharsets.UTF_8);
+            payload += encoded[i].length;
+        }
+        long[] offsets = new long[values.length + 1];
+        byte[] bytes = new byte[Math.toIntExact(payload)];
+        int at = 0;
+        for (int i = 0; i < values.length; i++) {
+            System.arraycopy(encoded[i], 0, bytes, at, encoded[i].length);
+            at += encoded[i].length;
+            offsets[i + 1] = at;
+        }
+        return of(new Utf8(bytes, offsets), shape);
+    }
+
+    /** A {@code UTF8} array of the encoded strings {@code utf8} with the given shape. */
+    public static INDArray of(Utf8 utf8, long[] shape) {
+        int count = utf8.count();
+        int from = (int) utf8.offsets()[0];
+        int to = (int) utf8.offsets()[count];
+        ByteBuffer buffer = ByteBuffer.allocate(Math.addExact((count + 1) * Long.BYTES, to - from))
+                .order(ByteOrder.nativeOrder());
+        for (int i = 0; i <= count; i++) {
+            buffer.putLong(utf8.offsets()[i] - from);
+        }
+        buffer.put(utf8.bytes(), from, to - from);
+        DataBuffer data = Nd4j.getDataBufferFactory().createUtf8Buffer(buffer.array(), count);
+        return Nd4j.create(data, shape, strides(shape), 0, 'c', DataType.UTF8);
+    }
+
+    /**
+     * The encoded strings of a {@code UTF8} array in C order (one bulk copy of its buffer).
+     *
+     * @throws IllegalArgumentException for an array that is not a C-order {@code UTF8} array over its own buffer
+     */
+    public static Utf8 read(INDArray a) {
+        check(a);
+        int count = Math.toIntExact(a.length());
+        if (count == 0) {
+            return new Utf8(new byte[0], new long[1]);
+        }
+        ByteBuffer bytes = NdArrays.bytes(a);
+        long[] offsets = new long[count + 1];
+        bytes.asLongBuffer().get(0, offsets);
+        int start = (count + 1) * Long.BYTES;
+        byte[] payload = new byte[Math.toIntExact(offsets[count])];
+        bytes.get(start, payload);
+        return new Utf8(payload, offsets);
+    }
+
+    /** The strings of a {@code UTF8} array in C order, decoded. */
+    public static String[] strings(INDArray a) {
+        Utf8 utf8 = read(a);
+        String[] out = new String[utf8.count()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = utf8.string(i);
+        }
+        return out;
+    }
+
+    /** Rows {@code [start, end)} of axis 0 of a {@code UTF8} array, copied. */
+    public static INDArray rows(INDArray a, long start, long end) {
+        Utf8 utf8 = read(a);
+        long[] shape = a.shape().clone();
+        long rowLength = shape[0] == 0 ? 0 : a.length() / shape[0];
+        shape[0] = end - start;
+        int first = Math.toIntExact(start * rowLength);
+        int last = Math.toIntExact(end * rowLength);
+        long[] offsets = Arrays.copyOfRange(utf8.offsets(), first, last + 1);
+        return of(new Utf8(utf8.bytes(), offsets), shape);
+    }
+
+    /** Rows {@code order[from], ..., order[to - 1]} of axis 0 of a {@code UTF8} array, copied in that order. */
+    public static INDArray gatherRows(INDArray a, int[] order, int from, int to) {
+        Utf8 utf8 = read(a);
+        long[] shape = a.shape().clone();
+        int rowLength = shape[0] == 0 ? 0 : Math.toIntExact(a.length() / shape[0]);
+        shape[0] = to - from;
+        long[] offsets = new long[(to - from) * rowLength + 1];
+        int size = 0;
+        for (int r = from; r < to; r++) {
+            int first = order[r] * rowLength;
+            size += utf8.start(first + rowLength) - utf8.start(first);
+        }
+        byte[] bytes = new byte[size];
+        int at = 0;
+        int k = 0;
+        for (int r = from; r < to; r++) {
+            int first = order[r] * rowLength;
+            for (int j = 0; j < rowLength; j++) {
+                int s = utf8.start(first + j);
+                int len = utf8.end(first + j) - s;
+                System.arraycopy(utf8.bytes(), s, bytes, at, len);
+                at += len;
+                offsets[++k] = at;
+            }
+        }
+        return of(new Utf8(bytes, offsets), shape);
+    }
+
+    /** The same strings with another C-order shape of the same length (a copy). */
+    public static INDArray reshape(INDArray a, long[] shape) {
+        return of(read(a), shape);
+    }
+
+    /**
+     * Refuses an array {@link #read} cannot read: not {@code UTF8}, not C order, or a view.
+     *
+     * @throws IllegalArgumentException naming what the array is
+     */
+    public static void check(INDArray a) {
+        if (a.dataType() != DataType.UTF8) {
+            throw new IllegalArgumentException("need a string (UTF8) array, got " + a.dataType());
+        }
+        if (a.ordering() != 'c' || a.offset() != 0 || a.isView()) {
+            throw new IllegalArgumentException("string arrays must be C-order arrays over their own buffer, got "
+                    + a.shapeInfoToString());
+        }
+    }
+
+    private static long[] strides(long[] shape) {
+        long[] strides = new long[shape.length];
+        long stride = 1;
+        for (int axis = shape.length - 1; axis >= 0; axis--) {
+            strides[axis] = stride;
+            stride *= Math.max(1, shape[axis]);
+        }
+        return strides;
+    }
+}
