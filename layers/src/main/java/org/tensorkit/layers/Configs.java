@@ -14,15 +14,16 @@ import org.tensorkit.core.Shape;
 
 /**
  * Layer configs as data: immutable JSON-like values ({@link #immutable}), and a {@link Reader} that takes typed
- * settings out of a config with errors naming the class, the key, the value and what was expected. Internal to
- * this package.
+ * settings out of a config with errors naming the class, the key, the value and what was expected. For layer
+ * implementations, tensorkit's own and others: {@link org.tensorkit.layers.Layer#config()} and the
+ * {@code fromConfig} factories are built on it.
  */
-final class Configs {
+public final class Configs {
     private Configs() {
     }
 
     /** A deep, immutable copy of a JSON-like map, keeping its key order and its {@code null} values. */
-    static Map<String, Object> immutable(Map<String, Object> map) {
+    public static Map<String, Object> immutable(Map<String, Object> map) {
         Map<String, Object> copy = new LinkedHashMap<>();
         map.forEach((k, v) -> copy.put(k, immutableValue(v)));
         return Collections.unmodifiableMap(copy);
@@ -42,7 +43,7 @@ final class Configs {
     }
 
     /** A shape as Keras writes it in configs: a list with {@code null} for unknown dimensions. */
-    static List<Object> shape(Shape shape) {
+    public static List<Object> shape(Shape shape) {
         List<Object> dims = new ArrayList<>(shape.rank());
         for (long d : shape.toArray()) {
             dims.add(d == Shape.UNKNOWN ? null : d);
@@ -51,7 +52,7 @@ final class Configs {
     }
 
     /** {@code {"class_name": className, "config": config}}: how Keras describes an initializer or regularizer. */
-    static Map<String, Object> object(String className, Map<String, Object> config) {
+    public static Map<String, Object> object(String className, Map<String, Object> config) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("class_name", className);
         m.put("config", config);
@@ -59,27 +60,31 @@ final class Configs {
     }
 
     /** Reads the settings of one config; {@link #finish()} refuses keys nothing read. */
-    static final class Reader {
+    public static final class Reader {
         private final String what;
         private final Map<String, Object> config;
         private final Set<String> read = new LinkedHashSet<>();
 
-        Reader(String what, Map<String, Object> config) {
+        /** A reader of {@code config}, whose messages name it {@code what} (a layer class, say). */
+        public Reader(String what, Map<String, Object> config) {
             this.what = what;
             this.config = Objects.requireNonNull(config, "config");
         }
 
-        boolean has(String key) {
+        /** Whether {@code key} is present and not {@code null} (and marks it read). */
+        public boolean has(String key) {
             read.add(key);
             return config.get(key) != null;
         }
 
-        Object raw(String key) {
+        /** The value of {@code key} as it is, {@code null} if absent (and marks it read). */
+        public Object raw(String key) {
             read.add(key);
             return config.get(key);
         }
 
-        String string(String key) {
+        /** The string value of a required {@code key}. */
+        public String string(String key) {
             Object v = required(key);
             if (!(v instanceof String s)) {
                 throw bad(key, v, "a string");
@@ -87,11 +92,13 @@ final class Configs {
             return s;
         }
 
-        String string(String key, String fallback) {
+        /** The string value of {@code key}, or {@code fallback} when absent or null. */
+        public String string(String key, String fallback) {
             return has(key) ? string(key) : fallback;
         }
 
-        boolean bool(String key, boolean fallback) {
+        /** The boolean value of {@code key}, or {@code fallback} when absent or null. */
+        public boolean bool(String key, boolean fallback) {
             if (!has(key)) {
                 return fallback;
             }
@@ -102,7 +109,8 @@ final class Configs {
             return b;
         }
 
-        double number(String key) {
+        /** The numeric value of a required {@code key}. */
+        public double number(String key) {
             Object v = required(key);
             if (!(v instanceof Number n)) {
                 throw bad(key, v, "a number");
@@ -110,20 +118,24 @@ final class Configs {
             return n.doubleValue();
         }
 
-        double number(String key, double fallback) {
+        /** The numeric value of {@code key}, or {@code fallback} when absent or null. */
+        public double number(String key, double fallback) {
             return has(key) ? number(key) : fallback;
         }
 
-        long integer(String key) {
+        /** The integer value of a required {@code key} (an integral float is accepted). */
+        public long integer(String key) {
             Object v = required(key);
             return integerValue(key, v);
         }
 
-        Long optionalInteger(String key) {
+        /** The integer value of {@code key}, or {@code null} when absent or null. */
+        public Long optionalInteger(String key) {
             return has(key) ? integerValue(key, config.get(key)) : null;
         }
 
-        int intValue(String key) {
+        /** The integer value of a required {@code key}, within int range. */
+        public int intValue(String key) {
             long v = integer(key);
             if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
                 throw bad(key, v, "an integer within int range");
@@ -132,7 +144,7 @@ final class Configs {
         }
 
         /** A list of integers, {@code null} elements read as {@code nullAs}; a single integer as a list of one. */
-        long[] integers(String key, long nullAs) {
+        public long[] integers(String key, long nullAs) {
             Object v = required(key);
             List<?> list = v instanceof List<?> l ? l : List.of(v);
             long[] out = new long[list.size()];
@@ -148,7 +160,7 @@ final class Configs {
          * {@code {"class_name": "DTypePolicy", "config": {"name": "float32"}, ...}}), whose mixed policies
          * ({@code "mixed_float16"}) tensorkit does not run.
          */
-        DType dtype(String key, DType fallback) {
+        public DType dtype(String key, DType fallback) {
             if (!has(key)) {
                 return fallback;
             }
@@ -172,8 +184,9 @@ final class Configs {
             }
         }
 
+        /** The object value of a required {@code key}. */
         @SuppressWarnings("unchecked")
-        Map<String, Object> map(String key) {
+        public Map<String, Object> map(String key) {
             Object v = required(key);
             if (!(v instanceof Map<?, ?> m)) {
                 throw bad(key, v, "an object");
@@ -187,7 +200,7 @@ final class Configs {
          * {@code registered_name} only locate the class in Python, and are read here so that {@link #finish}
          * does not refuse them.
          */
-        String className() {
+        public String className() {
             raw("module");
             raw("registered_name");
             return string("class_name");
@@ -197,7 +210,7 @@ final class Configs {
          * Refuses each of {@code keys} that is set (not absent, not {@code null}): a setting of Keras's that
          * tensorkit's {@code layer} does not have, accepted only at its default.
          */
-        void requireUnset(String... keys) {
+        public void requireUnset(String... keys) {
             for (String key : keys) {
                 if (has(key)) {
                     throw bad(key, config.get(key), "null (tensorkit's " + what + " has no " + key + ")");
@@ -206,7 +219,7 @@ final class Configs {
         }
 
         /** Refuses the keys that no reader method asked for: a setting tensorkit would otherwise ignore. */
-        void finish() {
+        public void finish() {
             List<String> unknown = config.keySet().stream().filter(k -> !read.contains(k)).toList();
             if (!unknown.isEmpty()) {
                 throw new IllegalArgumentException(what + " config has unsupported key(s) " + unknown
@@ -214,7 +227,8 @@ final class Configs {
             }
         }
 
-        IllegalArgumentException bad(String key, Object value, String expected) {
+        /** The error for {@code key} holding {@code value} where {@code expected} was expected. */
+        public IllegalArgumentException bad(String key, Object value, String expected) {
             String shown = value instanceof String ? "\"" + value + "\"" : String.valueOf(value);
             return new IllegalArgumentException(what + " config: \"" + key + "\" is " + shown + "; expected "
                     + expected);

@@ -6,6 +6,10 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 
+import org.tensorkit.layers.preprocessing.Hashing;
+import org.tensorkit.layers.preprocessing.IntegerLookup;
+import org.tensorkit.layers.preprocessing.StringLookup;
+
 /**
  * The layer classes tensorkit rebuilds from configs: a fixed registry by Keras class name, so that reading a
  * config never instantiates a class the config names (only these).
@@ -33,6 +37,9 @@ public final class Layers {
         r.put("LeakyReLU", LeakyReLU::fromConfig);
         r.put("GlobalAveragePooling1D", GlobalAveragePooling1D::fromConfig);
         r.put("BatchNormalization", BatchNormalization::fromConfig);
+        r.put("StringLookup", StringLookup::fromConfig);
+        r.put("IntegerLookup", IntegerLookup::fromConfig);
+        r.put("Hashing", Hashing::fromConfig);
         return Map.copyOf(r);
     }
 

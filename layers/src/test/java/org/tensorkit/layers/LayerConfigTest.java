@@ -15,6 +15,10 @@ import java.util.TreeSet;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.tensorkit.layers.preprocessing.Hashing;
+import org.tensorkit.layers.preprocessing.IntegerLookup;
+import org.tensorkit.layers.preprocessing.OutputMode;
+import org.tensorkit.layers.preprocessing.StringLookup;
 import org.tensorkit.core.DType;
 import org.tensorkit.core.Shape;
 
@@ -49,6 +53,12 @@ class LayerConfigTest {
         layers.add(LeakyReLU.builder().negativeSlope(0.1).name("leaky").build());
         layers.add(GlobalAveragePooling1D.builder().channelsFirst(true).keepDims(true).build());
         layers.add(BatchNormalization.builder().axis(1).momentum(0.9).epsilon(1e-5).center(false).build());
+        layers.add(StringLookup.builder().vocabulary(List.of("a", "b")).maskToken("").numOovIndices(2).build());
+        layers.add(StringLookup.builder().outputMode(OutputMode.TF_IDF).vocabulary(List.of("a", "b"))
+                .idfWeights(0.5f, 0.25f).maxTokens(6).padToMaxTokens(true).build());
+        layers.add(IntegerLookup.builder().vocabulary(List.of(7L, 3L)).invert(true).build());
+        layers.add(IntegerLookup.builder().maskToken(0L).oovMethod("farmhash").salt(5, 6).build());
+        layers.add(Hashing.builder().numBins(9).maskValue("").salt(1).outputMode(OutputMode.MULTI_HOT).build());
         return layers;
     }
 
