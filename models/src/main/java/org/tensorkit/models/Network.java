@@ -261,6 +261,26 @@ public abstract sealed class Network permits Model, Sequential {
     }
 
     /**
+     * {@link #predict(Tensor)} of {@code Tensor.of(keys)}, for a model of one input declared
+     * {@code DType.STRING} (one key per example) that maps keys through a {@code StringLookup}.
+     */
+    public final Tensor predict(String[] keys) {
+        try (Tensor x = Tensor.of(keys)) {
+            return predict(x);
+        }
+    }
+
+    /**
+     * {@link #predict(Tensor)} of {@code Tensor.of(keys)}, for a model of one input declared
+     * {@code DType.STRING}: one row of keys per example, such as {@code {{"user_42", "Toy Story (1995)"}}}.
+     */
+    public final Tensor predict(String[][] keys) {
+        try (Tensor x = Tensor.of(keys)) {
+            return predict(x);
+        }
+    }
+
+    /**
      * Runs the model on one array per input (rows along axis 0) in batches of 32 rows and returns one float32
      * tensor per output, each owning its memory.
      *

@@ -128,6 +128,11 @@ public final class Sequential extends Network {
      *                                  incompatible shape
      */
     public synchronized void build(Shape batchInputShape) {
+        build(batchInputShape, DType.FLOAT32);
+    }
+
+    /** {@link #build(Shape)} with an input of {@code dtype}. */
+    private synchronized void build(Shape batchInputShape, DType dtype) {
         Objects.requireNonNull(batchInputShape, "batchInputShape");
         State s = state;
         if (s.graph() != null) {
@@ -141,7 +146,7 @@ public final class Sequential extends Network {
             throw new IllegalStateException("Sequential model \"" + name() + "\" has no layers to build; add one "
                     + "first");
         }
-        state = buildChain(s.layers(), batchInputShape);
+        state = buildChain(s.layers(), batchInputShape, dtype);
     }
 
     /** A deferred model builds here from the data's shape (batch dimension left unknown). */
@@ -153,7 +158,9 @@ public final class Sequential extends Network {
         }
         synchronized (this) {
             if (state.graph() == null) {
-                build(Inputs.deferredInputShape(what, name(), data));
+                Shape shape = Inputs.deferredInputShape(what, name(), data);
+                // float32, Keras's floatx, unless the data is strings (a StringLookup or Hashing first)
+                build(shape, data.get(0).dtype() == DType.STRING ? DType.STRING : DType.FLOAT32);
             }
             return state.graph();
         }
@@ -218,14 +225,14 @@ public final class Sequential extends Network {
         }
         Optional<Shape> known = layers.isEmpty() ? Optional.empty()
                 : declaredInput != null ? Optional.of(declaredInput) : layers.get(0).declaredInputShape();
-        state = known.isPresent() ? buildChain(layers, known.get()) : State.unbuilt(layers);
+        state = known.isPresent() ? buildChain(layers, known.get(), DType.FLOAT32) : State.unbuilt(layers);
     }
 
     /** Creates the input {@code <first layer>_input} of this shape and calls every layer; checks shapes first. */
-    private State buildChain(List<Layer> layers, Shape batchInputShape) {
+    private State buildChain(List<Layer> layers, Shape batchInputShape, DType dtype) {
         checkInputName(layers, layers.get(0).name() + "_input");
         checkShapes(layers, batchInputShape);
-        SymbolicTensor input = Input.builder().batchShape(batchInputShape.toArray()).dtype(DType.FLOAT32)
+        SymbolicTensor input = Input.builder().batchShape(batchInputShape.toArray()).dtype(dtype)
                 .name(layers.get(0).name() + "_input").build();
         return built(layers, input, false, callAll(layers, input));
     }

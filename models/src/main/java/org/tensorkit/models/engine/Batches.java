@@ -3,11 +3,13 @@ package org.tensorkit.models.engine;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.tensorkit.core.internal.BulkData;
 import org.tensorkit.core.internal.OutputBuffers;
+import org.tensorkit.core.internal.StringArrays;
 
 /**
  * The one batch loop of {@code predict}, {@code evaluate} and {@code fit}: consecutive batches of
@@ -136,10 +138,13 @@ public final class Batches {
         return view(a, start, end);
     }
 
-    /** Rows {@code [start, end)} of {@code a}: a view, no copy. */
+    /** Rows {@code [start, end)} of {@code a}: a view, no copy (strings, which ND4J cannot view, are copied). */
     public static INDArray view(INDArray a, long start, long end) {
         if (start == 0 && end == a.size(0)) {
             return a;
+        }
+        if (a.dataType() == DataType.UTF8) {
+            return StringArrays.rows(a, start, end); // ND4J has no views of string arrays: a copy
         }
         INDArrayIndex[] index = new INDArrayIndex[a.rank()];
         index[0] = NDArrayIndex.interval(start, end);

@@ -10,6 +10,7 @@ import org.tensorkit.core.Shape;
 import org.tensorkit.core.Tensor;
 import org.tensorkit.core.internal.NdArrays;
 import org.tensorkit.core.internal.OutputBuffers;
+import org.tensorkit.core.internal.StringArrays;
 import org.tensorkit.core.internal.Tensors;
 
 /**
@@ -33,13 +34,14 @@ public final class Inference {
 
     /**
      * Runs {@code graph} on standardized data ({@link Inputs#standardize}) in batches of {@code batchSize} rows
-     * and returns one float32 tensor per output, the data's rows along axis 0. Every output was allocated for
-     * this call (an output that would alias the caller's data is copied), so the tensors own it:
-     * {@link Tensor#close()} releases it.
+     * and returns one float32 tensor per output (a string output, such as an inverted StringLookup's, stays
+     * strings), the data's rows along axis 0. Every output was allocated for this call (an output that would alias
+     * the caller's data is copied), so the tensors own it: {@link Tensor#close()} releases it.
      */
     public static List<Tensor> predict(Graph graph, List<INDArray> data, int batchSize) {
         Batches batches = Batches.views(data, null, batchSize);
         List<INDArray> result = null;
+        List<List<String>> strings = null;
         while (batches.next()) {
             List<INDArray> computed = Execution.forward(graph, batches.inputs(), batches.start(), false).outputs();
             if (batches.count() == 1) {
@@ -48,14 +50,21 @@ public final class Inference {
             }
             if (result == null) {
                 result = new ArrayList<>(computed.size());
+                strings = new ArrayList<>(computed.size());
                 for (INDArray out : computed) {
                     long[] shape = out.shape().clone();
                     shape[0] = batches.rows();
-                    result.add(OutputBuffers.uninitialized(DataType.FLOAT, shape));
+                    boolean text = out.dataType() == DataType.UTF8;
+                    result.add(text ? null : OutputBuffers.uninitialized(DataType.FLOAT, shape)); // strings: below
+                    strings.add(text ? new ArrayList<>() : null);
                 }
             }
             for (int k = 0; k < computed.size(); k++) {
                 INDArray out = computed.get(k);
+                if (strings.get(k) != null) {
+                    strings.get(k).addAll(Arrays.asList(StringArrays.strings(out)));
+                    continue;
+                }
                 INDArray target = Batches.view(result.get(k), batches.start(), batches.end());
                 if (!Arrays.equals(out.shape(), target.shape())) {
                     throw new IllegalStateException("output " + k + " of the batch at rows " + batches.start() + ".."
@@ -63,6 +72,13 @@ public final class Inference {
                             + Shape.of(target.shape()));
                 }
                 target.assign(out.dataType() == DataType.FLOAT ? out : out.castTo(DataType.FLOAT));
+            }
+        }
+        for (int k = 0; strings != null && k < strings.size(); k++) {
+            if (strings.get(k) != null) {
+                long[] shape = graph.outputs().get(k).shape().toArray();
+                shape[0] = batches.rows();
+                result.set(k, StringArrays.of(strings.get(k).toArray(String[]::new), shape));
             }
         }
         List<Tensor> tensors = new ArrayList<>(result.size());
@@ -76,7 +92,8 @@ public final class Inference {
     private static List<INDArray> asOwnedFloats(List<INDArray> computed, List<INDArray> userData) {
         List<INDArray> result = new ArrayList<>(computed.size());
         for (INDArray out : computed) {
-            INDArray r = out.dataType() == DataType.FLOAT ? out : out.castTo(DataType.FLOAT);
+            boolean keep = out.dataType() == DataType.FLOAT || out.dataType() == DataType.UTF8;
+            INDArray r = keep ? out : out.castTo(DataType.FLOAT);
             if (NdArrays.sharesMemoryWithAny(r, userData) || NdArrays.sharesMemoryWithAny(r, result)) {
                 r = r.dup('c');
             }

@@ -44,6 +44,12 @@ public final class Inputs {
         for (int i = 0; i < arrays.size(); i++) {
             DataType type = inputs.get(i).dtype().toNd4j();
             INDArray a = arrays.get(i);
+            if ((type == DataType.UTF8) != (a.dataType() == DataType.UTF8)) {
+                throw new IllegalArgumentException(what + ": input " + i + " (\"" + inputs.get(i).layer().name()
+                        + "\") is declared " + inputs.get(i).dtype() + " but received " + DType.of(a.dataType())
+                        + " data; strings and numbers do not convert into each other (a StringLookup maps keys to "
+                        + "ids)");
+            }
             if (a.dataType() != type && !(a.dataType().isIntType() && type.isFPType())) {
                 arrays.set(i, a.castTo(type));
             }

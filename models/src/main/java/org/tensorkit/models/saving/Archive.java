@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Enumeration;
+import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -28,12 +29,20 @@ final class Archive {
     static final long MAX_WEIGHTS_BYTES = 1L << 40;
     /** Largest expansion of a compressed entry (Keras writes none compressed). */
     static final long MAX_RATIO = 200;
+    /** The directory of the layers' assets (a lookup's vocabulary.txt) in the archive. */
+    static final String ASSETS = "assets/";
+    /** The largest asset read (a vocabulary of tens of millions of keys). */
+    static final long MAX_ASSET_BYTES = 1L << 30;
 
     private Archive() {
     }
 
-    /** Writes the three entries, STORED, the weights copied from {@code weightsFile}. */
-    static void write(OutputStream target, byte[] metadata, byte[] config, Path weightsFile) throws IOException {
+    /**
+     * Writes the three entries, STORED, the weights copied from {@code weightsFile}, then {@code assets} (entry
+     * name to bytes, names under {@code assets/}).
+     */
+    static void write(OutputStream target, byte[] metadata, byte[] config, Path weightsFile,
+                      Map<String, byte[]> assets) throws IOException {
         ZipOutputStream zip = new ZipOutputStream(target);
         stored(zip, METADATA, metadata);
         stored(zip, CONFIG, config);
@@ -46,6 +55,9 @@ final class Archive {
         zip.putNextEntry(e);
         Files.copy(weightsFile, zip);
         zip.closeEntry();
+        for (Map.Entry<String, byte[]> asset : assets.entrySet()) {
+            stored(zip, asset.getKey(), asset.getValue());
+        }
         zip.finish();
     }
 
@@ -104,7 +116,8 @@ final class Archive {
             }
             long size = e.getSize();
             long compressed = e.getCompressedSize();
-            long limit = name.endsWith(".json") ? MAX_JSON_BYTES : MAX_WEIGHTS_BYTES;
+            long limit = name.endsWith(".json") ? MAX_JSON_BYTES : name.startsWith(ASSETS) ? MAX_ASSET_BYTES
+                    : MAX_WEIGHTS_BYTES;
             if (size > limit) {
                 throw new IOException(file + ": archive entry \"" + name + "\" declares " + size
                         + " bytes, over the limit of " + limit);
@@ -122,12 +135,33 @@ final class Archive {
 
         /** A JSON entry's bytes. */
         byte[] bytes(String name) throws IOException {
+            return bytes(name, MAX_JSON_BYTES);
+        }
+
+        /**
+         * The files under {@code assets/<path>/} (not in subdirectories), by their names there; empty when there
+         * are none.
+         */
+        Map<String, byte[]> assets(String path) throws IOException {
+            String prefix = ASSETS + path + "/";
+            Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+            for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
+                ZipEntry e = en.nextElement();
+                String rest = e.getName().startsWith(prefix) ? e.getName().substring(prefix.length()) : "";
+                if (!e.isDirectory() && !rest.isEmpty() && !rest.contains("/")) {
+                    files.put(rest, bytes(e.getName(), MAX_ASSET_BYTES));
+                }
+            }
+            return files;
+        }
+
+        private byte[] bytes(String name, long max) throws IOException {
             ZipEntry e = require(name);
             try (InputStream in = zip.getInputStream(e)) {
-                byte[] b = in.readNBytes((int) Math.min(MAX_JSON_BYTES + 1, Integer.MAX_VALUE - 8));
-                if (b.length > MAX_JSON_BYTES) {
-                    throw new IOException(file + ": archive entry \"" + name + "\" holds more than "
-                            + MAX_JSON_BYTES + " bytes");
+                byte[] b = in.readNBytes((int) Math.min(max + 1, Integer.MAX_VALUE - 8));
+                if (b.length > max) {
+                    throw new IOException(file + ": archive entry \"" + name + "\" holds more than " + max
+                            + " bytes");
                 }
                 return b;
             } catch (ZipException ex) {

@@ -19,6 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tensorkit.core.Tensor;
 import org.tensorkit.layers.Layer;
+import org.tensorkit.layers.LayerAssets;
 import org.tensorkit.layers.Layers;
 import org.tensorkit.layers.Names;
 import org.tensorkit.layers.Weight;
@@ -83,11 +84,12 @@ public final class KerasFiles {
         metadata.put("date_saved", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd@HH:mm:ss")));
         metadata.put("tensorkit_version", TENSORKIT_VERSION);
         byte[] metadataJson = Json.write(metadata);
+        Map<String, byte[]> assets = assets(model);
         Path weights = Files.createTempFile("tensorkit-", ".weights.h5");
         try {
             WeightFile.write(weights, entries(model));
             AtomicFile.write(path, overwrite, out -> Archive.write(wrapper.wrap(out), metadataJson, configJson,
-                    weights));
+                    weights, assets));
         } finally {
             Files.deleteIfExists(weights);
         }
@@ -120,6 +122,7 @@ public final class KerasFiles {
             return withArchiveWeights(zip, path, (h5, bytes) -> {
                 Network model = build(path, config, compileConfig, h5, bytes, "the values in " + Archive.WEIGHTS);
                 readIntoNew(model, h5);
+                loadAssets(model, zip, path);
                 return model;
             });
         }
@@ -298,6 +301,34 @@ public final class KerasFiles {
             paths.put("layers/" + (n == 0 ? base : base + "_" + n), layer);
         }
         return paths;
+    }
+
+    /**
+     * The layers' assets (a learnt vocabulary), by archive entry name: {@code assets/<layer path>/<file>}, the
+     * layer paths those of the weights, as Keras's {@code DiskIOStore} names them.
+     */
+    private static Map<String, byte[]> assets(Network model) {
+        Map<String, byte[]> assets = new LinkedHashMap<>();
+        for (Map.Entry<String, Layer> e : layerPaths(model).entrySet()) {
+            if (e.getValue() instanceof LayerAssets a) {
+                a.saveAssets().forEach((name, bytes) -> assets.put(Archive.ASSETS + e.getKey() + "/" + name, bytes));
+            }
+        }
+        return assets;
+    }
+
+    /** Gives each layer that keeps assets the files under its path; a refusal names the file. */
+    private static void loadAssets(Network model, Archive.Reader zip, Path path) throws IOException {
+        for (Map.Entry<String, Layer> e : layerPaths(model).entrySet()) {
+            if (e.getValue() instanceof LayerAssets a) {
+                Map<String, byte[]> files = zip.assets(e.getKey());
+                try {
+                    a.loadAssets(files);
+                } catch (IllegalArgumentException ex) {
+                    throw new IOException(path + " " + Archive.ASSETS + e.getKey() + ": " + ex.getMessage(), ex);
+                }
+            }
+        }
     }
 
     private static List<WeightFile.Entry> entries(Network model) {

@@ -11,12 +11,12 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 /** Archives taken apart and put back together with a part changed, for the loader's refusal tests. */
-final class Zips {
+public final class Zips {
     private Zips() {
     }
 
     /** The entries of a zip file, in order. */
-    static Map<String, byte[]> entries(Path file) throws IOException {
+    public static Map<String, byte[]> entries(Path file) throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         try (ZipFile zip = new ZipFile(file.toFile())) {
             for (ZipEntry e : zip.stream().toList()) {
@@ -27,7 +27,7 @@ final class Zips {
     }
 
     /** A zip of {@code entries}, each {@code method} ({@link ZipEntry#STORED} or {@link ZipEntry#DEFLATED}). */
-    static byte[] zip(Map<String, byte[]> entries, int method) throws IOException {
+    public static byte[] zip(Map<String, byte[]> entries, int method) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream out = new ZipOutputStream(bytes)) {
             out.setMethod(method);
