@@ -1,5 +1,7 @@
 package org.tensorkit.core.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +20,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * buffer per array; row slices and gathers copy.
  */
 public final class StringArrays {
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    /** Strings per chunk of a split encoding. */
+    private static final int CHUNK = 4096;
     private StringArrays() {
     }
 
@@ -52,21 +57,42 @@ public final class StringArrays {
 
     /** A {@code UTF8} array of {@code values} (C order, none null) with the given shape. */
     public static INDArray of(String[] values, long[] shape) {
-        byte[][] encoded = new byte[values.length][];
-        long payload = 0;
-        for (int i = 0; i < values.length; i++) {
-            encoded[i] = values[i].getBytes(StandardCharsets.UTF_8);
-            payload += encoded[i].length;
+        int n = values.length;
+        byte[][] encoded = new byte[n][];
+        // encoding and copying are independent per string: split over ParallelRows for large arrays
+        long guess = 16L * n;
+        ParallelRows.run(n, CHUNK, guess, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                encoded[i] = values[i].getBytes(StandardCharsets.UTF_8);
+            }
+            return -1;
+        });
+        int header = (n + 1) * Long.BYTES;
+        long total = header;
+        for (byte[] e : encoded) {
+            total += e.length;
         }
-        long[] offsets = new long[values.length + 1];
-        byte[] bytes = new byte[Math.toIntExact(payload)];
-        int at = 0;
-        for (int i = 0; i < values.length; i++) {
-            System.arraycopy(encoded[i], 0, bytes, at, encoded[i].length);
+        // ND4J's layout built in one array: the offsets, then the bytes; ND4J copies it to native memory once
+        byte[] buffer = new byte[Math.toIntExact(total)];
+        long at = 0;
+        for (int i = 0; i < n; i++) {
+            LONG.set(buffer, i * Long.BYTES, at);
             at += encoded[i].length;
-            offsets[i + 1] = at;
         }
-        return of(new Utf8(bytes, offsets), shape);
+        LONG.set(buffer, n * Long.BYTES, at);
+        ParallelRows.run(n, CHUNK, total, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                System.arraycopy(encoded[i], 0, buffer, header + (int) (long) LONG.get(buffer, i * Long.BYTES),
+                        encoded[i].length);
+            }
+            return -1;
+        });
+        return over(buffer, n, shape);
+    }
+
+    private static INDArray over(byte[] buffer, int count, long[] shape) {
+        DataBuffer data = Nd4j.getDataBufferFactory().createUtf8Buffer(buffer, count);
+        return Nd4j.create(data, shape, strides(shape), 0, 'c', DataType.UTF8);
     }
 
     /** A {@code UTF8} array of the encoded strings {@code utf8} with the given shape. */
@@ -74,14 +100,13 @@ public final class StringArrays {
         int count = utf8.count();
         int from = (int) utf8.offsets()[0];
         int to = (int) utf8.offsets()[count];
-        ByteBuffer buffer = ByteBuffer.allocate(Math.addExact((count + 1) * Long.BYTES, to - from))
-                .order(ByteOrder.nativeOrder());
+        int header = (count + 1) * Long.BYTES;
+        byte[] buffer = new byte[Math.addExact(header, to - from)];
         for (int i = 0; i <= count; i++) {
-            buffer.putLong(utf8.offsets()[i] - from);
+            LONG.set(buffer, i * Long.BYTES, utf8.offsets()[i] - from);
         }
-        buffer.put(utf8.bytes(), from, to - from);
-        DataBuffer data = Nd4j.getDataBufferFactory().createUtf8Buffer(buffer.array(), count);
-        return Nd4j.create(data, shape, strides(shape), 0, 'c', DataType.UTF8);
+        System.arraycopy(utf8.bytes(), from, buffer, header, to - from);
+        return over(buffer, count, shape);
     }
 
     /**

@@ -1,5 +1,8 @@
 package org.tensorkit.layers.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -8,20 +11,25 @@ import com.google.common.hash.HashFunction;
 import com.google.common.hash.Hashing;
 
 /**
- * An immutable map from UTF-8 keys to their positions {@code 0..n-1} in a list: the keys concatenated in one byte
- * array, open addressing over their FarmHash fingerprints (linear probing, load at most one half). A lookup
- * hashes the probe's bytes once with {@link #fingerprint}; the caller reuses that fingerprint for out-of-vocabulary
- * buckets, which TensorFlow computes from the same function. Safe for concurrent reads.
+ * An immutable map from UTF-8 keys to their positions {@code 0..n-1} in a list, laid out for one lookup to touch
+ * two cache lines: a slot of the open-addressing table (linear probing, load at most one half) holds the key's
+ * FarmHash fingerprint beside its position and where its bytes start, and the bytes are stored behind their length
+ * in one array. A lookup hashes the probe's bytes once with {@link #fingerprint}; the caller reuses that fingerprint
+ * for out-of-vocabulary buckets, which TensorFlow computes from the same function. Safe for concurrent reads.
  */
 public final class Utf8Index {
     private static final HashFunction FARMHASH = Hashing.farmHashFingerprint64();
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private final byte[] keys;
-    private final int[] starts;
-    private final long[] fingerprints;
-    /** Slot to key position + 1; 0 marks an empty slot. */
-    private final int[] slots;
+    /** Per key: its length (4 bytes, little-endian), then its UTF-8 bytes. */
+    private final byte[] arena;
+    /**
+     * Two longs per slot: the key's fingerprint, then {@code (position + 1) << 32 | arena offset}; a second long of
+     * 0 marks an empty slot.
+     */
+    private final long[] table;
     private final int mask;
+    private final int size;
 
     /**
      * An index of {@code keys}, each at its position in the list.
@@ -33,29 +41,33 @@ public final class Utf8Index {
         long total = 0;
         for (int i = 0; i < encoded.length; i++) {
             encoded[i] = keys.get(i).getBytes(StandardCharsets.UTF_8);
-            total += encoded[i].length;
+            total += Integer.BYTES + encoded[i].length;
         }
-        this.keys = new byte[Math.toIntExact(total)];
-        this.starts = new int[encoded.length + 1];
-        this.fingerprints = new long[encoded.length];
-        for (int i = 0; i < encoded.length; i++) {
-            System.arraycopy(encoded[i], 0, this.keys, starts[i], encoded[i].length);
-            starts[i + 1] = starts[i] + encoded[i].length;
-            fingerprints[i] = fingerprint(this.keys, starts[i], encoded[i].length);
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("the keys hold " + total + " bytes; an index holds at most 2 GiB");
         }
-        this.slots = new int[tableSize(encoded.length)];
-        this.mask = slots.length - 1;
+        this.arena = new byte[(int) total];
+        this.size = encoded.length;
+        int slots = tableSize(encoded.length);
+        this.table = new long[2 * slots];
+        this.mask = slots - 1;
+        int at = 0;
         for (int i = 0; i < encoded.length; i++) {
-            int slot = slot(fingerprints[i]);
-            while (slots[slot] != 0) {
-                int other = slots[slot] - 1;
-                if (fingerprints[other] == fingerprints[i] && sameKey(other, this.keys, starts[i], starts[i + 1])) {
+            byte[] key = encoded[i];
+            INT.set(arena, at, key.length);
+            System.arraycopy(key, 0, arena, at + Integer.BYTES, key.length);
+            long fingerprint = fingerprint(key, 0, key.length);
+            int slot = slot(fingerprint);
+            while (table[2 * slot + 1] != 0) {
+                if (table[2 * slot] == fingerprint && sameKey(table[2 * slot + 1], key, 0, key.length)) {
                     throw new IllegalArgumentException("key \"" + keys.get(i) + "\" occurs twice, at positions "
-                            + other + " and " + i);
+                            + ((int) (table[2 * slot + 1] >>> 32) - 1) + " and " + i);
                 }
                 slot = (slot + 1) & mask;
             }
-            slots[slot] = i + 1;
+            table[2 * slot] = fingerprint;
+            table[2 * slot + 1] = (long) (i + 1) << 32 | at;
+            at += Integer.BYTES + key.length;
         }
     }
 
@@ -66,7 +78,7 @@ public final class Utf8Index {
 
     /** The number of keys. */
     public int size() {
-        return fingerprints.length;
+        return size;
     }
 
     /**
@@ -76,19 +88,22 @@ public final class Utf8Index {
     public int find(byte[] bytes, int from, int to, long fingerprint) {
         int slot = slot(fingerprint);
         while (true) {
-            int k = slots[slot] - 1;
-            if (k < 0) {
+            long entry = table[2 * slot + 1];
+            if (entry == 0) {
                 return -1;
             }
-            if (fingerprints[k] == fingerprint && sameKey(k, bytes, from, to)) {
-                return k;
+            if (table[2 * slot] == fingerprint && sameKey(entry, bytes, from, to)) {
+                return (int) (entry >>> 32) - 1;
             }
             slot = (slot + 1) & mask;
         }
     }
 
-    private boolean sameKey(int k, byte[] bytes, int from, int to) {
-        return Arrays.equals(keys, starts[k], starts[k + 1], bytes, from, to);
+    private boolean sameKey(long entry, byte[] bytes, int from, int to) {
+        int at = (int) entry;
+        int length = (int) INT.get(arena, at);
+        return length == to - from && Arrays.equals(arena, at + Integer.BYTES, at + Integer.BYTES + length, bytes,
+                from, to);
     }
 
     private int slot(long fingerprint) {

@@ -222,8 +222,17 @@ public abstract class IndexLookup<K> extends SingleInputLayer implements LayerAs
      */
     public final void adapt(Tensor data) {
         Objects.requireNonNull(data, "data");
-        List<List<K>> documents = documents(data);
-        adaptDocuments(documents);
+        List<K> keys = keys(data);
+        if (data.rank() <= 1) {
+            adaptKeys(keys);
+        } else {
+            int width = Math.toIntExact(data.shape().dim(-1));
+            List<List<K>> documents = new ArrayList<>();
+            for (int i = 0; width > 0 && i < keys.size(); i += width) {
+                documents.add(keys.subList(i, i + width));
+            }
+            adaptDocuments(documents);
+        }
     }
 
     /**
@@ -233,32 +242,38 @@ public abstract class IndexLookup<K> extends SingleInputLayer implements LayerAs
      * @throws IllegalArgumentException for a null key (naming its document and position), or no key at all
      * @throws IllegalStateException    for a layer given a vocabulary at construction
      */
-    public final synchronized void adaptDocuments(Iterable<? extends List<K>> documents) {
+    public final void adaptDocuments(Iterable<? extends List<K>> documents) {
         Objects.requireNonNull(documents, "documents");
+        adaptWith(counts -> {
+            for (List<K> document : documents) {
+                counts.addDocument(document);
+            }
+        });
+    }
+
+    /**
+     * Learns the vocabulary from keys given one by one, each its own document (no list per key is made): what the
+     * key-typed {@code adapt} methods call.
+     */
+    final void adaptKeys(Iterable<? extends K> keys) {
+        Objects.requireNonNull(keys, "keys");
+        adaptWith(counts -> {
+            for (K key : keys) {
+                counts.addKey(key);
+            }
+        });
+    }
+
+
+    /** Counts what {@code feed} gives, then installs the vocabulary Keras's {@code finalize_state} would. */
+    private synchronized void adaptWith(java.util.function.Consumer<Counts<K>> feed) {
         if (hasInputVocabulary) {
             throw new IllegalStateException("Cannot adapt layer '" + name() + "' after setting a static vocabulary "
                     + "via `vocabulary` argument or `set_vocabulary()` method.");
         }
-        Map<K, long[]> counts = new HashMap<>();
-        Map<K, long[]> documentCounts = outputMode == OutputMode.TF_IDF ? new HashMap<>() : null;
-        long numDocuments = 0;
-        long doc = 0;
-        for (List<K> document : documents) {
-            Set<K> seen = documentCounts != null ? new HashSet<>() : null;
-            for (int i = 0; i < document.size(); i++) {
-                K key = document.get(i);
-                if (key == null) {
-                    throw new IllegalArgumentException(describe() + ": adapt: key " + i + " of document " + doc
-                            + " is null");
-                }
-                counts.computeIfAbsent(key, k -> new long[1])[0]++;
-                if (seen != null && seen.add(key)) {
-                    documentCounts.computeIfAbsent(key, k -> new long[1])[0]++;
-                }
-            }
-            numDocuments++;
-            doc++;
-        }
+        Counts<K> c = new Counts<>(this, outputMode == OutputMode.TF_IDF);
+        feed.accept(c);
+        Map<K, long[]> counts = c.counts;
         if (maskToken != null) {
             counts.remove(maskToken);
         }
@@ -266,32 +281,117 @@ public abstract class IndexLookup<K> extends SingleInputLayer implements LayerAs
             counts.remove(oovToken);
         }
         if (counts.isEmpty()) {
-            throw new IllegalArgumentException(describe() + ": adapt found no keys in " + numDocuments
+            throw new IllegalArgumentException(describe() + ": adapt found no keys in " + c.documents
                     + " document(s); a vocabulary needs at least one key");
         }
-        List<Map.Entry<K, long[]>> entries = new ArrayList<>(counts.entrySet());
-        Comparator<K> keyOrder = keyOrder();
-        entries.sort((a, b) -> {
-            int byCount = Long.compare(b.getValue()[0], a.getValue()[0]);
-            return byCount != 0 ? byCount : keyOrder.compare(b.getKey(), a.getKey());
-        });
-        int keep = maxTokens == null ? entries.size() : Math.min(entries.size(), Math.max(0, maxTokens - tokenStart()));
-        List<K> tokens = new ArrayList<>(keep);
-        for (int i = 0; i < keep; i++) {
-            tokens.add(entries.get(i).getKey());
-        }
+        List<K> tokens = ordered(counts);
+        int keep = maxTokens == null ? tokens.size() : Math.min(tokens.size(), Math.max(0, maxTokens - tokenStart()));
+        tokens = tokens.subList(0, keep);
         float[] idf = null;
-        if (documentCounts != null) {
+        if (c.documentCounts != null) {
             float[] learnt = new float[keep];
             double sum = 0;
             for (int i = 0; i < keep; i++) {
-                long df = documentCounts.get(tokens.get(i))[0];
-                learnt[i] = (float) Math.log(1 + (double) numDocuments / (1 + df));
+                long df = c.documentCounts.get(tokens.get(i))[0];
+                learnt[i] = (float) Math.log(1 + (double) c.documents / (1 + df));
                 sum += learnt[i];
             }
             idf = paddedIdf(learnt, tokenStart(), (float) (sum / keep));
         }
         install(new State<>(null, List.copyOf(tokens), buildIndex(tokens), idf));
+    }
+
+    /**
+     * The keys by count, most frequent first, ties by key in descending order (Keras's
+     * {@code np.lexsort((tokens, counts))[::-1]}). The counts are sorted as packed primitives, which touch memory in
+     * order; only the keys of equal counts are compared as keys.
+     */
+    private List<K> ordered(Map<K, long[]> counts) {
+        int n = counts.size();
+        @SuppressWarnings("unchecked")
+        K[] keys = (K[]) new Object[n];
+        long[] count = new long[n];
+        int i = 0;
+        for (Map.Entry<K, long[]> e : counts.entrySet()) {
+            keys[i] = e.getKey();
+            count[i] = e.getValue()[0];
+            i++;
+        }
+        long[] packed = new long[n];
+        if (Arrays.stream(count).max().orElse(0) <= Integer.MAX_VALUE) {
+            for (int k = 0; k < n; k++) {
+                // descending count first: the complement sorts ascending; the low 32 bits keep the key's slot
+                packed[k] = (Integer.MAX_VALUE - count[k]) << 32 | k;
+            }
+            Arrays.sort(packed);
+        } else { // counts beyond 2^31 - 1: the same order by comparison
+            Integer[] order = new Integer[n];
+            Arrays.setAll(order, k -> k);
+            Arrays.sort(order, (a, b) -> Long.compare(count[b], count[a]));
+            for (int k = 0; k < n; k++) {
+                packed[k] = (long) k << 32 | order[k]; // ties are told apart below by count, not by the high bits
+            }
+        }
+        List<K> out = new ArrayList<>(n);
+        Comparator<K> descending = keyOrder().reversed();
+        for (int start = 0; start < n; ) {
+            int end = start + 1;
+            while (end < n && count[(int) packed[end]] == count[(int) packed[start]]) {
+                end++;
+            }
+            List<K> run = new ArrayList<>(end - start);
+            for (int k = start; k < end; k++) {
+                run.add(keys[(int) packed[k]]);
+            }
+            run.sort(descending);
+            out.addAll(run);
+            start = end;
+        }
+        return out;
+    }
+
+    /** What adapt counts: each key's occurrences and, for tf-idf, the documents it occurs in. */
+    private static final class Counts<K> {
+        private final IndexLookup<K> layer;
+        private final Map<K, long[]> counts = new HashMap<>();
+        private final Map<K, long[]> documentCounts;
+        private long documents;
+
+        Counts(IndexLookup<K> layer, boolean byDocument) {
+            this.layer = layer;
+            this.documentCounts = byDocument ? new HashMap<>() : null;
+        }
+
+        void addKey(K key) {
+            if (key == null) {
+                throw nullKey(documents);
+            }
+            counts.computeIfAbsent(key, k -> new long[1])[0]++;
+            if (documentCounts != null) {
+                documentCounts.computeIfAbsent(key, k -> new long[1])[0]++;
+            }
+            documents++;
+        }
+
+        private IllegalArgumentException nullKey(long position) {
+            return new IllegalArgumentException(layer.describe() + ": adapt: key " + position + " is null");
+        }
+
+        void addDocument(List<K> document) {
+            Set<K> seen = documentCounts != null ? new HashSet<>() : null;
+            for (int i = 0; i < document.size(); i++) {
+                K key = document.get(i);
+                if (key == null) {
+                    throw new IllegalArgumentException(layer.describe() + ": adapt: key " + i + " of document "
+                            + documents + " is null");
+                }
+                counts.computeIfAbsent(key, k -> new long[1])[0]++;
+                if (seen != null && seen.add(key)) {
+                    documentCounts.computeIfAbsent(key, k -> new long[1])[0]++;
+                }
+            }
+            documents++;
+        }
     }
 
     /** Makes {@code next} the vocabulary, unless its size contradicts the one the layer's outputs were shaped by. */
@@ -528,8 +628,8 @@ public abstract class IndexLookup<K> extends SingleInputLayer implements LayerAs
     /** The order of keys that breaks ties among equal counts (Keras sorts the tokens' bytes or values). */
     abstract Comparator<K> keyOrder();
 
-    /** The documents of a tensor for {@link #adapt(Tensor)}: one per element of rank 0 or 1 data, else per row. */
-    abstract List<List<K>> documents(Tensor data);
+    /** The keys of a tensor for {@link #adapt(Tensor)} in C order, refusing data of the wrong dtype. */
+    abstract List<K> keys(Tensor data);
 
     /** The dtype of keys: {@code string} or {@code int64}. */
     abstract DType keyDType();
@@ -552,23 +652,6 @@ public abstract class IndexLookup<K> extends SingleInputLayer implements LayerAs
             b.append(i > 0 ? ", " : "").append(show(keys.get(i)));
         }
         return b.append(']').toString();
-    }
-
-    /** {@code rows} documents of {@code width} keys each from flat C-order keys (for {@link #documents}). */
-    static <K> List<List<K>> rows(List<K> flat, int rank, long lastAxis) {
-        if (rank <= 1) {
-            List<List<K>> out = new ArrayList<>(flat.size());
-            for (K k : flat) {
-                out.add(List.of(k));
-            }
-            return out;
-        }
-        int width = Math.toIntExact(lastAxis);
-        List<List<K>> out = new ArrayList<>();
-        for (int i = 0; width > 0 && i < flat.size(); i += width) {
-            out.add(flat.subList(i, i + width));
-        }
-        return out;
     }
 
     // ---------------------------------------------------------------------------------------------

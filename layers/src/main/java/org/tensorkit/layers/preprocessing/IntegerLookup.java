@@ -1,7 +1,6 @@
 package org.tensorkit.layers.preprocessing;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -56,9 +55,7 @@ public final class IntegerLookup extends IndexLookup<Long> {
     /** {@link #adapt(Tensor)} over keys given one by one, each its own document. */
     public void adapt(long... keys) {
         Objects.requireNonNull(keys, "keys");
-        List<List<Long>> documents = new ArrayList<>(keys.length);
-        LongStream.of(keys).forEach(k -> documents.add(List.of(k)));
-        adaptDocuments(documents);
+        adaptKeys(() -> LongStream.of(keys).boxed().iterator());
     }
 
     @Override
@@ -120,13 +117,12 @@ public final class IntegerLookup extends IndexLookup<Long> {
     }
 
     @Override
-    List<List<Long>> documents(Tensor data) {
+    List<Long> keys(Tensor data) {
         if (!data.dtype().isInteger()) {
             throw new IllegalArgumentException(describe() + ": adapt needs integer data, got " + data.dtype()
                     + " of shape " + data.shape());
         }
-        List<Long> flat = Arrays.stream(data.toLongArray()).boxed().toList();
-        return rows(flat, data.rank(), data.rank() == 0 ? 1 : data.shape().dim(-1));
+        return Arrays.stream(data.toLongArray()).boxed().toList();
     }
 
     @Override

@@ -17,6 +17,7 @@ import com.google.common.hash.Hashing;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tensorkit.core.DType;
 import org.tensorkit.core.Tensor;
+import org.tensorkit.core.internal.ParallelRows;
 import org.tensorkit.core.internal.StringArrays;
 import org.tensorkit.layers.CallContext;
 import org.tensorkit.layers.Configs;
@@ -82,12 +83,7 @@ public final class StringLookup extends IndexLookup<String> {
 
     /** {@link #adapt(Tensor)} over keys that arrive one by one, each its own document. */
     public void adapt(Iterable<String> keys) {
-        Objects.requireNonNull(keys, "keys");
-        List<List<String>> documents = new ArrayList<>();
-        for (String k : keys) {
-            documents.add(Arrays.asList(k));
-        }
-        adaptDocuments(documents);
+        adaptKeys(keys);
     }
 
     /** {@link #adapt(Iterable)} over a stream. */
@@ -104,21 +100,29 @@ public final class StringLookup extends IndexLookup<String> {
         byte[] mask = maskToken() == null ? null : maskToken().getBytes(StandardCharsets.UTF_8);
         long[] out = new long[keys.count()];
         int start = tokenStart();
-        for (int i = 0; i < out.length; i++) {
-            int from = keys.start(i);
-            int to = keys.end(i);
-            long fingerprint = Utf8Index.fingerprint(bytes, from, to - from);
-            int k = index.find(bytes, from, to, fingerprint);
-            if (k >= 0) {
-                out[i] = start + k;
-            } else if (mask != null && Arrays.equals(bytes, from, to, mask, 0, mask.length)) {
-                out[i] = maskIndex();
-            } else if (numOovIndices() == 0) {
-                throw unknownKey("'" + keys.string(i) + "'", i, input, context);
-            } else {
-                long hash = strongHash == null ? fingerprint : strongHash.hashBytes(bytes, from, to - from).asLong();
-                out[i] = oovIndex(hash, true);
+        // keys are independent: large batches are split over ParallelRows (the index is read-only)
+        long bad = ParallelRows.run(out.length, 4096, bytes.length + 16L * out.length, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                int from = keys.start(i);
+                int to = keys.end(i);
+                long fingerprint = Utf8Index.fingerprint(bytes, from, to - from);
+                int k = index.find(bytes, from, to, fingerprint);
+                if (k >= 0) {
+                    out[i] = start + k;
+                } else if (mask != null && Arrays.equals(bytes, from, to, mask, 0, mask.length)) {
+                    out[i] = maskIndex();
+                } else if (numOovIndices() == 0) {
+                    return i;
+                } else {
+                    long hash = strongHash == null ? fingerprint
+                            : strongHash.hashBytes(bytes, from, to - from).asLong();
+                    out[i] = oovIndex(hash, true);
+                }
             }
+            return -1;
+        });
+        if (bad >= 0) {
+            throw unknownKey("'" + keys.string((int) bad) + "'", (int) bad, input, context);
         }
         return out;
     }
@@ -143,20 +147,39 @@ public final class StringLookup extends IndexLookup<String> {
         return new Utf8Index(tokens);
     }
 
-    /** Keras sorts the UTF-8 bytes: unsigned byte order, which is code point order. */
+    /**
+     * Keras sorts the keys' UTF-8 bytes, which is code point order: UTF-16 order except that a surrogate pair (a
+     * code point above U+FFFF) sorts after every other char, as ICU's {@code compareCodePointOrder} fixes up.
+     */
     @Override
     Comparator<String> keyOrder() {
-        return (a, b) -> Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+        return StringLookup::compareCodePoints;
+    }
+
+    static int compareCodePoints(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x != y) {
+                return fixUp(x) - fixUp(y);
+            }
+        }
+        return a.length() - b.length();
+    }
+
+    /** Moves surrogates above U+E000..U+FFFF, so that char order becomes code point order. */
+    private static int fixUp(char c) {
+        return c >= 0xE000 ? c - 0x800 : c >= 0xD800 ? c + 0x2000 : c;
     }
 
     @Override
-    List<List<String>> documents(Tensor data) {
+    List<String> keys(Tensor data) {
         if (data.dtype() != DType.STRING) {
             throw new IllegalArgumentException(describe() + ": adapt needs string data, got " + data.dtype()
                     + " of shape " + data.shape());
         }
-        return rows(Arrays.asList(data.toStringArray()), data.rank(),
-                data.rank() == 0 ? 1 : data.shape().dim(-1));
+        return Arrays.asList(data.toStringArray());
     }
 
     @Override

@@ -60,6 +60,27 @@ class StringLookupTest {
     }
 
     @Test
+    void theTieOrderIsTheUtf8ByteOrderForAnyText() {
+        java.util.Random rng = new java.util.Random(5);
+        int[] pool = {'a', 'z', 0xE9, 0x4E2D, 0xD7FF, 0xE000, 0xFF21, 0xFFFF, 0x1F600, 0x10FFFF};
+        for (int t = 0; t < 20_000; t++) {
+            String a = random(rng, pool);
+            String b = random(rng, pool);
+            int bytes = java.util.Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8),
+                    b.getBytes(StandardCharsets.UTF_8));
+            assertEquals(Integer.signum(bytes), Integer.signum(StringLookup.compareCodePoints(a, b)), a + " vs " + b);
+        }
+    }
+
+    private static String random(java.util.Random rng, int[] pool) {
+        StringBuilder b = new StringBuilder();
+        for (int n = rng.nextInt(4); n > 0; n--) {
+            b.appendCodePoint(pool[rng.nextInt(pool.length)]);
+        }
+        return b.toString();
+    }
+
+    @Test
     void maxTokensCountsTheSpecialIndices() {
         StringLookup layer = StringLookup.builder().maxTokens(3).build();
         layer.adapt(DATA);
