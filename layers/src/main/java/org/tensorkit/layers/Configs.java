@@ -156,6 +156,26 @@ public final class Configs {
         }
 
         /**
+         * The numbers of {@code key}: a list of numbers, or a single number as a list of one; null when absent or
+         * null.
+         */
+        public double[] numbers(String key) {
+            if (!has(key)) {
+                return null;
+            }
+            Object v = config.get(key);
+            List<?> list = v instanceof List<?> l ? l : List.of(v);
+            double[] out = new double[list.size()];
+            for (int i = 0; i < out.length; i++) {
+                if (!(list.get(i) instanceof Number n)) {
+                    throw bad(key, list.get(i), "a number or a flat list of numbers");
+                }
+                out[i] = n.doubleValue();
+            }
+            return out;
+        }
+
+        /**
          * A dtype: a numpy name ({@code "float32"}, Keras before 3.4) or a {@code DTypePolicy} object (Keras 3.4+,
          * {@code {"class_name": "DTypePolicy", "config": {"name": "float32"}, ...}}), whose mixed policies
          * ({@code "mixed_float16"}) tensorkit does not run.

@@ -6,8 +6,10 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 
+import org.tensorkit.layers.preprocessing.Discretization;
 import org.tensorkit.layers.preprocessing.Hashing;
 import org.tensorkit.layers.preprocessing.IntegerLookup;
+import org.tensorkit.layers.preprocessing.Normalization;
 import org.tensorkit.layers.preprocessing.StringLookup;
 
 /**
@@ -40,6 +42,8 @@ public final class Layers {
         r.put("StringLookup", StringLookup::fromConfig);
         r.put("IntegerLookup", IntegerLookup::fromConfig);
         r.put("Hashing", Hashing::fromConfig);
+        r.put("Discretization", Discretization::fromConfig);
+        r.put("Normalization", Normalization::fromConfig);
         return Map.copyOf(r);
     }
 

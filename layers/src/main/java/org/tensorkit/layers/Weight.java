@@ -75,6 +75,14 @@ public final class Weight {
         return trainableVariable && owner.isTrainable();
     }
 
+    /**
+     * Whether the layer updates this weight by its own rule (Keras's {@code add_weight(trainable=False)}: a moving
+     * mean, a learnt normalization): it has no gradient, whether or not its layer trains.
+     */
+    public boolean isState() {
+        return !trainableVariable;
+    }
+
     /** The penalty training adds to the loss for this weight, if any. */
     public java.util.Optional<Regularizer> regularizer() {
         return java.util.Optional.ofNullable(regularizer);

@@ -15,8 +15,10 @@ import java.util.TreeSet;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.tensorkit.layers.preprocessing.Discretization;
 import org.tensorkit.layers.preprocessing.Hashing;
 import org.tensorkit.layers.preprocessing.IntegerLookup;
+import org.tensorkit.layers.preprocessing.Normalization;
 import org.tensorkit.layers.preprocessing.OutputMode;
 import org.tensorkit.layers.preprocessing.StringLookup;
 import org.tensorkit.core.DType;
@@ -59,6 +61,9 @@ class LayerConfigTest {
         layers.add(IntegerLookup.builder().vocabulary(List.of(7L, 3L)).invert(true).build());
         layers.add(IntegerLookup.builder().maskToken(0L).oovMethod("farmhash").salt(5, 6).build());
         layers.add(Hashing.builder().numBins(9).maskValue("").salt(1).outputMode(OutputMode.MULTI_HOT).build());
+        layers.add(Discretization.builder().binBoundaries(-1, 0.5, 2).outputMode(OutputMode.COUNT).build());
+        layers.add(Normalization.builder().axis(1).invert(true).build());
+        layers.add(Normalization.builder().axis().meanAndVariance(new double[] {3}, new double[] {2}).build());
         return layers;
     }
 

@@ -48,19 +48,13 @@ final class LookupConfigs {
             }
             b.vocabulary(vocabulary);
         }
-        if (r.has("idf_weights")) {
-            Object v = r.raw("idf_weights");
-            if (!(v instanceof List<?> list)) {
-                throw r.bad("idf_weights", v, "a list of numbers");
-            }
-            float[] idf = new float[list.size()];
+        double[] idf = r.numbers("idf_weights");
+        if (idf != null) {
+            float[] weights = new float[idf.length];
             for (int i = 0; i < idf.length; i++) {
-                if (!(list.get(i) instanceof Number n)) {
-                    throw r.bad("idf_weights", list.get(i), "a number");
-                }
-                idf[i] = n.floatValue();
+                weights[i] = (float) idf[i];
             }
-            b.idfWeights(idf);
+            b.idfWeights(weights);
         }
         Long size = r.optionalInteger("vocabulary_size");
         if (size != null && !r.has("vocabulary")) { // the assets will give it: the output shape needs it first

@@ -56,12 +56,18 @@ public final class LayerChecks {
         public INDArray of(Weight w) {
             return gradients.getOrDefault(w, Nd4j.zeros(DataType.DOUBLE, w.shape().toArray()));
         }
+
+        /** Whether any gradient was sent for {@code w}. */
+        public boolean received(Weight w) {
+            return gradients.containsKey(w);
+        }
     }
 
     /**
-     * Checks the gradients of every floating input and every weight of {@code layer} at {@code inputs} (which it
-     * perturbs in place and restores), for the loss {@code sum(output * r)} with a random {@code r}. Forward
-     * passes run in training mode with a fixed context seed, so random layers repeat their masks.
+     * Checks the gradients of every floating input and every weight (but state weights, which must get none) of
+     * {@code layer} at {@code inputs} (which it perturbs in place and restores), for the loss
+     * {@code sum(output * r)} with a random {@code r}. Forward passes run in training mode with a fixed context
+     * seed, so random layers repeat their masks.
      */
     public static DenseSink check(Layer layer, List<INDArray> inputs, double epsilon, double tolerance) {
         layer.build(inputs.stream().map(x -> Shape.of(x.shape())).toList());
@@ -84,6 +90,12 @@ public final class LayerChecks {
             }
         }
         for (Weight w : layer.weights()) {
+            if (w.isState()) { // updated by the layer's own rule: no gradient, whatever the loss does with it
+                if (sink.received(w)) {
+                    throw new AssertionError(w.name() + " is a state weight and must get no gradient");
+                }
+                continue;
+            }
             GradientCheck.assertClose(w.name(), sink.of(w), GradientCheck.numericalInPlace(loss, w.value(), epsilon),
                     tolerance);
         }

@@ -27,7 +27,9 @@ import org.tensorkit.layers.Flatten;
 import org.tensorkit.layers.Input;
 import org.tensorkit.layers.Names;
 import org.tensorkit.layers.SymbolicTensor;
+import org.tensorkit.layers.preprocessing.Discretization;
 import org.tensorkit.layers.preprocessing.IntegerLookup;
+import org.tensorkit.layers.preprocessing.Normalization;
 import org.tensorkit.layers.preprocessing.OutputMode;
 import org.tensorkit.layers.preprocessing.StringLookup;
 import org.tensorkit.models.Model;
@@ -266,6 +268,44 @@ class LookupModelsTest {
         assertEquals(org.tensorkit.core.Shape.of(2, 1), out.shape());
         model.save(dir.resolve("m.keras"));
         assertTrue(entries(dir.resolve("m.keras")).containsKey("assets/layers/string_lookup/vocabulary.txt"));
+    }
+
+    @Test
+    void numericPreprocessingTrainsSavesAndLoads() throws IOException {
+        Random rng = new Random(3);
+        float[][] years = new float[64][1];
+        float[][] counts = new float[64][1];
+        float[] y = new float[64];
+        for (int k = 0; k < 64; k++) {
+            years[k][0] = 1930 + rng.nextInt(70);
+            counts[k][0] = rng.nextInt(500);
+            y[k] = (years[k][0] - 1960) / 20f + (counts[k][0] > 250 ? 1 : 0);
+        }
+        Normalization yearNorm = Normalization.builder().name("year_norm").build();
+        yearNorm.adapt(Tensor.of(years));
+        Discretization popBins = Discretization.builder().numBins(4).outputMode(OutputMode.ONE_HOT)
+                .name("popularity_bins").build();
+        popBins.adapt(Tensor.of(counts));
+        SymbolicTensor year = Input.builder().shape(1).name("year").build();
+        SymbolicTensor pop = Input.builder().shape(1).name("popularity").build();
+        SymbolicTensor features = org.tensorkit.layers.Concatenate.create().call(yearNorm.call(year),
+                popBins.call(pop));
+        Model model = Model.builder().inputs(year, pop).outputs(Dense.builder().units(1).seed(2).build()
+                .call(features)).name("tabular").build();
+        assertEquals(3, model.nonTrainableWeights().size()); // the normalization's mean, variance and count
+        model.compile(Adam.builder().learningRate(0.05).build(), Losses.mse());
+        List<Tensor> x = List.of(Tensor.of(years), Tensor.of(counts));
+        History h = model.fit(x, Tensor.of(y), FitOptions.builder().batchSize(16).epochs(30).seed(1)
+                .verbose(Verbosity.SILENT).build());
+        List<Double> loss = h.history().get("loss");
+        assertTrue(loss.get(loss.size() - 1) < 0.5 * loss.get(0), loss.toString());
+        Path file = dir.resolve("tabular.keras");
+        model.save(file);
+        Network loaded = Models.load(file);
+        assertEquals(model.summaryString(), loaded.summaryString());
+        assertArrayEquals(model.predict(x).get(0).toFloatArray(), loaded.predict(x).get(0).toFloatArray(), 0f);
+        assertArrayEquals(popBins.binBoundaries(), ((Discretization) loaded.getLayer("popularity_bins"))
+                .binBoundaries());
     }
 
     private static Map<String, byte[]> entries(Path file) throws IOException {
