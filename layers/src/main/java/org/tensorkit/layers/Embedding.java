@@ -38,12 +38,7 @@ public final class Embedding extends SingleInputLayer {
         this.maskZero = b.maskZero;
         this.initializer = b.initializer;
         this.regularizer = b.regularizer;
-        // row-sparse: training touches (and regularizes) only the rows of the ids in each step
-        this.embeddings = addWeight("embeddings", Shape.of(inputDim, outputDim), DType.FLOAT32, b.initializer,
-                b.regularizer, true);
-        if (b.weights != null) {
-            Weight.assign(name(), List.of(embeddings), List.of(b.weights));
-        }
+        this.embeddings = b.createTable(this);
     }
 
     /** The options of an Embedding, starting from Keras's defaults. */
@@ -135,14 +130,7 @@ public final class Embedding extends SingleInputLayer {
 
     @Override
     protected void addConfig(Map<String, Object> config) {
-        config.put("dtype", DType.FLOAT32.numpyName());
-        config.put("input_dim", inputDim);
-        config.put("output_dim", outputDim);
-        config.put("embeddings_initializer", initializer.config());
-        config.put("embeddings_regularizer", regularizer == null ? null : regularizer.config());
-        config.put("activity_regularizer", null);
-        config.put("embeddings_constraint", null);
-        config.put("mask_zero", maskZero);
+        TableBuilder.addTableConfig(config, inputDim, outputDim, initializer, regularizer, maskZero);
         if (inputLength != null) {
             config.put("input_length", inputLength.length == 1 ? (Object) inputLength[0]
                     : Configs.shape(Shape.of(inputLength)));
@@ -156,20 +144,8 @@ public final class Embedding extends SingleInputLayer {
      */
     public static Embedding fromConfig(Map<String, Object> config) {
         Configs.Reader r = new Configs.Reader("Embedding", config);
-        Builder b = builder().name(r.string("name")).trainable(r.bool("trainable", true))
-                .inputDim(r.intValue("input_dim")).outputDim(r.intValue("output_dim"))
-                .maskZero(r.bool("mask_zero", false));
-        if (r.dtype("dtype", DType.FLOAT32) != DType.FLOAT32) {
-            throw r.bad("dtype", config.get("dtype"), "float32 (an Embedding's table is float32)");
-        }
-        if (r.has("embeddings_initializer")) {
-            b.initializer(Initializer.fromConfig(r.map("embeddings_initializer")));
-        }
-        if (r.has("embeddings_regularizer")) {
-            b.embeddingsRegularizer(Regularizers.fromConfig(r.map("embeddings_regularizer")));
-        }
-        r.requireUnset("activity_regularizer", "embeddings_constraint", "quantization_config", "lora_rank",
-                "lora_alpha");
+        Builder b = builder();
+        b.readTableConfig(r, "Embedding");
         if (r.has("input_length")) {
             b.inputLength(r.integers("input_length", Shape.UNKNOWN));
         }
@@ -187,29 +163,11 @@ public final class Embedding extends SingleInputLayer {
                 + (inputDim - 1) + ")");
     }
 
-    /** Options of {@link Embedding}; {@link #inputDim} and {@link #outputDim} are required. */
-    public static final class Builder extends Layer.Builder<Builder> {
-        private int inputDim = -1;
-        private int outputDim = -1;
+    /** Options of {@link Embedding}; {@code inputDim} and {@code outputDim} are required. */
+    public static final class Builder extends TableBuilder<Builder> {
         private long[] inputLength;
-        private boolean maskZero;
-        private Initializer initializer;
-        private Tensor weights;
-        private Regularizer regularizer;
 
         private Builder() {
-        }
-
-        /** Vocabulary size. */
-        public Builder inputDim(int inputDim) {
-            this.inputDim = inputDim;
-            return this;
-        }
-
-        /** Embedding size. */
-        public Builder outputDim(int outputDim) {
-            this.outputDim = outputDim;
-            return this;
         }
 
         /** Length of the id sequences (one value per non-batch input axis; {@link Shape#UNKNOWN} = free). */
@@ -225,59 +183,9 @@ public final class Embedding extends SingleInputLayer {
             return this;
         }
 
-        /** Id 0 is padding (Keras's {@code mask_zero}); the vocabulary then needs inputDim = size + 1. */
-        public Builder maskZero(boolean maskZero) {
-            this.maskZero = maskZero;
-            return this;
-        }
-
-        /** How the table starts (default: Keras's uniform(-0.05, 0.05)). */
-        public Builder initializer(Initializer initializer) {
-            this.initializer = Objects.requireNonNull(initializer, "initializer");
-            return this;
-        }
-
-        /** Seeds the default uniform(-0.05, 0.05) initializer, for reproducible tables. */
-        public Builder seed(long seed) {
-            return initializer(Initializer.uniform(-0.05, 0.05, seed));
-        }
-
-        /** A pretrained table (Keras's {@code weights=[matrix]}), copied and cast to float32. */
-        public Builder weights(Tensor matrix) {
-            this.weights = Objects.requireNonNull(matrix, "weights");
-            return this;
-        }
-
-        /**
-         * A penalty on the table (Keras's {@code embeddings_regularizer}), applied row-sparsely: each training
-         * step penalizes only the distinct rows its batch looks up, once each, not the whole table as Keras does.
-         * A full-table penalty would make every step's gradient dense, touching all rows, so a step would cost
-         * the size of the table instead of the batch; the row-sparse penalty is the usual choice for large
-         * tables (rows of frequent ids are pulled toward zero more often, as in per-example weight decay).
-         */
-        public Builder embeddingsRegularizer(Regularizer regularizer) {
-            this.regularizer = Objects.requireNonNull(regularizer, "embeddingsRegularizer");
-            return this;
-        }
-
         /** An Embedding; throws {@link IllegalArgumentException} for non-positive dims or weights of a bad shape. */
         public Embedding build() {
-            if (inputDim <= 0 || outputDim <= 0) {
-                throw new IllegalArgumentException("Both `input_dim` and `output_dim` should be positive, found "
-                        + "input_dim " + inputDim + " and output_dim " + outputDim
-                        + (inputDim == -1 || outputDim == -1 ? " (-1 = not set)" : ""));
-            }
-            if (weights != null && !weights.shape().equals(Shape.of(inputDim, outputDim))) {
-                throw new IllegalArgumentException("Layer weight shape " + Shape.of(inputDim, outputDim)
-                        + " not compatible with provided weight shape " + weights.shape()
-                        + " (Embedding weights must be (input_dim, output_dim))");
-            }
-            if (weights != null && !weights.dtype().isNumeric()) {
-                throw new IllegalArgumentException("Embedding weights must be numeric, got dtype " + weights.dtype());
-            }
-            if (initializer == null) {
-                initializer = weights != null ? Initializer.zeros() : Initializer.uniform();
-            }
+            validateTable();
             return new Embedding(this);
         }
     }

@@ -26,6 +26,7 @@ public final class Layers {
         Map<String, Function<Map<String, Object>, Layer>> r = new LinkedHashMap<>();
         r.put("InputLayer", InputLayer::fromConfig);
         r.put("Embedding", Embedding::fromConfig);
+        r.put("EmbedReduce", EmbedReduce::fromConfig);
         r.put("Flatten", Flatten::fromConfig);
         r.put("Dense", Dense::fromConfig);
         r.put("Dropout", Dropout::fromConfig);

@@ -63,6 +63,8 @@ class LayerConfigTest {
         layers.add(Hashing.builder().numBins(9).maskValue("").salt(1).outputMode(OutputMode.MULTI_HOT).build());
         layers.add(Discretization.builder().binBoundaries(-1, 0.5, 2).outputMode(OutputMode.COUNT).build());
         layers.add(Normalization.builder().axis(1).invert(true).build());
+        layers.add(EmbedReduce.builder().inputDim(7).outputDim(3).maskZero(true).seed(3)
+                .combiner(EmbedReduce.Combiner.SQRTN).build());
         layers.add(Normalization.builder().axis().meanAndVariance(new double[] {3}, new double[] {2}).build());
         return layers;
     }

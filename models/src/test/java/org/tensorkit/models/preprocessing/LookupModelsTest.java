@@ -308,6 +308,32 @@ class LookupModelsTest {
                 .binBoundaries());
     }
 
+    @Test
+    void aBagOfGenreStringsPoolsThroughALookupAndEmbedReduce() throws IOException {
+        String[][] genres = {{"Comedy", "Drama", ""}, {"Horror", "", ""}, {"Drama", "Romance", "Comedy"},
+            {"Horror", "Thriller", ""}};
+        StringLookup lookup = StringLookup.builder().maskToken("").name("genre_lookup").build();
+        lookup.adapt(Tensor.of(genres));
+        assertEquals(List.of("", "[UNK]", "Horror", "Drama", "Comedy", "Thriller", "Romance"), lookup.getVocabulary());
+        SymbolicTensor in = Input.builder().shape(3).dtype(DType.STRING).name("genres").build();
+        org.tensorkit.layers.EmbedReduce pool = org.tensorkit.layers.EmbedReduce.builder()
+                .inputDim(lookup.vocabularySize()).outputDim(4).maskZero(true).seed(5).name("genre_pool").build();
+        Model model = Model.of(in, Dense.builder().units(1).seed(6).build().call(pool.call(lookup.call(in))));
+        // padding ("" -> 0) takes no part: a bag of [Horror] equals [Horror, "", ""]
+        Tensor one = model.predict(new String[][] {{"Horror", "", ""}});
+        assertArrayEquals(one.toFloatArray(), model.predict(new String[][] {{"", "Horror", ""}}).toFloatArray(), 0f);
+        model.compile(Adam.builder().learningRate(0.05).build(), Losses.mse());
+        History h = model.fit(Tensor.of(genres), Tensor.of(1f, 0f, 1f, 0f), FitOptions.builder().batchSize(2)
+                .epochs(25).seed(2).verbose(Verbosity.SILENT).build());
+        List<Double> loss = h.history().get("loss");
+        assertTrue(loss.get(loss.size() - 1) < 0.5 * loss.get(0), loss.toString());
+        Path file = dir.resolve("genres.keras");
+        model.save(file);
+        Network loaded = Models.load(file);
+        Tensor x = Tensor.of(genres);
+        assertArrayEquals(model.predict(x).toFloatArray(), loaded.predict(x).toFloatArray(), 0f);
+    }
+
     private static Map<String, byte[]> entries(Path file) throws IOException {
         return new LinkedHashMap<>(org.tensorkit.models.saving.Zips.entries(file));
     }
