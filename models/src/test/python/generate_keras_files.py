@@ -99,7 +99,7 @@ def adam_config():
 
 
 def write_keras(name, config, weights, *, empty_groups=(), names=None, metadata_version="3.3.3",
-                windows=(), link=None):
+                windows=(), link=None, assets=None):
     """weights: {path: [arrays]}; empty_groups: paths whose (empty) vars group Keras writes too."""
     buf = io.BytesIO()
     with h5py.File(buf, "w") as f:
@@ -119,8 +119,9 @@ def write_keras(name, config, weights, *, empty_groups=(), names=None, metadata_
             f[source] = h5py.SoftLink(target)
     meta = {"keras_version": metadata_version, "date_saved": "2026-12-01@10:00:00"}
     with zipfile.ZipFile(os.path.join(OUT, name + ".keras"), "w", compression=zipfile.ZIP_STORED) as z:
-        for entry, data in (("metadata.json", json.dumps(meta)), ("config.json", json.dumps(config)),
-                            ("model.weights.h5", buf.getvalue())):
+        entries = [("metadata.json", json.dumps(meta)), ("config.json", json.dumps(config)),
+                   ("model.weights.h5", buf.getvalue())] + sorted((assets or {}).items())
+        for entry, data in entries:
             z.writestr(zipfile.ZipInfo(entry, date_time=(2026, 12, 1, 0, 0, 0)), data)  # reproducible bytes
 
 
@@ -215,6 +216,54 @@ def sequential_fixture(name):
     with open(os.path.join(OUT, name + ".expected.json"), "w") as f:
         json.dump({"inputs": [x.reshape(-1).tolist()], "input_shape": [3, 2], "outputs": out.reshape(-1).tolist()},
                   f)
+
+
+def lookup_fixture(name):
+    """Keras 3.6: raw keys through a StringLookup adapted (its vocabulary in the assets, as save_assets writes it)
+    and an IntegerLookup given its vocabulary (in the config, two OOV buckets by floormod), then two tables,
+    flattened, dotted."""
+    vocab = ["[UNK]", "user_3", "user_1", "user_2", "user_4"]  # as adapt orders them: by count, ties descending
+    movies = [100, 200, 300]
+    own = np.random.default_rng(36)  # its own generator: the other fixtures keep their bytes
+    users = own.uniform(-0.5, 0.5, (5, 3)).astype(np.float32)
+    items = own.uniform(-0.5, 0.5, (5, 3)).astype(np.float32)
+
+    def lookup(class_name, lname, config_extra, source, dtype):
+        config = {"name": lname, "trainable": True, "dtype": policy(), "invert": False, "max_tokens": None,
+                  "num_oov_indices": 1, "oov_token": "[UNK]", "mask_token": None, "output_mode": "int",
+                  "sparse": False, "pad_to_max_tokens": False, "idf_weights": None, "vocabulary": None,
+                  "vocabulary_size": 5}
+        config.update(config_extra)
+        return {"module": "keras.layers", "class_name": class_name, "config": config, "registered_name": None,
+                "build_config": {"input_shape": [None, 1]}, "name": lname,
+                "inbound_nodes": [{"args": [tensor([None, 1], source, dtype=dtype)], "kwargs": {}}]}
+
+    def table(lname, source):
+        e = embedding(lname, 5, 3, "k36", source)
+        e["inbound_nodes"][0]["args"][0]["config"]["dtype"] = "int64"
+        return e
+
+    layers = [input_layer("user", "string", "k36"), input_layer("movie", "int64", "k36"),
+              lookup("StringLookup", "string_lookup", {"encoding": "utf-8"}, "user", "string"),
+              lookup("IntegerLookup", "integer_lookup", {"oov_token": -1, "num_oov_indices": 2,
+                                                         "vocabulary": movies, "vocabulary_dtype": "int64"},
+                     "movie", "int64"),
+              table("embedding", "string_lookup"), table("embedding_1", "integer_lookup"),
+              flatten("flatten", "embedding", 3, "k36"), flatten("flatten_1", "embedding_1", 3, "k36"),
+              dot("dot", "flatten", "flatten_1", 3, "k36")]
+    config = {"module": "keras.src.models.functional", "class_name": "Functional",
+              "config": {"name": "keyed", "trainable": True, "layers": layers,
+                         "input_layers": [["user", 0, 0], ["movie", 0, 0]], "output_layers": [["dot", 0, 0]]},
+              "registered_name": "Functional", "build_config": {"input_shape": None}}
+    write_keras(name, config, {"layers/embedding": [users], "layers/embedding_1": [items]}, metadata_version="3.6.0",
+                assets={"assets/layers/string_lookup/vocabulary.txt": "\n".join(vocab)})
+    keys = ["user_1", "nobody", "user_4", "user_3"]
+    ids = [100, 300, 999, -4]
+    u = np.array([vocab.index(k) if k in vocab else 0 for k in keys])
+    m = np.array([2 + movies.index(i) if i in movies else i % 2 for i in ids])  # floormod buckets 0 and 1
+    out = (users[u] * items[m]).sum(axis=1).astype(np.float32)
+    with open(os.path.join(OUT, name + ".expected.json"), "w") as f:
+        json.dump({"users": keys, "movies": ids, "vocabulary": vocab, "outputs": out.tolist()}, f)
 
 
 def write_legacy_h5(name, model_config, training_config, layers, *, keras_version, chunk_names=False,
@@ -332,6 +381,7 @@ def main():
     dot_fixture("dot_keras36", "k36", dict_inputs=True, windows=("layers/embedding_1",), version="3.6.0")
     dot_fixture("dot_tfkeras215", "tf215", version="2.15.0", write_empty=False)
     sequential_fixture("stack_keras312")
+    lookup_fixture("lookups_keras36")
     legacy_dot_fixture("dot_tfkeras213")
     legacy_sequential_fixture("stack_tfkeras215", keras3=False)
     legacy_sequential_fixture("stack_keras36_legacy", keras3=True)

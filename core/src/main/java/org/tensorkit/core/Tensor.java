@@ -140,8 +140,14 @@ public final class Tensor implements AutoCloseable {
         return zeros(DType.FLOAT64, shape);
     }
 
-    /** {@code np.zeros(shape, dtype)}. */
+    /** {@code np.zeros(shape, dtype)}; for {@link DType#STRING}, empty strings (as numpy's zeros of {@code str}). */
     public static Tensor zeros(DType dtype, long... shape) {
+        Objects.requireNonNull(dtype, "dtype");
+        if (dtype == DType.STRING) {
+            String[] empty = new String[Math.toIntExact(Shape.of(checkedShape(shape)).size())];
+            Arrays.fill(empty, "");
+            return new Tensor(StringArrays.of(empty, shape));
+        }
         return new Tensor(Nd4j.zeros(dtype.toNd4j(), checkedShape(shape)));
     }
 
@@ -152,11 +158,13 @@ public final class Tensor implements AutoCloseable {
 
     /** {@code np.ones(shape, dtype)}. */
     public static Tensor ones(DType dtype, long... shape) {
+        requireNumericDType(dtype);
         return new Tensor(Nd4j.ones(dtype.toNd4j(), checkedShape(shape)));
     }
 
     /** {@code np.full(shape, value, dtype)}. */
     public static Tensor full(double value, DType dtype, long... shape) {
+        requireNumericDType(dtype);
         return new Tensor(Nd4j.valueArrayOf(checkedShape(shape), value, dtype.toNd4j()));
     }
 
@@ -608,6 +616,13 @@ public final class Tensor implements AutoCloseable {
     /** An empty array of the given shape: ND4J's array factories turn a zero-length Java array into a 0-d one. */
     private static INDArray empty(DataType type, long... shape) {
         return Nd4j.create(type, shape);
+    }
+
+    private static void requireNumericDType(DType dtype) {
+        if (Objects.requireNonNull(dtype, "dtype") == DType.STRING) {
+            throw new IllegalArgumentException("a string tensor has no ones or fill values; make it with "
+                    + "Tensor.of(String...)");
+        }
     }
 
     private static long[] checkedShape(long[] shape) {

@@ -118,4 +118,11 @@ class StringTensorTest {
         assertTrue(e.getMessage().startsWith("string arrays must be C-order arrays over their own buffer"),
                 e.getMessage());
     }
+
+    @Test
+    void zerosOfStringsAreEmptyStringsAndOnesAreRefused() {
+        assertEquals("array([['', ''],\n       ['', '']], dtype='<U1')", Tensor.zeros(DType.STRING, 2, 2).repr());
+        assertThrows(IllegalArgumentException.class, () -> Tensor.ones(DType.STRING, 2));
+        assertThrows(IllegalArgumentException.class, () -> Tensor.full(1, DType.STRING, 2));
+    }
 }

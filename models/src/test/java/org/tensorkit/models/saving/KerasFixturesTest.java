@@ -35,7 +35,8 @@ import org.tensorkit.models.optimizers.Adam;
  * since Keras cannot run here): Keras 3.3 (dtype strings, empty {@code vars} groups, no name attributes), Keras
  * 3.6 (DTypePolicy objects, {@code ragged}, named inputs as a dict, a group written on Windows as
  * {@code layers\embedding_1}), Keras 3.12 (a Sequential with {@code optional} and {@code quantization_config},
- * int32 ids) and tf.keras 2.15 (legacy list-style nodes, {@code batch_input_shape},
+ * int32 ids), Keras 3.6 with lookups (raw string and int64 keys, a learnt vocabulary in {@code assets/}) and tf.keras
+ * 2.15 (legacy list-style nodes, {@code batch_input_shape},
  * {@code _layer_checkpoint_dependencies}); ids declared float32 by the input layers, as Keras users often do.
  * Each loads, predicts what numpy computed, and has the file's weights to the last bit.
  */
@@ -207,5 +208,32 @@ class KerasFixturesTest {
         Path file = fixture("dot_softlink.keras");
         IOException e = assertThrows(IOException.class, () -> Models.load(file));
         assertTrue(e.getMessage().contains("dot_softlink.keras") && e.getMessage().contains("link"), e.getMessage());
+    }
+
+    @Test
+    void aKeras36ModelOfRawKeysMapsThemAsKerasDid() throws IOException {
+        Path file = fixture("lookups_keras36.keras");
+        Map<String, Object> expected = expected("lookups_keras36");
+        Network model = Models.load(file);
+        org.tensorkit.layers.preprocessing.StringLookup users =
+                (org.tensorkit.layers.preprocessing.StringLookup) model.getLayer("string_lookup");
+        assertEquals(expected.get("vocabulary"), users.getVocabulary()); // read from assets/, not the config
+        List<?> keys = (List<?>) expected.get("users");
+        List<?> ids = (List<?>) expected.get("movies");
+        String[][] u = new String[keys.size()][1];
+        long[][] m = new long[ids.size()][1];
+        for (int k = 0; k < u.length; k++) {
+            u[k][0] = (String) keys.get(k);
+            m[k][0] = ((Number) ids.get(k)).longValue();
+        }
+        float[] out = model.predict(List.of(Tensor.of(u), Tensor.of(m))).get(0).toFloatArray();
+        assertArrayEquals(floats(expected.get("outputs")), out, 1e-6f);
+        // saved again by tensorkit, it keeps the same layout: the vocabulary among the assets
+        Path again = dir.resolve("again.keras");
+        model.save(again);
+        assertEquals(new String(Zips.entries(file).get("assets/layers/string_lookup/vocabulary.txt")),
+                new String(Zips.entries(again).get("assets/layers/string_lookup/vocabulary.txt")));
+        assertArrayEquals(out, Models.load(again).predict(List.of(Tensor.of(u), Tensor.of(m))).get(0)
+                .toFloatArray(), 0f);
     }
 }

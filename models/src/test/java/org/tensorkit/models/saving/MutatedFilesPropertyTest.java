@@ -36,6 +36,7 @@ import org.tensorkit.models.training.Verbosity;
  */
 class MutatedFilesPropertyTest {
     private static Map<String, byte[]> good;
+    private static Map<String, byte[]> lookups;
 
     @BeforeContainer
     static void saveAGoodFile() throws IOException {
@@ -49,16 +50,31 @@ class MutatedFilesPropertyTest {
         model.save(file);
         good = Zips.entries(file);
         Files.delete(file);
+        Path fixture = dir.resolve("lookups.keras");
+        try (java.io.InputStream in = MutatedFilesPropertyTest.class.getResourceAsStream("/keras/lookups_keras36.keras")) {
+            Files.copy(in, fixture);
+        }
+        lookups = Zips.entries(fixture); // raw keys through lookups, a learnt vocabulary among the assets
+        Files.delete(fixture);
         Files.delete(dir);
     }
 
     @Property(tries = 250, seed = "20261201")
     void aMutatedFileLoadsIntoAWorkingModelOrIsRefused(@ForAll long seed) throws IOException {
+        loadsOrIsRefused(good, seed);
+    }
+
+    @Property(tries = 120, seed = "20261203")
+    void aMutatedModelWithLookupsLoadsIntoAWorkingModelOrIsRefused(@ForAll long seed) throws IOException {
+        loadsOrIsRefused(lookups, seed);
+    }
+
+    private static void loadsOrIsRefused(Map<String, byte[]> entries, long seed) throws IOException {
         Random rng = new Random(seed);
         Path dir = Files.createTempDirectory("tensorkit-mutation");
         Path file = dir.resolve("mutated.keras");
         try {
-            Files.write(file, mutate(rng));
+            Files.write(file, mutate(entries, rng));
             assertTimeoutPreemptively(Duration.ofSeconds(30), () -> loadOrRefuse(file));
         } finally {
             try (var files = Files.list(dir)) {
@@ -116,8 +132,8 @@ class MutatedFilesPropertyTest {
         assertEquals(model.outputs().size(), out.size());
     }
 
-    private static byte[] mutate(Random rng) throws IOException {
-        Map<String, byte[]> entries = new LinkedHashMap<>(good);
+    private static byte[] mutate(Map<String, byte[]> valid, Random rng) throws IOException {
+        Map<String, byte[]> entries = new LinkedHashMap<>(valid);
         int kind = rng.nextInt(6);
         List<String> names = new ArrayList<>(entries.keySet());
         String target = names.get(rng.nextInt(names.size()));
