@@ -18,14 +18,26 @@ import java.util.TreeMap;
  * with ratings orders it, then split into train and test rows with a seed.
  */
 public final class MovieLens {
+    /** The 19 genres of {@code u.item}'s flags, in their column order (MovieLens's {@code u.genre}). */
+    public static final List<String> GENRES = List.of("unknown", "Action", "Adventure", "Animation", "Children's",
+            "Comedy", "Crime", "Documentary", "Drama", "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery",
+            "Romance", "Sci-Fi", "Thriller", "War", "Western");
+    /** The year the lab gives a movie without a release date. */
+    public static final int MISSING_YEAR = 1920;
+
     private final Ratings all;
     private final Map<Integer, String> titles;
+    private final Map<Integer, Integer> years;
+    private final Map<Integer, int[]> genres;
     private final int maxUserId;
     private final int maxItemId;
 
-    private MovieLens(Ratings all, Map<Integer, String> titles) {
+    private MovieLens(Ratings all, Map<Integer, String> titles, Map<Integer, Integer> years,
+                      Map<Integer, int[]> genres) {
         this.all = all;
         this.titles = Collections.unmodifiableMap(titles);
+        this.years = Collections.unmodifiableMap(years);
+        this.genres = Collections.unmodifiableMap(genres);
         this.maxUserId = java.util.Arrays.stream(all.userIds()).max().orElse(0);
         this.maxItemId = java.util.Arrays.stream(all.itemIds()).max().orElse(0);
     }
@@ -41,6 +53,8 @@ public final class MovieLens {
             }
         }
         Map<Integer, String> titles = new TreeMap<>();
+        Map<Integer, Integer> years = new TreeMap<>();
+        Map<Integer, int[]> genres = new TreeMap<>();
         for (String line : Files.readAllLines(items, StandardCharsets.ISO_8859_1)) {
             if (line.isBlank()) {
                 continue;
@@ -49,7 +63,17 @@ public final class MovieLens {
             if (f.length < 2) {
                 throw new IOException("u.item: expected 'id|title|...', got: " + line);
             }
-            titles.put(Integer.parseInt(f[0].trim()), f[1]);
+            int id = Integer.parseInt(f[0].trim());
+            titles.put(id, f[1]);
+            years.put(id, year(f.length > 2 ? f[2] : ""));
+            // the 19 genre flags follow the id, title, release date, video release date and URL
+            List<Integer> flags = new ArrayList<>();
+            for (int g = 0; g < GENRES.size() && 5 + g < f.length; g++) {
+                if (f[5 + g].trim().equals("1")) {
+                    flags.add(g);
+                }
+            }
+            genres.put(id, flags.stream().mapToInt(Integer::intValue).toArray());
         }
         // Ratings grouped by item in id order (stable within an item): pandas' merge(items, ratings).
         Map<Integer, List<int[]>> byItem = new TreeMap<>();
@@ -81,7 +105,30 @@ public final class MovieLens {
                 k++;
             }
         }
-        return new MovieLens(new Ratings(users, itemIds, ratings), titles);
+        return new MovieLens(new Ratings(users, itemIds, ratings), titles, years, genres);
+    }
+
+    /** The third field of {@code dd-Mon-yyyy}, or {@link #MISSING_YEAR} when the date is missing or malformed. */
+    static int year(String releaseDate) {
+        String[] parts = releaseDate.trim().split("-");
+        if (parts.length == 3) {
+            try {
+                return Integer.parseInt(parts[2]);
+            } catch (NumberFormatException e) {
+                return MISSING_YEAR;
+            }
+        }
+        return MISSING_YEAR;
+    }
+
+    /** The release year of each movie, by item id ({@link #MISSING_YEAR} without a date). */
+    public Map<Integer, Integer> years() {
+        return years;
+    }
+
+    /** The genres of each movie (indices into {@link #GENRES}), by item id. */
+    public Map<Integer, int[]> genres() {
+        return genres;
     }
 
     /** Every rating, joined and ordered. */
@@ -99,6 +146,7 @@ public final class MovieLens {
         return maxUserId;
     }
 
+    /** The largest item id: an embedding over items needs {@code maxItemId() + 1} rows. */
     public int maxItemId() {
         return maxItemId;
     }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntUnaryOperator;
 
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -67,7 +68,12 @@ public final class MovieLensRecommender {
         /** User and item embeddings, their dot product: matrix factorization. */
         dot,
         /** User and item embeddings concatenated, then dense layers. */
-        deep
+        deep,
+        /**
+         * The lab's best: raw user and item ids as strings through StringLookups, the item's popularity (quantile
+         * bins) and release year (normalized), its genres pooled by an EmbedReduce, then dense layers.
+         */
+        hybrid
     }
 
     /** The command line, with the lab's defaults (picocli parses it). */
@@ -86,7 +92,8 @@ public final class MovieLensRecommender {
         @Option(names = "--synthetic", description = "train on generated MovieLens-format ratings (no download)")
         private boolean synthetic;
 
-        @Option(names = "--model", paramLabel = "dot|deep", description = "the model (default: ${DEFAULT-VALUE})")
+        @Option(names = "--model", paramLabel = "dot|deep|hybrid",
+                description = "the model (default: ${DEFAULT-VALUE})")
         private ModelKind model = ModelKind.dot;
 
         @Option(names = "--epochs", paramLabel = "N", description = "epochs (default: ${DEFAULT-VALUE})")
@@ -110,6 +117,10 @@ public final class MovieLensRecommender {
         @Option(names = "--save", paramLabel = "FILE.keras",
                 description = "save the trained model there (Keras 3 .keras; MovieLensServe and Keras load it)")
         private Path save;
+
+        @Option(names = "--recommend", paramLabel = "USER_ID",
+                description = "list the 10 movies the model rates highest for this user among those it has not rated")
+        private Integer recommend;
 
         @Option(names = "--seed", paramLabel = "N", description = "the seed of the split, weights and shuffling "
                 + "(default: ${DEFAULT-VALUE})")
@@ -181,7 +192,7 @@ public final class MovieLensRecommender {
             return synthetic;
         }
 
-        /** {@code --model}: {@code "dot"} or {@code "deep"}. */
+        /** {@code --model}: {@code "dot"}, {@code "deep"} or {@code "hybrid"}. */
         public String model() {
             return model.name();
         }
@@ -216,6 +227,11 @@ public final class MovieLensRecommender {
             return save;
         }
 
+        /** {@code --recommend}, or {@code null}. */
+        public Integer recommend() {
+            return recommend;
+        }
+
         /** {@code --seed}. */
         public long seed() {
             return seed;
@@ -231,9 +247,20 @@ public final class MovieLensRecommender {
     public record Similar(int itemId, String title, double similarity) {
     }
 
+    /** A movie recommended to a user, with its predicted rating. */
+    public record Recommendation(int itemId, String title, double rating) {
+    }
+
     /** What a run measured. */
     public record Result(Model model, History history, double testMse, double testMae, double meanPredictorMae,
-                         List<Similar> similar, Path plot) {
+                         List<Similar> similar, List<Recommendation> recommended, Path plot) {
+    }
+
+    /** A model's inputs for rating rows (user id, item id): what each kind of model reads. */
+    @FunctionalInterface
+    public interface Features {
+        /** The model's input tensors for the pairs {@code (users[k], items[k])}. */
+        List<Tensor> of(int[] users, int[] items);
     }
 
     /** Runs the program; exit status 2 for a bad command line, 1 when the data cannot be read. */
@@ -271,17 +298,31 @@ public final class MovieLensRecommender {
         MovieLens.Split split = data.split(0.2, options.seed());
         Ratings train = split.train();
         Ratings test = split.test();
-        Model model = options.model().equals("dot")
-                ? dotModel(data.maxUserId(), data.maxItemId(), options.seed())
-                : deepModel(data.maxUserId(), data.maxItemId(), options.seed());
+        Model model;
+        Features features;
+        switch (options.model()) {
+            case "dot" -> {
+                model = dotModel(data.maxUserId(), data.maxItemId(), options.seed());
+                features = MovieLensRecommender::ids;
+            }
+            case "deep" -> {
+                model = deepModel(data.maxUserId(), data.maxItemId(), options.seed());
+                features = MovieLensRecommender::ids;
+            }
+            default -> {
+                Hybrid hybrid = Hybrid.of(data, train);
+                model = hybrid.model(options.seed());
+                features = hybrid;
+            }
+        }
         out.print(model.summaryString());
         model.compile(Adam.create(), Losses.mae());
-        History history = model.fit(List.of(Tensor.of(train.userIds()), Tensor.of(train.itemIds())),
+        History history = model.fit(features.of(train.userIds(), train.itemIds()),
                 Tensor.of(train.ratings()), FitOptions.builder().batchSize(options.batchSize()).epochs(options.epochs())
                         .validationSplit(options.validationSplit()).shuffle(true).seed(options.seed())
                         .verbose(options.verbosity()).output(out).build());
 
-        INDArray predicted = model.predict(List.of(Tensor.of(test.userIds()), Tensor.of(test.itemIds())), 1024)
+        INDArray predicted = model.predict(features.of(test.userIds(), test.itemIds()), 1024)
                 .get(0).unwrap().reshape(test.size()).castTo(DataType.DOUBLE);
         INDArray actual = Nd4j.createFromArray(test.ratings()).castTo(DataType.DOUBLE);
         INDArray error = predicted.sub(actual);
@@ -292,10 +333,20 @@ public final class MovieLensRecommender {
                 mse, mae, meanMae);
 
         Embedding items = (Embedding) model.getLayer("item_embedding");
-        List<Similar> similar = mostSimilar(items, data.titles(), options.similarTo(), 10);
+        IntUnaryOperator rowOf = features instanceof Hybrid h ? h::itemRow : id -> id;
+        List<Similar> similar = mostSimilar(items, data.titles(), options.similarTo(), 10, rowOf);
         out.println("Movies most similar to " + data.titles().get(options.similarTo()) + ":");
         for (Similar s : similar) {
             out.printf(Locale.ROOT, "  %.3f  %s%n", s.similarity(), s.title());
+        }
+        List<Recommendation> recommended = List.of();
+        if (options.recommend() != null) {
+            recommended = recommend(model, features, data, options.recommend(), 10);
+            out.println("Top " + recommended.size() + " movies for user " + options.recommend()
+                    + " among those they have not rated:");
+            for (Recommendation r : recommended) {
+                out.printf(Locale.ROOT, "  %.2f  %s%n", r.rating(), r.title());
+            }
         }
         plot(history, options.plot());
         out.println("Loss plot: " + options.plot().toAbsolutePath());
@@ -304,7 +355,43 @@ public final class MovieLensRecommender {
             out.println("Model saved: " + options.save().toAbsolutePath());
         }
         out.flush();
-        return new Result(model, history, mse, mae, meanMae, similar, options.plot());
+        return new Result(model, history, mse, mae, meanMae, similar, recommended, options.plot());
+    }
+
+    /** The dot and deep models' inputs: the ids themselves. */
+    private static List<Tensor> ids(int[] users, int[] items) {
+        return List.of(Tensor.of(users), Tensor.of(items));
+    }
+
+    /**
+     * The {@code k} movies with the highest predicted rating for {@code user} among those the user has not rated
+     * in any of the data (ties by id).
+     *
+     * @throws IllegalArgumentException for a user the data does not have
+     */
+    public static List<Recommendation> recommend(Model model, Features features, MovieLens data, int user, int k) {
+        java.util.Set<Integer> rated = new java.util.HashSet<>();
+        Ratings all = data.all();
+        for (int r = 0; r < all.size(); r++) {
+            if (all.userIds()[r] == user) {
+                rated.add(all.itemIds()[r]);
+            }
+        }
+        if (rated.isEmpty()) {
+            throw new IllegalArgumentException("--recommend " + user + ": no user with that id has rated anything");
+        }
+        int[] candidates = data.titles().keySet().stream().filter(id -> !rated.contains(id))
+                .mapToInt(Integer::intValue).toArray();
+        int[] users = new int[candidates.length];
+        java.util.Arrays.fill(users, user);
+        float[] scores = model.predict(features.of(users, candidates), 1024).get(0).toFloatArray();
+        List<Integer> order = new ArrayList<>();
+        for (int c = 0; c < candidates.length; c++) {
+            order.add(c);
+        }
+        order.sort(Comparator.comparingDouble((Integer c) -> -scores[c]).thenComparing(c -> candidates[c]));
+        return order.subList(0, Math.min(k, order.size())).stream()
+                .map(c -> new Recommendation(candidates[c], data.titles().get(candidates[c]), scores[c])).toList();
     }
 
     private static SymbolicTensor[] embeddedInputs(int maxUserId, int maxItemId, long seed) {
@@ -341,18 +428,30 @@ public final class MovieLensRecommender {
      * row-wise and multiplied by the query's row once.
      */
     public static List<Similar> mostSimilar(Embedding items, Map<Integer, String> titles, int query, int k) {
-        if (!titles.containsKey(query)) {
-            throw new IllegalArgumentException("--similar-to " + query + ": no movie with that id");
+        return mostSimilar(items, titles, query, k, id -> id);
+    }
+
+    /**
+     * {@link #mostSimilar(Embedding, Map, int, int)} for a table whose rows are not the item ids: {@code rowOf}
+     * gives an item's row (-1 for an item the table has no row of, such as one a lookup never saw).
+     */
+    public static List<Similar> mostSimilar(Embedding items, Map<Integer, String> titles, int query, int k,
+                                            IntUnaryOperator rowOf) {
+        if (!titles.containsKey(query) || rowOf.applyAsInt(query) < 0) {
+            throw new IllegalArgumentException("--similar-to " + query + ": no movie with that id"
+                    + (titles.containsKey(query) ? " in the training data" : ""));
         }
         INDArray table = items.embeddings().value().castTo(DataType.DOUBLE);
         INDArray norms = table.norm2(1).addi(1e-12).reshape(table.size(0), 1);
         INDArray unit = table.divColumnVector(norms);
-        double[] similarity = unit.mmul(unit.getRow(query).reshape(table.size(1), 1)).data().asDouble();
+        double[] similarity = unit.mmul(unit.getRow(rowOf.applyAsInt(query)).reshape(table.size(1), 1)).data()
+                .asDouble();
         List<Integer> candidates = new ArrayList<>(titles.keySet());
-        candidates.removeIf(id -> id == query || id >= similarity.length);
-        candidates.sort(Comparator.comparingDouble((Integer id) -> -similarity[id]).thenComparing(id -> id));
+        candidates.removeIf(id -> id == query || rowOf.applyAsInt(id) < 0 || rowOf.applyAsInt(id) >= similarity.length);
+        candidates.sort(Comparator.comparingDouble((Integer id) -> -similarity[rowOf.applyAsInt(id)])
+                .thenComparing(id -> id));
         return candidates.subList(0, Math.min(k, candidates.size())).stream()
-                .map(id -> new Similar(id, titles.get(id), similarity[id])).toList();
+                .map(id -> new Similar(id, titles.get(id), similarity[rowOf.applyAsInt(id)])).toList();
     }
 
     /** A PNG of loss and val_loss per epoch (headless). */

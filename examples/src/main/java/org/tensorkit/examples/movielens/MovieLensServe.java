@@ -107,6 +107,11 @@ public final class MovieLensServe {
     /** Loads the model and answers; returns the predicted ratings in {@code --rate} order. */
     public static List<Float> run(Options options, PrintStream out) throws IOException {
         Network model = Models.load(options.model, false);
+        if (model.inputs().size() != 2) {
+            throw new IllegalArgumentException(options.model + ": MovieLensServe answers from the dot and deep "
+                    + "models (two id inputs); this model has " + model.inputs().size() + " inputs (the hybrid model "
+                    + "also needs each movie's popularity, year and genres: MovieLensRecommender --recommend)");
+        }
         Map<Integer, String> titles = options.data != null ? MovieLens.load(options.data).titles() : Map.of();
         Layer layer = model.getLayer("item_embedding");
         if (!(layer instanceof Embedding items)) {

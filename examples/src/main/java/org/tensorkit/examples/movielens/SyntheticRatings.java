@@ -11,11 +11,16 @@ import java.util.Set;
 
 /**
  * Writes a MovieLens-format data set ({@code u.data}, {@code u.item}) with a known low-rank structure:
- * rating = round(3 + u . v + noise), clipped to 1..5, for seeded random user and item factors. A model that
- * learns should predict it far better than the mean rating. Used by tests and benchmarks, since the real data
+ * rating = round(3 + u . v + effect + noise), clipped to 1..5, for seeded random user and item factors; each movie
+ * also gets a release year (1930-1998) and one to three genres, whose effect is known (comedies +0.3, horror -0.3,
+ * +0.2 per 25 years after 1975), for the hybrid model to find. A model that learns should predict it far better than
+ * the mean rating. Used by tests and benchmarks, since the real data
  * set may not be redistributed.
  */
 public final class SyntheticRatings {
+    private static final int COMEDY = MovieLens.GENRES.indexOf("Comedy");
+    private static final int HORROR = MovieLens.GENRES.indexOf("Horror");
+
     private SyntheticRatings() {
     }
 
@@ -36,6 +41,20 @@ public final class SyntheticRatings {
         double scale = 1.2 / Math.sqrt(rank);
         double[][] u = factors(rng, users + 1, rank, scale);
         double[][] v = factors(rng, items + 1, rank, scale);
+        // item metadata from its own generator (the ratings' draws stay as they were), with a known effect:
+        // comedies +0.3, horror -0.3, and +0.2 per 25 years after 1975
+        Random meta = new Random(seed ^ 0x5DEECE66DL);
+        int[] year = new int[items + 1];
+        boolean[][] genre = new boolean[items + 1][MovieLens.GENRES.size()];
+        double[] effect = new double[items + 1];
+        for (int item = 1; item <= items; item++) {
+            year[item] = 1930 + meta.nextInt(69);
+            for (int k = 1 + meta.nextInt(3); k > 0; k--) {
+                genre[item][1 + meta.nextInt(MovieLens.GENRES.size() - 1)] = true;
+            }
+            effect[item] = (genre[item][COMEDY] ? 0.3 : 0) - (genre[item][HORROR] ? 0.3 : 0)
+                    + 0.2 * (year[item] - 1975) / 25.0;
+        }
         Files.createDirectories(directory);
         Set<Long> seen = new HashSet<>();
         try (Writer out = Files.newBufferedWriter(directory.resolve("u.data"), StandardCharsets.ISO_8859_1)) {
@@ -45,15 +64,19 @@ public final class SyntheticRatings {
                 if (!seen.add((long) user * (items + 1) + item)) {
                     continue;
                 }
-                double score = 3 + dot(u[user], v[item]) + noise * rng.nextGaussian();
+                double score = 3 + dot(u[user], v[item]) + effect[item] + noise * rng.nextGaussian();
                 long rating = Math.max(1, Math.min(5, Math.round(score)));
                 out.write(user + "\t" + item + "\t" + rating + "\t" + (874_724_710L + seen.size()) + "\n");
             }
         }
         try (Writer out = Files.newBufferedWriter(directory.resolve("u.item"), StandardCharsets.ISO_8859_1)) {
             for (int item = 1; item <= items; item++) {
-                out.write(item + "|Movie " + item + " (1995)|01-Jan-1995||http://example.invalid/" + item
-                        + "|0|0|0|0|0|0|0|0|1|0|0|0|0|0|0|0|0|0|0\n");
+                StringBuilder flags = new StringBuilder();
+                for (boolean g : genre[item]) {
+                    flags.append('|').append(g ? 1 : 0);
+                }
+                out.write(item + "|Movie " + item + " (" + year[item] + ")|01-Jan-" + year[item]
+                        + "||http://example.invalid/" + item + flags + "\n");
             }
         }
     }

@@ -22,15 +22,22 @@ import org.tensorkit.models.training.Verbosity;
 
 /** The recommender end to end on a small synthetic MovieLens-format data set. */
 class MovieLensRecommenderTest {
+    @org.junit.jupiter.api.BeforeEach
+    void resetNames() {
+        org.tensorkit.layers.Names.reset(); // each run names its layers from the start, as a fresh program does
+    }
+
     private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
 
-    private static MovieLensRecommender.Result run(Path dir, String model, int epochs, ByteArrayOutputStream bytes)
-            throws Exception {
+    private static MovieLensRecommender.Result run(Path dir, String model, int epochs, ByteArrayOutputStream bytes,
+                                                   String... more) throws Exception {
         Path data = dir.resolve("ml");
         SyntheticRatings.write(data, 200, 300, 20_000, 2, 0.1, 5);
-        MovieLensRecommender.Options o = MovieLensRecommender.Options.parse("--data", data.toString(),
+        List<String> args = new java.util.ArrayList<>(List.of("--data", data.toString(),
                 "--model", model, "--epochs", Integer.toString(epochs), "--similar-to", "7",
-                "--plot", dir.resolve("loss.png").toString(), "--seed", "3", "--verbose", "2");
+                "--plot", dir.resolve("loss.png").toString(), "--seed", "3", "--verbose", "2"));
+        args.addAll(List.of(more));
+        MovieLensRecommender.Options o = MovieLensRecommender.Options.parse(args.toArray(String[]::new));
         return MovieLensRecommender.run(MovieLens.load(data), o, new PrintStream(bytes, true, StandardCharsets.UTF_8));
     }
 
@@ -60,7 +67,7 @@ class MovieLensRecommenderTest {
         assertTrue(out.contains("user_embedding (Embedding)") && out.contains("item_embedding (Embedding)"), out);
         assertTrue(out.contains("Epoch 15/15"), out);
         assertTrue(out.contains("Test MAE: "), out);
-        assertTrue(out.contains("Movies most similar to Movie 7 (1995):"), out);
+        assertTrue(out.contains("Movies most similar to Movie 7 ("), out);
     }
 
     @Test
@@ -82,6 +89,67 @@ class MovieLensRecommenderTest {
     }
 
     @Test
+    void theHybridModelReadsRawIdsAndItemFeaturesAndRecommendsUnratedMovies(@TempDir Path dir) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Path saved = dir.resolve("hybrid.keras");
+        MovieLensRecommender.Result r = run(dir, "hybrid", 20, bytes, "--recommend", "12", "--save", saved.toString());
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(r.testMae() < 0.6 * r.meanPredictorMae(),
+                "test MAE " + r.testMae() + " should be below the mean predictor's " + r.meanPredictorMae() + "\n" + out);
+        for (String layer : List.of("user_lookup (StringLookup)", "item_lookup (StringLookup)",
+                "popularity_bins (Discretizatio", "year_normalization (Normalizati", // Keras cuts the column
+                "genre_embedding (EmbedReduce)", "dense_2 (Dense)")) {
+            assertTrue(out.contains(layer), layer + " in\n" + out);
+        }
+        assertEquals(10, r.similar().size());
+        assertEquals(10, r.recommended().size());
+        MovieLens data = MovieLens.load(dir.resolve("ml"));
+        java.util.Set<Integer> rated = new java.util.HashSet<>();
+        for (int k = 0; k < data.all().size(); k++) {
+            if (data.all().userIds()[k] == 12) {
+                rated.add(data.all().itemIds()[k]);
+            }
+        }
+        for (int k = 0; k < 10; k++) {
+            assertFalse(rated.contains(r.recommended().get(k).itemId()), "recommends only movies the user has not rated");
+            assertTrue(k == 0 || r.recommended().get(k - 1).rating() >= r.recommended().get(k).rating(), "sorted");
+        }
+        assertTrue(out.contains("Top 10 movies for user 12 among those they have not rated:"), out);
+        // the saved model maps raw ids itself: it predicts from strings as the trained one did
+        org.tensorkit.models.Network loaded = org.tensorkit.models.Models.load(saved);
+        Hybrid features = Hybrid.of(data, data.split(0.2, 3).train());
+        List<org.tensorkit.core.Tensor> x = features.of(new int[] {12, 40, 7}, new int[] {5, 77, 300});
+        assertArrayEquals(r.model().predict(x).get(0).toFloatArray(), loaded.predict(x).get(0).toFloatArray(), 0f);
+    }
+
+    @Test
+    void recommendRefusesAUserWithoutRatings(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("ml");
+        SyntheticRatings.write(data, 20, 30, 200, 2, 0.1, 5);
+        MovieLens ml = MovieLens.load(data);
+        org.tensorkit.models.Model model = MovieLensRecommender.dotModel(ml.maxUserId(), ml.maxItemId(), 1);
+        MovieLensRecommender.Features ids = (u, i) -> List.of(org.tensorkit.core.Tensor.of(u),
+                org.tensorkit.core.Tensor.of(i));
+        assertEquals("--recommend 999: no user with that id has rated anything", assertThrows(
+                IllegalArgumentException.class, () -> MovieLensRecommender.recommend(model, ids, ml, 999, 10))
+                .getMessage());
+        assertEquals(10, MovieLensRecommender.recommend(model, ids, ml, 3, 10).size());
+    }
+
+    @Test
+    void genresAndYearsAreReadFromTheItems(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("ml");
+        SyntheticRatings.write(data, 20, 30, 200, 2, 0.1, 5);
+        MovieLens ml = MovieLens.load(data);
+        assertEquals(30, ml.years().size());
+        assertTrue(ml.years().values().stream().allMatch(y -> y >= 1930 && y <= 1998));
+        assertTrue(ml.genres().values().stream().allMatch(g -> g.length >= 1 && g.length <= 3));
+        assertEquals(1995, MovieLens.year("01-Jan-1995"));
+        assertEquals(MovieLens.MISSING_YEAR, MovieLens.year(""));
+        assertEquals(MovieLens.MISSING_YEAR, MovieLens.year("unknown"));
+    }
+
+    @Test
     void commandLine() {
         MovieLensRecommender.Options d = MovieLensRecommender.Options.parse();
         assertEquals("dot", d.model());
@@ -96,7 +164,8 @@ class MovieLensRecommenderTest {
         assertEquals(Optional.empty(), d.help());
         assertTrue(MovieLensRecommender.Options.parse("--help").help().orElseThrow()
                 .contains("--epochs=N"), "--help gives the usage");
-        assertBad("Invalid value for option '--model': expected one of [dot, deep] (case-sensitive) but was 'wide'",
+        assertBad("Invalid value for option '--model': expected one of [dot, deep, hybrid] (case-sensitive) but was "
+                + "'wide'",
                 "--model", "wide");
         assertBad("Missing required parameter for option '--data' (DIR)", "--data");
         assertBad("Unknown options: '--bogus', '1'", "--bogus", "1");

@@ -52,4 +52,19 @@ class MovieLensServeTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> MovieLensRecommender.Options.parse("--save",
                 "model.h5")).getMessage().contains("--save must name a .keras file"));
     }
+
+    @Test
+    void aModelOfOtherInputsIsRefusedByName(@TempDir Path dir) throws Exception {
+        org.tensorkit.layers.SymbolicTensor a = org.tensorkit.layers.Input.shape(1);
+        org.tensorkit.layers.SymbolicTensor b = org.tensorkit.layers.Input.shape(1);
+        org.tensorkit.layers.SymbolicTensor c = org.tensorkit.layers.Input.shape(1);
+        org.tensorkit.models.Model three = org.tensorkit.models.Model.builder().inputs(a, b, c)
+                .outputs(org.tensorkit.layers.Concatenate.create().call(a, b, c)).build();
+        Path file = dir.resolve("three.keras");
+        three.save(file);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MovieLensServe.run(
+                MovieLensServe.Options.parse("--model", file.toString()), System.out));
+        assertTrue(e.getMessage().contains("MovieLensServe answers from the dot and deep models (two id inputs); "
+                + "this model has 3 inputs"), e.getMessage());
+    }
 }
