@@ -139,44 +139,51 @@ public final class StringArrays {
         return out;
     }
 
-    /** Rows {@code [start, end)} of axis 0 of a {@code UTF8} array, copied. */
+    /** Rows {@code [start, end)} of axis 0 of a {@code UTF8} array, copied (only their strings are read). */
     public static INDArray rows(INDArray a, long start, long end) {
-        Utf8 utf8 = read(a);
-        long[] shape = a.shape().clone();
-        long rowLength = shape[0] == 0 ? 0 : a.length() / shape[0];
-        shape[0] = end - start;
-        int first = Math.toIntExact(start * rowLength);
-        int last = Math.toIntExact(end * rowLength);
-        long[] offsets = Arrays.copyOfRange(utf8.offsets(), first, last + 1);
-        return of(new Utf8(utf8.bytes(), offsets), shape);
+        int[] order = new int[Math.toIntExact(end - start)];
+        for (int k = 0; k < order.length; k++) {
+            order[k] = Math.toIntExact(start + k);
+        }
+        return gatherRows(a, order, 0, order.length);
     }
 
-    /** Rows {@code order[from], ..., order[to - 1]} of axis 0 of a {@code UTF8} array, copied in that order. */
+    /**
+     * Rows {@code order[from], ..., order[to - 1]} of axis 0 of a {@code UTF8} array, copied in that order. Only
+     * those rows' offsets and bytes are read from the array's buffer, so a batch costs its own size, not the
+     * array's.
+     */
     public static INDArray gatherRows(INDArray a, int[] order, int from, int to) {
-        Utf8 utf8 = read(a);
+        check(a);
         long[] shape = a.shape().clone();
         int rowLength = shape[0] == 0 ? 0 : Math.toIntExact(a.length() / shape[0]);
         shape[0] = to - from;
-        long[] offsets = new long[(to - from) * rowLength + 1];
-        int size = 0;
+        int count = Math.toIntExact(a.length());
+        ByteBuffer src = NdArrays.bytes(a);
+        long payloadStart = (count + 1L) * Long.BYTES;
+        int n = (to - from) * rowLength;
+        int header = (n + 1) * Long.BYTES;
+        long size = 0;
         for (int r = from; r < to; r++) {
             int first = order[r] * rowLength;
-            size += utf8.start(first + rowLength) - utf8.start(first);
+            size += src.getLong((first + rowLength) * Long.BYTES) - src.getLong(first * Long.BYTES);
         }
-        byte[] bytes = new byte[size];
-        int at = 0;
+        byte[] buffer = new byte[Math.toIntExact(header + size)];
+        long at = 0;
         int k = 0;
         for (int r = from; r < to; r++) {
             int first = order[r] * rowLength;
+            long begin = src.getLong(first * Long.BYTES);
+            long stop = src.getLong((first + rowLength) * Long.BYTES);
             for (int j = 0; j < rowLength; j++) {
-                int s = utf8.start(first + j);
-                int len = utf8.end(first + j) - s;
-                System.arraycopy(utf8.bytes(), s, bytes, at, len);
-                at += len;
-                offsets[++k] = at;
+                LONG.set(buffer, (k + j) * Long.BYTES, at + src.getLong((first + j) * Long.BYTES) - begin);
             }
+            src.get(Math.toIntExact(payloadStart + begin), buffer, header + (int) at, (int) (stop - begin));
+            at += stop - begin;
+            k += rowLength;
         }
-        return of(new Utf8(bytes, offsets), shape);
+        LONG.set(buffer, n * Long.BYTES, at);
+        return over(buffer, n, shape);
     }
 
     /** The same strings with another C-order shape of the same length (a copy). */
