@@ -11,6 +11,7 @@ import org.tensorkit.layers.preprocessing.Hashing;
 import org.tensorkit.layers.preprocessing.IntegerLookup;
 import org.tensorkit.layers.preprocessing.Normalization;
 import org.tensorkit.layers.preprocessing.StringLookup;
+import org.tensorkit.layers.preprocessing.StringSplit;
 
 /**
  * The layer classes tensorkit rebuilds from configs: a fixed registry by Keras class name, so that reading a
@@ -45,6 +46,7 @@ public final class Layers {
         r.put("Hashing", Hashing::fromConfig);
         r.put("Discretization", Discretization::fromConfig);
         r.put("Normalization", Normalization::fromConfig);
+        r.put("StringSplit", StringSplit::fromConfig);
         return Map.copyOf(r);
     }
 

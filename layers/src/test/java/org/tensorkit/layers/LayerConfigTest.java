@@ -21,6 +21,7 @@ import org.tensorkit.layers.preprocessing.IntegerLookup;
 import org.tensorkit.layers.preprocessing.Normalization;
 import org.tensorkit.layers.preprocessing.OutputMode;
 import org.tensorkit.layers.preprocessing.StringLookup;
+import org.tensorkit.layers.preprocessing.StringSplit;
 import org.tensorkit.core.DType;
 import org.tensorkit.core.Shape;
 
@@ -63,6 +64,7 @@ class LayerConfigTest {
         layers.add(Hashing.builder().numBins(9).maskValue("").salt(1).outputMode(OutputMode.MULTI_HOT).build());
         layers.add(Discretization.builder().binBoundaries(-1, 0.5, 2).outputMode(OutputMode.COUNT).build());
         layers.add(Normalization.builder().axis(1).invert(true).build());
+        layers.add(StringSplit.builder().separator("|").maxValues(4).padValue("<pad>").truncate(true).build());
         layers.add(EmbedReduce.builder().inputDim(7).outputDim(3).maskZero(true).seed(3)
                 .combiner(EmbedReduce.Combiner.SQRTN).build());
         layers.add(Normalization.builder().axis().meanAndVariance(new double[] {3}, new double[] {2}).build());
