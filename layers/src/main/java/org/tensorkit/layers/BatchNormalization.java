@@ -154,6 +154,12 @@ public final class BatchNormalization extends SingleInputLayer {
         return inputGradient(input, unmatrix(dx, input, a));
     }
 
+    /** Keeps the steps: a mask passes through, as Keras's {@code supports_masking}. */
+    @Override
+    protected boolean propagatesMask() {
+        return true;
+    }
+
     @Override
     protected void addConfig(Map<String, Object> config) {
         config.put("dtype", DType.FLOAT32.numpyName());

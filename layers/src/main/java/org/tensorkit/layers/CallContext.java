@@ -1,7 +1,9 @@
 package org.tensorkit.layers;
 
+import java.util.List;
 import java.util.OptionalLong;
 
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tensorkit.core.internal.ScratchArrays;
 
 /**
@@ -18,6 +20,7 @@ public final class CallContext {
     private final OptionalLong seed;
     private final ScratchArrays scratch;
     private Object saved;
+    private List<INDArray> inputMasks = List.of();
 
     private CallContext(boolean training, long rowOffset, OptionalLong seed) {
         this(training, rowOffset, seed, null);
@@ -87,6 +90,22 @@ public final class CallContext {
     /** The seed of this call's randomness, if the caller chose one (see {@link #training(long, long)}). */
     public OptionalLong seed() {
         return seed;
+    }
+
+    /**
+     * The masks of this call's inputs, as a model's forward walk hands them over (Keras's {@code mask} argument):
+     * one per input, {@code null} where an input has none. Set by the walk before the layer runs.
+     */
+    public void setInputMasks(List<INDArray> masks) {
+        this.inputMasks = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(masks));
+    }
+
+    /**
+     * The mask of input {@code i} ({@code true}/non-zero where a step is real, as an {@code Embedding} with
+     * {@code mask_zero} makes it: the ids' shape), or {@code null} when it has none.
+     */
+    public INDArray inputMask(int i) {
+        return i < inputMasks.size() ? inputMasks.get(i) : null;
     }
 
     /** Keeps what the backward pass of this call will need. */

@@ -161,6 +161,12 @@ public final class Dense extends SingleInputLayer {
         return inputGradient(input, dz.mmul(saved.kernel().transpose()).reshape('c', input.shape()));
     }
 
+    /** Keeps the steps: a mask passes through, as Keras's {@code supports_masking}. */
+    @Override
+    protected boolean propagatesMask() {
+        return true;
+    }
+
     @Override
     protected void addConfig(Map<String, Object> config) {
         config.put("dtype", dtype.numpyName());

@@ -91,6 +91,12 @@ public final class Dropout extends SingleInputLayer {
         return inputGradient(input, dx);
     }
 
+    /** Keeps the steps: a mask passes through, as Keras's {@code supports_masking}. */
+    @Override
+    protected boolean propagatesMask() {
+        return true;
+    }
+
     @Override
     protected void addConfig(Map<String, Object> config) {
         config.put("dtype", dtype.numpyName());

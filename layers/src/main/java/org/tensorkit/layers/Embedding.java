@@ -76,6 +76,12 @@ public final class Embedding extends SingleInputLayer {
         return maskZero ? Optional.of(Tensor.wrap(ids.unwrap().neq(0))) : Optional.empty();
     }
 
+    /** With {@code mask_zero}, the mask {@code ids != 0} (float32 ones and zeros), which a model hands on. */
+    @Override
+    protected INDArray computeMask(List<INDArray> inputs, List<INDArray> inputMasks) {
+        return maskZero ? inputs.get(0).neq(0).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT) : null;
+    }
+
     /** {@code (None, inputLength...)}, or {@code (None, None)}: an Embedding always knows its input rank. */
     @Override
     public Optional<Shape> declaredInputShape() {

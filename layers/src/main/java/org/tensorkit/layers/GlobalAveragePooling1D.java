@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import org.tensorkit.core.DType;
 import org.tensorkit.core.Shape;
 
@@ -13,9 +14,9 @@ import org.tensorkit.core.Shape;
  * (channels last) or {@code (batch, features, steps)} (channels first), giving {@code (batch, features)}, or
  * {@code (batch, 1, features)} with {@code keepdims}. Computes in float32.
  *
- * <p>tensorkit does not propagate Keras's masks: after an {@code Embedding(mask_zero=True)} Keras averages only
- * the unmasked steps, this layer averages all of them. Rather than give other numbers silently, a model is
- * refused when this layer is called directly on a masking Embedding's output.
+ * <p>In a model, a mask from an {@code Embedding(mask_zero=True)} (through layers that keep it, such as Dropout)
+ * makes it average only the unmasked steps, as Keras does; unlike Keras, a row whose steps are all masked gives
+ * zeros, not NaN (Keras divides 0 by 0).
  */
 public final class GlobalAveragePooling1D extends SingleInputLayer {
     private final boolean channelsFirst;
@@ -37,19 +38,6 @@ public final class GlobalAveragePooling1D extends SingleInputLayer {
         return new Builder();
     }
 
-    /**
-     * Refuses an input straight from an Embedding with {@code mask_zero}: Keras would average only the unmasked
-     * steps, which tensorkit does not do.
-     */
-    @Override
-    void checkSymbolicInputs(List<SymbolicTensor> inputs) {
-        if (inputs.get(0).layer() instanceof Embedding e && e.maskZero()) {
-            throw new IllegalArgumentException("GlobalAveragePooling1D layer \"" + name() + "\" on the output of "
-                    + "Embedding \"" + e.name() + "\" with mask_zero=True: Keras averages only the unmasked steps, "
-                    + "and tensorkit does not propagate masks; use mask_zero=False (padding then counts)");
-        }
-    }
-
     private int stepsAxis() {
         return channelsFirst ? 2 : 1;
     }
@@ -68,19 +56,42 @@ public final class GlobalAveragePooling1D extends SingleInputLayer {
     @Override
     protected INDArray doForward(INDArray input, CallContext context) {
         INDArray x = input.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
-        INDArray mean = x.mean(keepDims, stepsAxis());
+        INDArray mask = stepMask(context, input);
+        INDArray mean;
+        if (mask == null) {
+            mean = x.mean(keepDims, stepsAxis());
+        } else {
+            INDArray count = Transforms.max(mask.sum(true, stepsAxis()), 1e-30, false);
+            mean = x.mul(mask).sum(true, stepsAxis()).div(count); // all masked: 0 / tiny = 0, not NaN
+        }
         return mean.reshape('c', inferOutputShape(Shape.of(input.shape())).toArray()).dup('c');
+    }
+
+    /** The input's mask broadcast to the input's shape (the same along the features), or null. */
+    private INDArray stepMask(CallContext context, INDArray input) {
+        INDArray mask = context.inputMask(0);
+        if (mask == null) {
+            return null;
+        }
+        long[] shape = input.shape().clone();
+        shape[channelsFirst ? 1 : 2] = 1;
+        return mask.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).reshape('c', shape)
+                .broadcast(input.shape()).dup('c');
     }
 
     @Override
     protected INDArray doBackward(INDArray input, INDArray outputGradient, CallContext context, GradientSink sink) {
-        long steps = input.size(stepsAxis());
         long[] kept = input.shape().clone();
         kept[stepsAxis()] = 1;
-        INDArray g = outputGradient.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).reshape('c', kept)
-                .div(steps);
+        INDArray g = outputGradient.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).reshape('c', kept);
+        INDArray mask = stepMask(context, input);
         INDArray spread = Nd4j.createUninitialized(org.nd4j.linalg.api.buffer.DataType.FLOAT, input.shape());
-        spread.assign(g.broadcast(input.shape()));
+        if (mask == null) {
+            spread.assign(g.div(input.size(stepsAxis())).broadcast(input.shape()));
+        } else {
+            INDArray count = Transforms.max(mask.sum(true, stepsAxis()), 1e-30, false);
+            spread.assign(g.div(count).broadcast(input.shape()).mul(mask));
+        }
         return inputGradient(input, spread);
     }
 

@@ -378,6 +378,28 @@ public abstract class Layer {
         return doBackward(inputs, outputGradient, context, sink);
     }
 
+    /**
+     * The mask of this call's output, from its inputs and their masks (Keras's {@code compute_mask}): what a model's
+     * forward walk hands to the layers that read this output. {@code null} for none.
+     */
+    public final INDArray outputMask(List<INDArray> inputs, List<INDArray> inputMasks) {
+        return computeMask(inputs, inputMasks);
+    }
+
+    /**
+     * Hook: the output's mask. Default: the one input's mask when {@link #propagatesMask()} (a layer that keeps the
+     * steps, such as Dropout or Dense), else none, so that a layer which changes the steps (Flatten) drops it, as
+     * Keras's layers without {@code supports_masking} do.
+     */
+    protected INDArray computeMask(List<INDArray> inputs, List<INDArray> inputMasks) {
+        return propagatesMask() && inputMasks.size() == 1 ? inputMasks.get(0) : null;
+    }
+
+    /** Hook: whether the one input's mask passes through unchanged (Keras's {@code supports_masking}). */
+    protected boolean propagatesMask() {
+        return false;
+    }
+
     /** Hook: the computation of one call on whole batches; returns a new array (or a view of an input). */
     protected abstract INDArray doForward(List<INDArray> inputs, CallContext context);
 

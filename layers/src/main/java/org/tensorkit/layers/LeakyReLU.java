@@ -58,6 +58,12 @@ public final class LeakyReLU extends SingleInputLayer {
         return inputGradient(input, outputGradient.castTo(x.dataType()).reshape('c', x.shape()).mul(slope));
     }
 
+    /** Keeps the steps: a mask passes through, as Keras's {@code supports_masking}. */
+    @Override
+    protected boolean propagatesMask() {
+        return true;
+    }
+
     @Override
     protected void addConfig(Map<String, Object> config) {
         config.put("dtype", dtype.numpyName());

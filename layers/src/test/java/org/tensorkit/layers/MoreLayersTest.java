@@ -10,6 +10,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.tensorkit.core.DType;
 import org.tensorkit.core.Shape;
 import org.tensorkit.core.Tensor;
@@ -99,7 +101,7 @@ class MoreLayersTest {
     }
 
     @Test
-    void globalAveragePoolingAveragesTheStepsAndRefusesAMaskItWouldIgnore() {
+    void globalAveragePoolingAveragesTheStepsOrTheUnmaskedOnes() {
         Tensor x = Tensor.of(new float[][][] {{{1, 2}, {3, 4}, {5, 9}}});
         assertArrayEquals(new float[] {3, 5}, GlobalAveragePooling1D.create().call(x).toFloatArray());
         Tensor first = GlobalAveragePooling1D.builder().channelsFirst(true).keepDims(true).build().call(x);
@@ -109,15 +111,23 @@ class MoreLayersTest {
         assertThrows(IllegalArgumentException.class,
                 () -> GlobalAveragePooling1D.create().computeOutputShape(Shape.batchOf(4)));
 
-        SymbolicTensor ids = Input.builder().shape(5).dtype(DType.INT32).build();
-        Embedding masking = Embedding.builder().inputDim(10).outputDim(3).maskZero(true).name("words").build();
-        SymbolicTensor embedded = masking.call(ids);
+        // a model hands the layer its input's mask: only the unmasked steps count, an all-masked row gives zeros
         GlobalAveragePooling1D pool = GlobalAveragePooling1D.create();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> pool.call(embedded));
-        assertTrue(e.getMessage().contains("mask_zero=True") && e.getMessage().contains("words"), e.getMessage());
-        assertEquals(0, pool.inboundNodes().size(), "nothing recorded");
-        SymbolicTensor plain = Embedding.builder().inputDim(10).outputDim(3).build().call(ids);
-        assertEquals(Shape.of(Shape.UNKNOWN, 3), pool.call(plain).shape());
+        INDArray two = Tensor.of(new float[][][] {{{1, 2}, {3, 4}, {5, 9}}, {{7, 7}, {8, 8}, {9, 9}}}).unwrap();
+        INDArray mask = Nd4j.createFromArray(new float[][] {{1, 0, 1}, {0, 0, 0}});
+        CallContext context = CallContext.training(0, 1);
+        context.setInputMasks(List.of(mask));
+        INDArray out = pool.forward(List.of(two), context);
+        assertArrayEquals(new float[] {3, 5.5f, 0, 0}, out.data().asFloat());
+        INDArray g = Nd4j.createFromArray(new float[][] {{2, 4}, {1, 1}});
+        INDArray back = pool.backward(List.of(two), g, context, null).get(0);
+        assertArrayEquals(new float[] {1, 2, 0, 0, 1, 2, 0, 0, 0, 0, 0, 0}, back.data().asFloat());
+        Embedding masking = Embedding.builder().inputDim(10).outputDim(3).maskZero(true).name("words").build();
+        INDArray ids = Nd4j.createFromArray(new int[][] {{4, 0, 2}});
+        assertArrayEquals(new float[] {1, 0, 1}, masking.outputMask(List.of(ids), java.util.Arrays.asList(
+                (INDArray) null)).data().asFloat());
+        assertEquals(null, Flatten.create().outputMask(List.of(ids), List.of(mask)), "Flatten drops the mask");
+        assertEquals(mask, Dropout.builder().rate(0.5).build().outputMask(List.of(ids), List.of(mask)));
     }
 
     @Test

@@ -70,14 +70,27 @@ public final class Execution {
             run.values[graph.indexOf(graph.inputs().get(i).node())] = inputs.get(i);
         }
         List<Node> nodes = graph.nodes();
+        INDArray[] masks = new INDArray[nodes.size()];
         for (int i = 0; i < nodes.size(); i++) {
             Node node = nodes.get(i);
             CallContext context = contextOf.apply(i);
             run.contexts[i] = context;
             if (node.inputs().isEmpty()) {
-                continue; // an input node: its value is the data fed in
+                continue; // an input node: its value is the data fed in, without a mask
             }
-            run.values[i] = node.layer().forward(run.inputsOf(node), context);
+            List<INDArray> in = run.inputsOf(node);
+            List<INDArray> inMasks = new ArrayList<>(in.size());
+            boolean any = false;
+            for (SymbolicTensor t : node.inputs()) {
+                INDArray m = masks[graph.indexOf(t.node())];
+                inMasks.add(m);
+                any |= m != null;
+            }
+            if (any) {
+                context.setInputMasks(inMasks);
+            }
+            run.values[i] = node.layer().forward(in, context);
+            masks[i] = node.layer().outputMask(in, inMasks); // Keras's masks, handed on to the layers reading it
         }
         return run;
     }
