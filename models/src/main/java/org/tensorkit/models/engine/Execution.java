@@ -60,6 +60,14 @@ public final class Execution {
         return run(graph, inputs, node -> CallContext.training(rowOffset, Seeds.mix(stepSeed, node), scratch));
     }
 
+    /** Lists of {@code n} nulls, shared: a step of a model without masks allocates none. */
+    private static final List<List<INDArray>> NO_MASKS = java.util.stream.IntStream.range(0, 17)
+            .mapToObj(n -> java.util.Collections.<INDArray>nCopies(n, null)).toList();
+
+    private static List<INDArray> noMasks(int n) {
+        return n < NO_MASKS.size() ? NO_MASKS.get(n) : java.util.Collections.nCopies(n, null);
+    }
+
     private static Execution run(Graph graph, List<INDArray> inputs, IntFunction<CallContext> contextOf) {
         if (inputs.size() != graph.inputs().size()) {
             throw new IllegalArgumentException("graph has " + graph.inputs().size() + " inputs, got "
@@ -79,14 +87,18 @@ public final class Execution {
                 continue; // an input node: its value is the data fed in, without a mask
             }
             List<INDArray> in = run.inputsOf(node);
-            List<INDArray> inMasks = new ArrayList<>(in.size());
-            boolean any = false;
-            for (SymbolicTensor t : node.inputs()) {
-                INDArray m = masks[graph.indexOf(t.node())];
-                inMasks.add(m);
-                any |= m != null;
+            List<INDArray> none = noMasks(in.size());
+            List<INDArray> inMasks = none;
+            for (int k = 0; k < in.size(); k++) {
+                INDArray m = masks[graph.indexOf(node.inputs().get(k).node())];
+                if (m != null) {
+                    if (inMasks == none) {
+                        inMasks = new ArrayList<>(none);
+                    }
+                    inMasks.set(k, m);
+                }
             }
-            if (any) {
+            if (inMasks != none) {
                 context.setInputMasks(inMasks);
             }
             run.values[i] = node.layer().forward(in, context);
