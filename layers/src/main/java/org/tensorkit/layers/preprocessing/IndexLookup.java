@@ -21,6 +21,7 @@ import org.tensorkit.core.internal.RowGather;
 import org.tensorkit.layers.CallContext;
 import org.tensorkit.layers.GradientSink;
 import org.tensorkit.layers.LayerAssets;
+import org.tensorkit.layers.LayerVariables;
 import org.tensorkit.layers.SingleInputLayer;
 
 /**
@@ -46,7 +47,7 @@ import org.tensorkit.layers.SingleInputLayer;
  *
  * @param <K> the key type: {@code String} or {@code Long}
  */
-public abstract class IndexLookup<K> extends SingleInputLayer implements LayerAssets {
+public abstract class IndexLookup<K> extends SingleInputLayer implements LayerAssets, LayerVariables {
     /** The name of the asset that holds a learnt vocabulary, one key per line, as Keras writes it. */
     public static final String VOCABULARY_ASSET = "vocabulary.txt";
 
@@ -661,19 +662,13 @@ public abstract class IndexLookup<K> extends SingleInputLayer implements LayerAs
      * A learnt (or set) vocabulary that the config does not hold, as Keras's {@code vocabulary.txt}: every index's
      * key, special tokens first, one per line, no final newline.
      *
-     * @throws IllegalStateException for a key that holds a line break (it would not read back), or tf-idf weights
-     *                               that tensorkit does not save yet (naming the layer)
+     * @throws IllegalStateException for a key that holds a line break (it would not read back), naming the layer
      */
     @Override
     public final Map<String, byte[]> saveAssets() {
         State<K> s = state;
         if (s == null || s.given() != null) {
             return Map.of();
-        }
-        if (s.idfWeights() != null) {
-            throw new IllegalStateException(describe() + ": saving an adapted tf_idf vocabulary is not supported "
-                    + "yet (Keras keeps its idf weights among the variables); give the vocabulary and idf_weights "
-                    + "to the builder instead");
         }
         StringBuilder text = new StringBuilder();
         List<K> vocabulary = getVocabulary(true);
@@ -717,13 +712,50 @@ public abstract class IndexLookup<K> extends SingleInputLayer implements LayerAs
             keys.add(parseKey(lines.get(i), i));
         }
         Integer declared = frozenSize;
-        State<K> next = newState(keys, null, false);
+        float[] idf = loadedIdf;
+        if (outputMode == OutputMode.TF_IDF && idf == null) {
+            throw new IllegalArgumentException(describe() + ": a tf_idf lookup's " + VOCABULARY_ASSET + " needs its "
+                    + "idf_weights variable, which the weights file does not have");
+        }
+        State<K> next = newState(keys, idf, false);
         int size = tokenStart() + next.tokens().size();
         if (declared != null && declared != size) {
             throw new IllegalArgumentException(describe() + ": " + VOCABULARY_ASSET + " gives a vocabulary of " + size
                     + ", the config declares " + declared);
         }
         install(next);
+    }
+
+    /** The idf weights read by {@link #loadVariables}, for the vocabulary {@link #loadAssets} reads next. */
+    private volatile float[] loadedIdf;
+
+    /** Keras's {@code save_own_variables}: a tf-idf lookup's idf weights (one per index), else nothing. */
+    @Override
+    public final Map<String, Tensor> saveVariables() {
+        float[] idf = idfWeights();
+        return idf == null ? Map.of() : Map.of("idf_weights", Tensor.of(idf));
+    }
+
+    /**
+     * Keras's {@code load_own_variables}: a tf-idf lookup's {@code idf_weights}, kept for the vocabulary its
+     * assets give (a vocabulary in the config has its idf weights there too, and keeps those).
+     *
+     * @throws IllegalArgumentException for tf-idf weights that are missing or not 1-D
+     */
+    @Override
+    public final synchronized void loadVariables(Map<String, Tensor> variables) {
+        if (outputMode != OutputMode.TF_IDF) {
+            return;
+        }
+        Tensor idf = variables.get("idf_weights");
+        if (idf == null || idf.rank() != 1) {
+            if (state != null && state.given() != null) {
+                return; // the config's idf weights stand
+            }
+            throw new IllegalArgumentException(describe() + ": a tf_idf lookup needs a 1-D idf_weights variable, got "
+                    + (idf == null ? "none" : "shape " + idf.shape()));
+        }
+        this.loadedIdf = idf.cast(DType.FLOAT32).toFloatArray();
     }
 
     /** A key of {@code vocabulary.txt}, line {@code line}; refuses one that does not parse. */

@@ -20,6 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.tensorkit.core.Tensor;
 import org.tensorkit.layers.Layer;
 import org.tensorkit.layers.LayerAssets;
+import org.tensorkit.layers.LayerVariables;
 import org.tensorkit.layers.Layers;
 import org.tensorkit.layers.Names;
 import org.tensorkit.layers.Weight;
@@ -122,6 +123,7 @@ public final class KerasFiles {
             return withArchiveWeights(zip, path, (h5, bytes) -> {
                 Network model = build(path, config, compileConfig, h5, bytes, "the values in " + Archive.WEIGHTS);
                 readIntoNew(model, h5);
+                loadVariables(model, h5);
                 loadAssets(model, zip, path);
                 return model;
             });
@@ -317,6 +319,26 @@ public final class KerasFiles {
         return assets;
     }
 
+    /** Gives each layer that keeps named variables its own (Keras's {@code load_own_variables}). */
+    private static void loadVariables(Network model, WeightFile.Reader h5) throws IOException {
+        for (Map.Entry<String, Layer> e : layerPaths(model).entrySet()) {
+            if (e.getValue() instanceof LayerVariables v && e.getValue().weights().isEmpty()) {
+                Map<String, Tensor> own = new LinkedHashMap<>();
+                for (Map.Entry<String, Dataset> d : h5.namedVars(e.getKey()).entrySet()) {
+                    long[] shape = d.getValue().getDimensions().length == 0 ? new long[0]
+                            : java.util.Arrays.stream(d.getValue().getDimensions()).asLongStream().toArray();
+                    own.put(d.getKey(), Tensor.wrap(h5.read(d.getValue(), shape,
+                            org.nd4j.linalg.api.buffer.DataType.FLOAT, e.getKey() + "/vars/" + d.getKey())));
+                }
+                try {
+                    v.loadVariables(own);
+                } catch (IllegalArgumentException ex) {
+                    throw new IOException(h5.display() + ": " + e.getKey() + ": " + ex.getMessage(), ex);
+                }
+            }
+        }
+    }
+
     /** Gives each layer that keeps assets the files under its path; a refusal names the file. */
     private static void loadAssets(Network model, Archive.Reader zip, Path path) throws IOException {
         for (Map.Entry<String, Layer> e : layerPaths(model).entrySet()) {
@@ -337,6 +359,10 @@ public final class KerasFiles {
             List<INDArray> values = e.getValue().weights().stream().map(Weight::value).toList();
             if (!values.isEmpty()) {
                 entries.add(new WeightFile.Entry(e.getKey(), e.getValue().name(), values));
+            } else if (e.getValue() instanceof LayerVariables v && !v.saveVariables().isEmpty()) {
+                Map<String, Tensor> own = new java.util.TreeMap<>(v.saveVariables());
+                entries.add(new WeightFile.Entry(e.getKey(), e.getValue().name(),
+                        own.values().stream().map(Tensor::unwrap).toList(), List.copyOf(own.keySet())));
             }
         }
         model.compiled().ifPresent(c -> {
@@ -375,6 +401,9 @@ public final class KerasFiles {
     }
 
     private static List<Dataset> checkedVars(WeightFile.Reader h5, String path, Layer layer) throws IOException {
+        if (layer.weights().isEmpty() && layer instanceof LayerVariables) {
+            return List.of(); // its vars group holds named variables (loadVariables), not numbered weights
+        }
         List<Dataset> vars = h5.vars(path);
         if (vars.size() != layer.weights().size()) {
             throw new IOException(h5.display() + ": " + vars.size() + " variable(s) at " + path + "/vars for layer "

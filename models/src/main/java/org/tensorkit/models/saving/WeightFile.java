@@ -30,7 +30,11 @@ import org.tensorkit.core.internal.NdArrays;
  */
 final class WeightFile {
     /** One object's variables: its path and its arrays in order, and the name Keras stores beside them. */
-    record Entry(String path, String name, List<INDArray> values) {
+    record Entry(String path, String name, List<INDArray> values, List<String> keys) {
+        /** Datasets named 0, 1, ...: a layer's or an optimizer's numbered variables. */
+        Entry(String path, String name, List<INDArray> values) {
+            this(path, name, values, null);
+        }
     }
 
     private WeightFile() {
@@ -46,7 +50,8 @@ final class WeightFile {
                     vars.putAttribute("name", e.name());
                 }
                 for (int i = 0; i < e.values().size(); i++) {
-                    vars.putDataset(Integer.toString(i), javaArray(e.values().get(i)));
+                    vars.putDataset(e.keys() != null ? e.keys().get(i) : Integer.toString(i),
+                            javaArray(e.values().get(i)));
                 }
             }
         }
@@ -339,6 +344,33 @@ final class WeightFile {
                 }
                 return out;
             } catch (RuntimeException e) { // a damaged file: HdfException, or jhdf's arithmetic and bounds errors
+                throw new IOException(display + ": cannot read " + path + ": " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * The datasets of {@code path}'s {@code vars} group by name (Keras's own variables, such as
+         * {@code idf_weights}), refusing links and groups; empty when there is no such group.
+         */
+        Map<String, Dataset> namedVars(String path) throws IOException {
+            try {
+                Group g = find(path.isEmpty() ? "vars" : path + "/vars");
+                Map<String, Dataset> out = new java.util.LinkedHashMap<>();
+                if (g == null) {
+                    return out;
+                }
+                for (Map.Entry<String, Node> e : g.getChildren().entrySet()) {
+                    Node n = e.getValue();
+                    if (n.isLink()) {
+                        throw new IOException(display + ": " + n.getPath() + " is a link (links are refused)");
+                    }
+                    if (!(n instanceof Dataset ds)) {
+                        throw new IOException(display + ": " + n.getPath() + " is not a dataset");
+                    }
+                    out.put(e.getKey(), ds);
+                }
+                return out;
+            } catch (RuntimeException e) {
                 throw new IOException(display + ": cannot read " + path + ": " + e.getMessage(), e);
             }
         }

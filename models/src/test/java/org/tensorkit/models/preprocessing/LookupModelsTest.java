@@ -256,6 +256,28 @@ class LookupModelsTest {
     }
 
     @Test
+    void anAdaptedTfIdfLookupKeepsItsIdfWeightsAsKerasDoes() throws IOException {
+        StringLookup words = StringLookup.builder().outputMode(OutputMode.TF_IDF).build();
+        words.adapt(Tensor.of(new String[][] {{"a", "a", "b"}, {"b", "c", "c"}, {"a", "d", "d"}}));
+        SymbolicTensor in = Input.builder().shape(3).dtype(DType.STRING).build();
+        Model model = Model.of(in, Dense.builder().units(1).seed(3).build().call(words.call(in)));
+        Path file = dir.resolve("tfidf.keras");
+        model.save(file);
+        Map<String, byte[]> entries = entries(file);
+        assertTrue(entries.containsKey("assets/layers/string_lookup/vocabulary.txt"));
+        Path h5 = dir.resolve("w.h5");
+        java.nio.file.Files.write(h5, entries.get("model.weights.h5"));
+        try (io.jhdf.HdfFile f = new io.jhdf.HdfFile(h5)) {
+            io.jhdf.api.Dataset idf = f.getDatasetByPath("/layers/string_lookup/vars/idf_weights");
+            assertArrayEquals(words.idfWeights(), (float[]) idf.getData()); // Keras's save_own_variables path
+        }
+        Network loaded = Models.load(file);
+        Tensor x = Tensor.of(new String[][] {{"a", "b", "z"}, {"d", "d", "c"}});
+        assertArrayEquals(model.predict(x).toFloatArray(), loaded.predict(x).toFloatArray(), 0f);
+        assertArrayEquals(words.idfWeights(), ((StringLookup) loaded.getLayer(words.name())).idfWeights());
+    }
+
+    @Test
     void theReadmeExampleRunsAsWritten() throws IOException {
         SymbolicTensor user = Input.builder().shape(1).dtype(DType.STRING).name("user").build();
         StringLookup users = StringLookup.create();
