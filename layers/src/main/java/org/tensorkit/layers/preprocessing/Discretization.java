@@ -10,6 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tensorkit.core.DType;
 import org.tensorkit.core.Shape;
 import org.tensorkit.core.Tensor;
+import org.tensorkit.core.internal.BulkData;
 import org.tensorkit.core.internal.NdArrays;
 import org.tensorkit.core.internal.OutputBuffers;
 import org.tensorkit.layers.CallContext;
@@ -129,7 +130,7 @@ public final class Discretization extends SingleInputLayer {
         for (int i = 0; i < b.length; i++) {
             bounds[i] = (float) b[i];
         }
-        float[] x = input.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[] x = values(input);
         long[] bins = new long[x.length];
         for (int i = 0; i < x.length; i++) {
             bins[i] = bin(x[i], bounds);
@@ -141,6 +142,19 @@ public final class Discretization extends SingleInputLayer {
         java.nio.IntBuffer ints = NdArrays.bytes(out).asIntBuffer();
         for (int i = 0; i < bins.length; i++) {
             ints.put(i, (int) bins[i]);
+        }
+        return out;
+    }
+
+    /** The input's values as float32, read without a native copy (an integer input is converted in Java). */
+    private static float[] values(INDArray input) {
+        if (input.dataType() == DataType.FLOAT) {
+            return BulkData.readFloats(input);
+        }
+        double[] d = NdArrays.dense(input).data().asDouble();
+        float[] out = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            out[i] = (float) d[i];
         }
         return out;
     }

@@ -3,6 +3,7 @@ package org.tensorkit.layers.preprocessing;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tensorkit.core.DType;
 import org.tensorkit.core.internal.BulkData;
+import org.tensorkit.core.internal.NdArrays;
 import org.tensorkit.core.internal.RowGather;
 import org.tensorkit.layers.CallContext;
 import org.tensorkit.layers.Layer;
@@ -22,7 +23,7 @@ final class IntegerInputs {
         if (!DType.of(input.dataType()).isFloatingPoint()) {
             return BulkData.readLongs(input);
         }
-        double[] values = input.dup('c').data().asDouble();
+        double[] values = NdArrays.dense(input).data().asDouble();
         long[] out = new long[values.length];
         for (int i = 0; i < values.length; i++) {
             double v = values[i];

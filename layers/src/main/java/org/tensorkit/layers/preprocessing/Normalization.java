@@ -250,8 +250,8 @@ public final class Normalization extends SingleInputLayer {
                 v[i] = (float) inputVariance[i];
             }
         } else {
-            m = mean.read().toFloatArray();
-            v = variance.read().toFloatArray();
+            m = BulkData.readFloats(mean.value()); // straight from the weights: no native copy per call
+            v = BulkData.readFloats(variance.value());
         }
         float[] scale = new float[v.length];
         for (int i = 0; i < v.length; i++) {
