@@ -15,10 +15,16 @@ public interface LayerVariables {
     Map<String, Tensor> saveVariables();
 
     /**
-     * Restores what {@link #saveVariables()} wrote (by dataset name; empty when the file had none).
+     * Checks what {@link #saveVariables()} wrote (by dataset name; empty when the file had none) and returns what
+     * installs it, so that a caller restoring many layers checks them all before it changes any.
      *
      * @throws IllegalArgumentException for a variable that is missing though the config needs it, or of a wrong
      *                                  shape, naming the layer and the variable
      */
-    void loadVariables(Map<String, Tensor> variables);
+    Runnable prepareVariables(Map<String, Tensor> variables);
+
+    /** {@link #prepareVariables} and the installation at once. */
+    default void loadVariables(Map<String, Tensor> variables) {
+        prepareVariables(variables).run();
+    }
 }

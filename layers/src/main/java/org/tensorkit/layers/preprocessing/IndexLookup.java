@@ -737,25 +737,40 @@ public abstract class IndexLookup<K> extends SingleInputLayer implements LayerAs
     }
 
     /**
-     * Keras's {@code load_own_variables}: a tf-idf lookup's {@code idf_weights}, kept for the vocabulary its
-     * assets give (a vocabulary in the config has its idf weights there too, and keeps those).
+     * Keras's {@code load_own_variables}: a tf-idf lookup's {@code idf_weights}, installed in the vocabulary the
+     * layer has, or kept for the one its assets give next (a vocabulary in the config has its idf weights there
+     * too, and keeps those).
      *
-     * @throws IllegalArgumentException for tf-idf weights that are missing or not 1-D
+     * @throws IllegalArgumentException for tf-idf weights that are missing, not 1-D, or of another length than the
+     *                                  layer's vocabulary needs
      */
     @Override
-    public final synchronized void loadVariables(Map<String, Tensor> variables) {
+    public final Runnable prepareVariables(Map<String, Tensor> variables) {
         if (outputMode != OutputMode.TF_IDF) {
-            return;
+            return () -> { };
         }
-        Tensor idf = variables.get("idf_weights");
-        if (idf == null || idf.rank() != 1) {
-            if (state != null && state.given() != null) {
-                return; // the config's idf weights stand
+        State<K> s = state;
+        Tensor t = variables.get("idf_weights");
+        if (t == null || t.rank() != 1) {
+            if (s != null && s.given() != null) {
+                return () -> { }; // the config's idf weights stand
             }
             throw new IllegalArgumentException(describe() + ": a tf_idf lookup needs a 1-D idf_weights variable, got "
-                    + (idf == null ? "none" : "shape " + idf.shape()));
+                    + (t == null ? "none" : "shape " + t.shape()));
         }
-        this.loadedIdf = idf.cast(DType.FLOAT32).toFloatArray();
+        float[] idf = t.cast(DType.FLOAT32).toFloatArray();
+        if (s == null) {
+            return () -> loadedIdf = idf;
+        }
+        if (idf.length != s.idfWeights().length) {
+            throw new IllegalArgumentException(describe() + ": idf_weights holds " + idf.length + " values; the "
+                    + "vocabulary needs " + s.idfWeights().length);
+        }
+        return () -> {
+            synchronized (this) {
+                state = new State<>(s.given(), s.tokens(), s.index(), idf);
+            }
+        };
     }
 
     /** A key of {@code vocabulary.txt}, line {@code line}; refuses one that does not parse. */

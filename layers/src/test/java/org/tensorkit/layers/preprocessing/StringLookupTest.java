@@ -315,6 +315,11 @@ class StringLookupTest {
         tfidfCopy.loadAssets(tfidf.saveAssets());
         assertArrayEquals(tfidf.idfWeights(), tfidfCopy.idfWeights());
         assertEquals(tfidf.call(DATA), tfidfCopy.call(DATA));
+        IllegalArgumentException wrongLength = assertThrows(IllegalArgumentException.class,
+                () -> tfidfCopy.prepareVariables(java.util.Map.of("idf_weights", Tensor.of(1f, 2f))));
+        assertTrue(wrongLength.getMessage().endsWith("idf_weights holds 2 values; the vocabulary needs 6"),
+                wrongLength.getMessage());
+        assertArrayEquals(tfidf.idfWeights(), tfidfCopy.idfWeights()); // unchanged
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> copy.loadAssets(
                 java.util.Map.of(IndexLookup.VOCABULARY_ASSET, new byte[] {(byte) 0xc3})));
         assertTrue(bad.getMessage().contains("vocabulary.txt is not valid UTF-8"), bad.getMessage());

@@ -123,7 +123,7 @@ public final class KerasFiles {
             return withArchiveWeights(zip, path, (h5, bytes) -> {
                 Network model = build(path, config, compileConfig, h5, bytes, "the values in " + Archive.WEIGHTS);
                 readIntoNew(model, h5);
-                loadVariables(model, h5);
+                variablesRestore(model, h5).run();
                 loadAssets(model, zip, path);
                 return model;
             });
@@ -319,24 +319,28 @@ public final class KerasFiles {
         return assets;
     }
 
-    /** Gives each layer that keeps named variables its own (Keras's {@code load_own_variables}). */
-    private static void loadVariables(Network model, WeightFile.Reader h5) throws IOException {
+    /**
+     * Reads and checks the named variables of each layer that keeps some (Keras's {@code load_own_variables});
+     * returns what installs them all.
+     */
+    private static Runnable variablesRestore(Network model, WeightFile.Reader h5) throws IOException {
+        List<Runnable> installs = new ArrayList<>();
         for (Map.Entry<String, Layer> e : layerPaths(model).entrySet()) {
             if (e.getValue() instanceof LayerVariables v && e.getValue().weights().isEmpty()) {
                 Map<String, Tensor> own = new LinkedHashMap<>();
                 for (Map.Entry<String, Dataset> d : h5.namedVars(e.getKey()).entrySet()) {
-                    long[] shape = d.getValue().getDimensions().length == 0 ? new long[0]
-                            : java.util.Arrays.stream(d.getValue().getDimensions()).asLongStream().toArray();
+                    long[] shape = java.util.Arrays.stream(d.getValue().getDimensions()).asLongStream().toArray();
                     own.put(d.getKey(), Tensor.wrap(h5.read(d.getValue(), shape,
                             org.nd4j.linalg.api.buffer.DataType.FLOAT, e.getKey() + "/vars/" + d.getKey())));
                 }
                 try {
-                    v.loadVariables(own);
+                    installs.add(v.prepareVariables(own));
                 } catch (IllegalArgumentException ex) {
                     throw new IOException(h5.display() + ": " + e.getKey() + ": " + ex.getMessage(), ex);
                 }
             }
         }
+        return () -> installs.forEach(Runnable::run);
     }
 
     /** Gives each layer that keeps assets the files under its path; a refusal names the file. */
@@ -427,8 +431,10 @@ public final class KerasFiles {
             values.put(layer, layerValues);
         }
         Runnable restoreOptimizer = optimizerToo ? optimizerRestore(model, h5) : () -> { };
+        Runnable restoreVariables = variablesRestore(model, h5);
         // everything read and checked: now set
         values.forEach(Layer::setWeights);
+        restoreVariables.run();
         restoreOptimizer.run();
     }
 

@@ -275,6 +275,14 @@ class LookupModelsTest {
         Tensor x = Tensor.of(new String[][] {{"a", "b", "z"}, {"d", "d", "c"}});
         assertArrayEquals(model.predict(x).toFloatArray(), loaded.predict(x).toFloatArray(), 0f);
         assertArrayEquals(words.idfWeights(), ((StringLookup) loaded.getLayer(words.name())).idfWeights());
+
+        // loadWeights of the weights alone restores the idf weights into the live vocabulary
+        Path weights = dir.resolve("tfidf.weights.h5");
+        model.saveWeights(weights);
+        float[] learnt = words.idfWeights();
+        words.setVocabulary(words.getVocabulary(), new float[] {9, 9, 9, 9, 9});
+        model.loadWeights(weights);
+        assertArrayEquals(learnt, words.idfWeights());
     }
 
     @Test
