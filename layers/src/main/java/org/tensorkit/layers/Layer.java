@@ -223,7 +223,10 @@ public abstract class Layer {
      */
     protected abstract Shape inferOutputShape(List<Shape> inputShapes);
 
-    /** Hook: the dtype of the output. Default: float32, as Keras layers compute in floatx. */
+    /**
+     * Hook: the dtype of the output, for inputs of these dtypes; it may refuse a dtype the layer cannot take with an
+     * {@link IllegalArgumentException} (a lookup given numbers). Default: float32, as Keras layers compute in floatx.
+     */
     protected DType outputDType(List<DType> inputDTypes) {
         return DType.FLOAT32;
     }
@@ -276,16 +279,12 @@ public abstract class Layer {
             int position = i;
             Objects.requireNonNull(inputs.get(i), () -> "input " + position + " of layer \"" + name + "\" is null");
         }
-        checkSymbolicInputs(inputs);
         List<Shape> shapes = inputs.stream().map(SymbolicTensor::shape).toList();
         Shape outShape = computeOutputShape(shapes);
-        build(shapes);
+        // the dtype hook may refuse an input's dtype: before the build, so that a refused call changes nothing
         DType outType = outputDType(inputs.stream().map(SymbolicTensor::dtype).toList());
+        build(shapes);
         return recordNode(inputs, outShape, outType).output();
-    }
-
-    /** Checks what a symbolic call's inputs are beyond their shapes (nothing, unless a layer of this package says). */
-    void checkSymbolicInputs(List<SymbolicTensor> inputs) {
     }
 
     /** Records a call; also used by {@link InputLayer}, whose node has no inputs. */

@@ -78,6 +78,10 @@ class NormalizationTest {
         Normalization adapted = Normalization.builder().name("a").build();
         adapted.adapt(Tensor.of(new float[][] {{1, 2}}));
         assertThrows(IllegalArgumentException.class, () -> adapted.adapt(Tensor.of(new float[][] {{1, 2, 3}})));
+        Normalization fresh = Normalization.builder().build();
+        assertThrows(IllegalArgumentException.class, () -> fresh.call(org.tensorkit.layers.Input.builder().shape(2)
+                .dtype(org.tensorkit.core.DType.STRING).build()));
+        assertEquals(false, fresh.isBuilt(), "a refused call builds nothing");
         assertEquals("Normalization \"a\" expects numbers, got string input",
                 assertThrows(IllegalArgumentException.class, () -> adapted.call(Tensor.of("x"))).getMessage());
     }
