@@ -7,6 +7,7 @@ import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tensorkit.core.DType;
 import org.tensorkit.core.Shape;
+import org.tensorkit.core.internal.OutputBuffers;
 
 /**
  * Keras's {@code Dense}: {@code activation(input @ kernel + bias)} on the last axis of an input of rank 2 or
@@ -142,6 +143,8 @@ public final class Dense extends SingleInputLayer {
         INDArray out = activation.apply(z);
         if (context.isTraining()) {
             context.save(new Saved(x, activation == Activation.LINEAR ? null : z, k));
+        } else if (out != z) {
+            OutputBuffers.release(z); // made for this call and read by nothing else: freed now, not at a GC
         }
         return out.reshape('c', Shape.of(input.shape()).with(-1, units).toArray());
     }
@@ -151,14 +154,25 @@ public final class Dense extends SingleInputLayer {
         Saved saved = context.saved(Saved.class);
         INDArray g = outputGradient.castTo(dtype.toNd4j()).reshape('c', saved.input().size(0), units);
         INDArray dz = activation == Activation.LINEAR ? g : activation.backprop(saved.preActivation(), g);
-        sink.addDense(kernel, saved.input().transpose().mmul(dz));
+        // the sink copies what it keeps: this step's arrays are freed as soon as they are used, not at a GC
+        INDArray kernelGradient = saved.input().transpose().mmul(dz);
+        sink.addDense(kernel, kernelGradient);
+        OutputBuffers.release(kernelGradient);
         if (useBias) {
-            sink.addDense(bias, dz.sum(0));
+            INDArray biasGradient = dz.sum(0);
+            sink.addDense(bias, biasGradient);
+            OutputBuffers.release(biasGradient);
         }
-        if (!DType.of(input.dataType()).isFloatingPoint()) {
-            return null; // integer inputs (ids fed straight to a Dense) have no gradient
+        INDArray result = DType.of(input.dataType()).isFloatingPoint()
+                ? inputGradient(input, dz.mmul(saved.kernel().transpose()).reshape('c', input.shape()))
+                : null; // integer inputs (ids fed straight to a Dense) have no gradient
+        if (dz != g) {
+            OutputBuffers.release(dz);
         }
-        return inputGradient(input, dz.mmul(saved.kernel().transpose()).reshape('c', input.shape()));
+        if (saved.preActivation() != null) {
+            OutputBuffers.release(saved.preActivation());
+        }
+        return result;
     }
 
     /** Keeps the steps: a mask passes through, as Keras's {@code supports_masking}. */

@@ -10,6 +10,7 @@ import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tensorkit.core.DType;
 import org.tensorkit.core.Shape;
+import org.tensorkit.core.internal.OutputBuffers;
 import org.tensorkit.core.internal.Seeds;
 
 /**
@@ -76,7 +77,12 @@ public final class Dropout extends SingleInputLayer {
         INDArray mask;
         try (Random rng = Nd4j.getRandomFactory().getNewRandomInstance(Seeds.mix(seed, callSeed))) {
             // keep with probability 1 - rate, scaled so that the expected value is unchanged
-            mask = Nd4j.rand(rng, x.shape()).gte(rate).castTo(x.dataType()).divi(1 - rate);
+            // (the intermediate arrays are freed at once: a training loop makes them every step)
+            INDArray uniform = Nd4j.rand(rng, x.shape());
+            INDArray keep = uniform.gte(rate);
+            OutputBuffers.release(uniform);
+            mask = keep.castTo(x.dataType()).divi(1 - rate);
+            OutputBuffers.release(keep);
         } catch (Exception e) {
             throw new IllegalStateException("Dropout layer \"" + name() + "\" could not draw its mask", e);
         }
@@ -87,7 +93,12 @@ public final class Dropout extends SingleInputLayer {
     @Override
     protected INDArray doBackward(INDArray input, INDArray outputGradient, CallContext context, GradientSink sink) {
         INDArray g = outputGradient.castTo(dtype.toNd4j());
-        INDArray dx = rate == 0 ? g : g.mul(context.saved(INDArray.class));
+        if (rate == 0) {
+            return inputGradient(input, g);
+        }
+        INDArray mask = context.saved(INDArray.class);
+        INDArray dx = g.mul(mask);
+        OutputBuffers.release(mask); // this call's alone, used for the last time
         return inputGradient(input, dx);
     }
 

@@ -9,7 +9,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * can update just those rows.
  */
 public interface GradientSink {
-    /** Adds {@code gradient} (same shape as the weight) to the weight's gradient. */
+    /**
+     * Adds {@code gradient} (same shape as the weight) to the weight's gradient. The sink copies what it keeps: the
+     * caller may free {@code gradient} once the call returns.
+     */
     void addDense(Weight weight, INDArray gradient);
 
     /**

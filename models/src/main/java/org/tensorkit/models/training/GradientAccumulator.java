@@ -12,6 +12,7 @@ import java.util.Set;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.tensorkit.core.internal.OutputBuffers;
 import org.tensorkit.core.internal.RowSparse;
 import org.tensorkit.layers.GradientSink;
 import org.tensorkit.layers.Regularizer;
@@ -56,8 +57,15 @@ public final class GradientAccumulator implements GradientSink {
         }
         Entry e = entries.computeIfAbsent(weight, w -> new Entry());
         INDArray g = gradient.castTo(weight.dtype().toNd4j());
-        // the first contribution is copied: the sum is ours to add into, the caller's array is not
-        e.dense = e.dense == null ? g.dup('c') : e.dense.addi(g);
+        // the first contribution is copied: the sum is ours to add into (and to free), the caller's array is not
+        if (e.dense == null) {
+            e.dense = g == gradient ? g.dup('c') : g;
+        } else {
+            e.dense.addi(g);
+            if (g != gradient) {
+                OutputBuffers.release(g);
+            }
+        }
     }
 
     @Override
@@ -139,6 +147,11 @@ public final class GradientAccumulator implements GradientSink {
     public void clear() {
         if (merged != null) {
             merged.values().forEach(WeightGradient::release);
+        }
+        for (Entry e : entries.values()) {
+            if (e.dense != null) {
+                OutputBuffers.release(e.dense); // the sum is this accumulator's own copy
+            }
         }
         entries.clear();
         merged = null;
