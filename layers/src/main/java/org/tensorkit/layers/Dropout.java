@@ -25,6 +25,10 @@ import org.tensorkit.core.internal.Seeds;
  * give the same masks.
  */
 public final class Dropout extends SingleInputLayer {
+    /** A generator per thread, reseeded at each draw. */
+    private static final ThreadLocal<Random> RANDOM = ThreadLocal.withInitial(
+            () -> Nd4j.getRandomFactory().getNewRandomInstance(0));
+
     private final double rate;
     private final long seed;
     private final DType dtype;
@@ -74,18 +78,17 @@ public final class Dropout extends SingleInputLayer {
             return x;
         }
         long callSeed = context.seed().orElseGet(unseededCalls::getAndIncrement);
-        INDArray mask;
-        try (Random rng = Nd4j.getRandomFactory().getNewRandomInstance(Seeds.mix(seed, callSeed))) {
-            // keep with probability 1 - rate, scaled so that the expected value is unchanged
-            // (the intermediate arrays are freed at once: a training loop makes them every step)
-            INDArray uniform = Nd4j.rand(rng, x.shape());
-            INDArray keep = uniform.gte(rate);
-            OutputBuffers.release(uniform);
-            mask = keep.castTo(x.dataType()).divi(1 - rate);
-            OutputBuffers.release(keep);
-        } catch (Exception e) {
-            throw new IllegalStateException("Dropout layer \"" + name() + "\" could not draw its mask", e);
-        }
+        // one generator per thread, reseeded per call: the same masks as a fresh generator of that seed (checked),
+        // without the native memory ND4J keeps for each new generator
+        Random rng = RANDOM.get();
+        rng.setSeed(Seeds.mix(seed, callSeed));
+        // keep with probability 1 - rate, scaled so that the expected value is unchanged
+        // (the intermediate arrays are freed at once: a training loop makes them every step)
+        INDArray uniform = Nd4j.rand(rng, x.shape());
+        INDArray keep = uniform.gte(rate);
+        OutputBuffers.release(uniform);
+        INDArray mask = keep.castTo(x.dataType()).divi(1 - rate);
+        OutputBuffers.release(keep);
         context.save(mask);
         return x.mul(mask);
     }
