@@ -180,6 +180,9 @@ public final class EmbedReduce extends Layer {
                     out[p * outputDim + d] *= w[p];
                 }
             }
+            if (context.isTraining()) {
+                context.save(new Saved(rows, w, null, null));
+            }
             return BulkData.floats(out, ids.size(0), outputDim);
         }
         float[] weights = inputs.size() == 2 ? weights(inputs.get(1)) : null;
@@ -277,7 +280,7 @@ public final class EmbedReduce extends Layer {
                                         GradientSink sink) {
         INDArray ids = inputs.get(0);
         if (ids.rank() == 1) {
-            return backwardUnreduced(inputs, outputGradient, sink);
+            return backwardUnreduced(inputs, outputGradient, context.saved(Saved.class).rows, sink);
         }
         Saved s = context.saved(Saved.class);
         float[] g = BulkData.readFloats(outputGradient.dataType() == DataType.FLOAT ? outputGradient
@@ -349,22 +352,21 @@ public final class EmbedReduce extends Layer {
         return n == 0 ? 0 : (float) (dotRow / n - dotOut * s.weights[p] / (n * n));
     }
 
-    /** Rank-1 ids: each output row is its id's row (times its weight under sum). */
-    private List<INDArray> backwardUnreduced(List<INDArray> inputs, INDArray outputGradient, GradientSink sink) {
-        INDArray ids = inputs.get(0);
-        long[] rows = BulkData.readLongs(ids);
+    /** Rank-1 ids: each output row is its id's row (times its weight under sum), the rows the forward gathered. */
+    private List<INDArray> backwardUnreduced(List<INDArray> inputs, INDArray outputGradient, Rows gathered,
+                                             GradientSink sink) {
+        long[] rows = gathered.ids();
         float[] g = BulkData.readFloats(outputGradient.dataType() == DataType.FLOAT ? outputGradient
                 : outputGradient.castTo(DataType.FLOAT));
         boolean weighted = inputs.size() == 2 && combiner == Combiner.SUM;
         float[] w = weighted ? weights(inputs.get(1)) : null;
         float[] rg = g.clone();
         float[] wg = weighted ? new float[rows.length] : null;
-        float[] table = weighted ? BulkData.readFloats(embeddings.value()) : null;
         for (int p = 0; weighted && p < rows.length; p++) {
             double dot = 0;
             for (int d = 0; d < outputDim; d++) {
                 rg[p * outputDim + d] = g[p * outputDim + d] * w[p];
-                dot += (double) g[p * outputDim + d] * table[(int) rows[p] * outputDim + d];
+                dot += (double) g[p * outputDim + d] * gathered.values()[p * outputDim + d];
             }
             wg[p] = (float) dot;
         }

@@ -89,6 +89,10 @@ class EmbedReduceTest {
                 l.setWeights(List.of(Tensor.wrap(LayerChecks.normal(11, 6, 3).castTo(
                         org.nd4j.linalg.api.buffer.DataType.FLOAT))));
                 INDArray ids = Nd4j.createFromArray(new long[][] {{1, 2, 0, 2}, {5, 0, 0, 3}, {0, 0, 0, 0}});
+                if (c == Combiner.SUM) { // one id per example: no reduction, the weight scales the row
+                    LayerChecks.check(l, List.of(Nd4j.createFromArray(new long[] {3, 1, 3}),
+                            LayerChecks.normal(6, 3).add(2)), 1e-3, 2e-2);
+                }
                 if (c == Combiner.SUM || c == Combiner.SQRTN) {
                     LayerChecks.check(l, List.of(ids, LayerChecks.normal(5, 3, 4).add(2)), 1e-3, 2e-2);
                 } else {

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import com.google.common.hash.HashFunction;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tensorkit.core.DType;
 import org.tensorkit.core.Shape;
@@ -15,7 +14,6 @@ import org.tensorkit.layers.CallContext;
 import org.tensorkit.layers.Configs;
 import org.tensorkit.layers.GradientSink;
 import org.tensorkit.layers.SingleInputLayer;
-import org.tensorkit.layers.internal.Utf8Index;
 
 /**
  * Keras's {@code Hashing}: each string (or integer, as its decimal text) to one of {@code num_bins} bins, by
@@ -35,7 +33,7 @@ public final class Hashing extends SingleInputLayer {
     private final Object maskValue;
     private final long[] salt;
     private final OutputMode outputMode;
-    private final HashFunction strongHash;
+    private final KeyHash keyHash;
 
     private Hashing(Builder b) {
         super(b);
@@ -43,7 +41,7 @@ public final class Hashing extends SingleInputLayer {
         this.maskValue = b.maskValue;
         this.salt = b.salt;
         this.outputMode = b.outputMode;
-        this.strongHash = salt == null ? null : com.google.common.hash.Hashing.sipHash24(salt[0], salt[1]);
+        this.keyHash = KeyHash.of(salt);
     }
 
     /** The options of a Hashing layer: {@link Builder#numBins} is required. */
@@ -97,9 +95,7 @@ public final class Hashing extends SingleInputLayer {
     }
 
     private long bin(byte[] bytes, int offset, int length, long bins) {
-        long hash = strongHash == null ? Utf8Index.fingerprint(bytes, offset, length)
-                : strongHash.hashBytes(bytes, offset, length).asLong();
-        return Long.remainderUnsigned(hash, bins);
+        return Long.remainderUnsigned(keyHash.hash(bytes, offset, length), bins);
     }
 
     private void checkInput(DType dtype) {

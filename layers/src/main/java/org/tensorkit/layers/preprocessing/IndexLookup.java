@@ -59,6 +59,8 @@ public abstract class IndexLookup<K> extends SingleInputLayer implements LayerAs
     private final boolean padToMaxTokens;
     private final boolean invert;
     private final long[] salt;
+    /** The hash of unknown keys' buckets (FarmHash, or SipHash with the salt). */
+    private final KeyHash keyHash;
     private final boolean hasInputVocabulary;
     private volatile State<K> state;
     /**
@@ -89,6 +91,7 @@ public abstract class IndexLookup<K> extends SingleInputLayer implements LayerAs
         this.padToMaxTokens = builder.padToMaxTokens;
         this.invert = builder.invert;
         this.salt = builder.salt == null ? null : builder.salt.clone();
+        this.keyHash = KeyHash.of(salt);
         this.hasInputVocabulary = builder.vocabulary != null;
         this.frozenSize = builder.vocabularySize;
     }
@@ -141,9 +144,9 @@ public abstract class IndexLookup<K> extends SingleInputLayer implements LayerAs
         return padToMaxTokens;
     }
 
-    /** The SipHash key {@code [k0, k1]} of the OOV buckets, or null (FarmHash, or floormod for integers). */
-    final long[] salt() {
-        return salt == null ? null : salt.clone();
+    /** The hash of unknown keys' buckets: FarmHash Fingerprint64, or SipHash-2-4 with the salt. */
+    final KeyHash keyHash() {
+        return keyHash;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -564,7 +567,7 @@ public abstract class IndexLookup<K> extends SingleInputLayer implements LayerAs
     }
 
     /** The number of columns of an encoding: {@code max_tokens} when padded, else the vocabulary size. */
-    private long depth(boolean required) {
+    private long depth() {
         if (padToMaxTokens) {
             return maxTokens;
         }
@@ -572,13 +575,10 @@ public abstract class IndexLookup<K> extends SingleInputLayer implements LayerAs
         if (frozen != null) {
             return frozen;
         }
-        if (required) {
-            throw new IllegalStateException("When using `output_mode=" + outputMode + "` and "
-                    + "`pad_to_max_tokens=False`, you must set the layer's vocabulary before calling it. Either pass "
-                    + "a `vocabulary` argument to the layer, or call `adapt` with some sample data (layer \""
-                    + name() + "\").");
-        }
-        return vocabularySize();
+        throw new IllegalStateException("When using `output_mode=" + outputMode + "` and "
+                + "`pad_to_max_tokens=False`, you must set the layer's vocabulary before calling it. Either pass "
+                + "a `vocabulary` argument to the layer, or call `adapt` with some sample data (layer \""
+                + name() + "\").");
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -586,7 +586,7 @@ public abstract class IndexLookup<K> extends SingleInputLayer implements LayerAs
 
     @Override
     protected final Shape inferOutputShape(Shape inputShape) {
-        return Encodings.outputShape(inputShape, outputMode, outputMode == OutputMode.INT ? 0 : depth(true));
+        return Encodings.outputShape(inputShape, outputMode, outputMode == OutputMode.INT ? 0 : depth());
     }
 
     @Override
@@ -606,7 +606,7 @@ public abstract class IndexLookup<K> extends SingleInputLayer implements LayerAs
             return keysOf(input, s, context);
         }
         long[] indices = indicesOf(input, s, context);
-        int depth = outputMode == OutputMode.INT ? 0 : Math.toIntExact(depth(true));
+        int depth = outputMode == OutputMode.INT ? 0 : Math.toIntExact(depth());
         return Encodings.encode(indices, input.shape(), outputMode, depth, s.idfWeights());
     }
 

@@ -8,15 +8,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.stream.LongStream;
 
-import com.google.common.hash.HashFunction;
-import com.google.common.hash.Hashing;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tensorkit.core.DType;
 import org.tensorkit.core.Tensor;
 import org.tensorkit.layers.CallContext;
 import org.tensorkit.layers.Configs;
 import org.tensorkit.layers.internal.LongIndex;
-import org.tensorkit.layers.internal.Utf8Index;
 
 /**
  * Keras's {@code IntegerLookup}: maps 64-bit keys (sparse ids, hashed ids, years, ...) to dense indices, or back,
@@ -32,13 +29,10 @@ import org.tensorkit.layers.internal.Utf8Index;
  */
 public final class IntegerLookup extends IndexLookup<Long> {
     private final boolean farmhash;
-    private final HashFunction strongHash;
 
     private IntegerLookup(Builder builder) {
         super(builder);
         this.farmhash = builder.oovMethod.equals("farmhash");
-        long[] salt = builder.saltValue();
-        this.strongHash = salt == null ? null : Hashing.sipHash24(salt[0], salt[1]);
         initVocabulary(builder);
     }
 
@@ -78,9 +72,7 @@ public final class IntegerLookup extends IndexLookup<Long> {
                 out[i] = oovIndex(key, false);
             } else {
                 byte[] text = Long.toString(key).getBytes(StandardCharsets.US_ASCII);
-                long hash = strongHash == null ? Utf8Index.fingerprint(text, 0, text.length)
-                        : strongHash.hashBytes(text).asLong();
-                out[i] = oovIndex(hash, true);
+                out[i] = oovIndex(keyHash().hash(text, 0, text.length), true);
             }
         }
         return out;

@@ -12,8 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
 
-import com.google.common.hash.HashFunction;
-import com.google.common.hash.Hashing;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tensorkit.core.DType;
 import org.tensorkit.core.Tensor;
@@ -41,12 +39,8 @@ import org.tensorkit.layers.internal.Utf8Index;
  * same way here. The vocabulary index hashes each key once, and that hash also picks its OOV bucket.
  */
 public final class StringLookup extends IndexLookup<String> {
-    private final HashFunction strongHash;
-
     private StringLookup(Builder builder) {
         super(builder);
-        long[] salt = builder.saltValue();
-        this.strongHash = salt == null ? null : Hashing.sipHash24(salt[0], salt[1]);
         initVocabulary(builder);
     }
 
@@ -114,9 +108,7 @@ public final class StringLookup extends IndexLookup<String> {
                 } else if (numOovIndices() == 0) {
                     return i;
                 } else {
-                    long hash = strongHash == null ? fingerprint
-                            : strongHash.hashBytes(bytes, from, to - from).asLong();
-                    out[i] = oovIndex(hash, true);
+                    out[i] = oovIndex(keyHash().hash(bytes, from, to - from, fingerprint), true);
                 }
             }
             return -1;
