@@ -304,7 +304,7 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalArgumentException("index " + i + " is out of bounds for axis 0 with size " + n);
         }
         if (isString()) {
-            return new Tensor(StringArrays.reshape(StringArrays.rows(array, k, k + 1), shape().drop(1).toArray()));
+            return new Tensor(StringArrays.gatherRows(array, new int[] {(int) k}, 0, 1, shape().drop(1).toArray()));
         }
         INDArray row = array.get(NDArrayIndex.point(k));
         if (rank() == 1) {
@@ -365,8 +365,7 @@ public final class Tensor implements AutoCloseable {
         if (isString()) {
             // the row numbers of a string table, gathered and checked as any table's rows are
             int[] rows = out.data().asInt();
-            INDArray strings = StringArrays.gatherRows(array, rows, 0, rows.length);
-            return new Tensor(StringArrays.reshape(strings, outShape));
+            return new Tensor(StringArrays.gatherRows(array, rows, 0, rows.length, outShape));
         }
         return new Tensor(out);
     }

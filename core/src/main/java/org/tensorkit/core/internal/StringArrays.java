@@ -154,10 +154,15 @@ public final class StringArrays {
      * array's.
      */
     public static INDArray gatherRows(INDArray a, int[] order, int from, int to) {
-        check(a);
         long[] shape = a.shape().clone();
-        int rowLength = shape[0] == 0 ? 0 : Math.toIntExact(a.length() / shape[0]);
         shape[0] = to - from;
+        return gatherRows(a, order, from, to, shape);
+    }
+
+    /** {@link #gatherRows(INDArray, int[], int, int)} seen with {@code shape}, of the same length, at no extra copy. */
+    public static INDArray gatherRows(INDArray a, int[] order, int from, int to, long[] shape) {
+        check(a);
+        int rowLength = a.size(0) == 0 ? 0 : Math.toIntExact(a.length() / a.size(0));
         int count = Math.toIntExact(a.length());
         ByteBuffer src = NdArrays.bytes(a);
         long payloadStart = (count + 1L) * Long.BYTES;

@@ -104,9 +104,8 @@ public final class Hybrid implements MovieLensRecommender.Features {
     public int itemRow(int itemId) {
         if (itemRows == null) {
             Map<String, Integer> rows = new HashMap<>();
-            List<String> vocabulary = items.getVocabulary(true);
-            for (int r = items.getVocabulary(true).size() - items.getVocabulary(false).size(); r < vocabulary.size();
-                 r++) {
+            List<String> vocabulary = items.getVocabulary(true); // the OOV token [UNK] is no item id
+            for (int r = 0; r < vocabulary.size(); r++) {
                 rows.put(vocabulary.get(r), r);
             }
             itemRows = rows;

@@ -363,10 +363,12 @@ public final class KerasFiles {
             List<INDArray> values = e.getValue().weights().stream().map(Weight::value).toList();
             if (!values.isEmpty()) {
                 entries.add(new WeightFile.Entry(e.getKey(), e.getValue().name(), values));
-            } else if (e.getValue() instanceof LayerVariables v && !v.saveVariables().isEmpty()) {
+            } else if (e.getValue() instanceof LayerVariables v) {
                 Map<String, Tensor> own = new java.util.TreeMap<>(v.saveVariables());
-                entries.add(new WeightFile.Entry(e.getKey(), e.getValue().name(),
-                        own.values().stream().map(Tensor::unwrap).toList(), List.copyOf(own.keySet())));
+                if (!own.isEmpty()) {
+                    entries.add(new WeightFile.Entry(e.getKey(), e.getValue().name(),
+                            own.values().stream().map(Tensor::unwrap).toList(), List.copyOf(own.keySet())));
+                }
             }
         }
         model.compiled().ifPresent(c -> {
