@@ -1,5 +1,7 @@
 package org.tensorkit.core;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -8,6 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.tensorkit.core.format.NumpyFormat;
+import org.tensorkit.core.io.Npy;
 import org.tensorkit.core.internal.NdArrays;
 import org.tensorkit.core.internal.OutputBuffers;
 import org.tensorkit.core.internal.RowGather;
@@ -257,6 +260,32 @@ public final class Tensor implements AutoCloseable {
     public static Tensor of(boolean... values) {
         Objects.requireNonNull(values, "values");
         return new Tensor(values.length == 0 ? empty(DataType.BOOL, 0) : Nd4j.createFromArray(values));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // numpy files
+
+    /**
+     * {@code np.load(path)} of a {@code .npy} file (see {@link Npy} for what is read and refused; {@code .npz}
+     * archives are read with {@link org.tensorkit.core.io.Npz}).
+     *
+     * @param path the file
+     * @return the array, which owns its memory
+     * @throws IOException if the file cannot be read or is not a {@code .npy} array tensorkit reads
+     */
+    public static Tensor load(Path path) throws IOException {
+        return Npy.read(path);
+    }
+
+    /**
+     * {@code np.save(path, a)}: writes this tensor as numpy writes it, byte for byte, all or nothing.
+     *
+     * @param path the file (replaced if it exists)
+     * @throws IOException if the directory does not exist or writing fails
+     */
+    public void save(Path path) throws IOException {
+        checkOpen();
+        Npy.write(path, this);
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -98,6 +98,22 @@ public final class NdArrays {
     }
 
     /**
+     * A window of {@code length} bytes of {@code a}'s buffer starting {@code offset} bytes into it, in native
+     * order, positioned at 0 (no copy): reaches every byte of buffers beyond the 2 GiB one {@link ByteBuffer} holds.
+     */
+    public static ByteBuffer bytes(INDArray a, long offset, int length) {
+        org.bytedeco.javacpp.Pointer start = a.data().addressPointer();
+        long end = Math.addExact(offset, length);
+        if (offset < 0 || length < 0 || end > a.data().length() * a.data().getElementSize()) {
+            throw new IndexOutOfBoundsException("bytes [" + offset + ", " + end + ") of a buffer of "
+                    + a.data().length() * a.data().getElementSize());
+        }
+        org.bytedeco.javacpp.BytePointer bytes = new org.bytedeco.javacpp.BytePointer(start);
+        bytes.capacity(end).limit(end).position(offset);
+        return bytes.asByteBuffer().order(ByteOrder.nativeOrder());
+    }
+
+    /**
      * {@code a} seen with another C-order shape of the same length, sharing its buffer, when {@code a} is
      * {@link #isDense dense} and not empty; otherwise ND4J's {@code reshape('c', shape)}.
      */

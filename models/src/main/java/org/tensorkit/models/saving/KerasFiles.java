@@ -18,6 +18,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tensorkit.core.Tensor;
+import org.tensorkit.core.internal.AtomicFile;
 import org.tensorkit.layers.Layer;
 import org.tensorkit.layers.LayerAssets;
 import org.tensorkit.layers.LayerVariables;

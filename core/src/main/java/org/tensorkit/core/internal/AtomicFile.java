@@ -1,4 +1,4 @@
-package org.tensorkit.models.saving;
+package org.tensorkit.core.internal;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,17 +16,32 @@ import java.nio.file.StandardOpenOption;
  * renamed over the target in one step. A failure at any point leaves the previous file as it was and removes
  * the temporary file.
  */
-final class AtomicFile {
+public final class AtomicFile {
     /** What writes the file's content. */
     @FunctionalInterface
-    interface Content {
+    public interface Content {
+        /**
+         * Writes the file's bytes to {@code out} (buffered by the caller if it needs to be).
+         *
+         * @param out the temporary file's stream
+         * @throws IOException if writing fails; the target is then left as it was
+         */
         void writeTo(OutputStream out) throws IOException;
     }
 
     private AtomicFile() {
     }
 
-    static void write(Path target, boolean overwrite, Content content) throws IOException {
+    /**
+     * Writes {@code target} all or nothing.
+     *
+     * @param target the file to write
+     * @param overwrite whether an existing file may be replaced
+     * @param content what writes the bytes
+     * @throws IOException if the directory is missing, the file exists and {@code overwrite} is false, or writing
+     *     fails; the target is then as it was
+     */
+    public static void write(Path target, boolean overwrite, Content content) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         if (!overwrite && Files.exists(absolute)) {
