@@ -32,7 +32,7 @@ import org.tensorkit.core.internal.Tensors;
  * <p>Gradients are row-sparse, like {@link Embedding}'s: only the rows in the batch's bags get one (under
  * {@code max}, each dimension's gradient goes to the row that gave its maximum), and the per-id weights get theirs.
  */
-public final class EmbedReduce extends Layer {
+public final class EmbedReduce extends Layer implements TableLayer {
     /** How a bag's rows combine. */
     public enum Combiner {
         /** The mean of the rows (padding excluded). */
@@ -88,6 +88,7 @@ public final class EmbedReduce extends Layer {
     public static Builder builder() {
         return new Builder();
     }
+
 
     /** The table, shape {@code (inputDim, outputDim)}. */
     public Weight embeddings() {

@@ -21,7 +21,7 @@ import org.tensorkit.core.internal.RowGather;
  * an {@link IllegalArgumentException} naming the layer, the value, its position in the input and the valid
  * range. Keras truncates {@code 3.7} to {@code 3} and, on GPU, returns zeros for a bad id; both hide bugs.
  */
-public final class Embedding extends SingleInputLayer {
+public final class Embedding extends SingleInputLayer implements TableLayer {
     private final int inputDim;
     private final int outputDim;
     private final long[] inputLength;
@@ -65,6 +65,7 @@ public final class Embedding extends SingleInputLayer {
     public boolean maskZero() {
         return maskZero;
     }
+
 
     /** The table, shape {@code (inputDim, outputDim)}. */
     public Weight embeddings() {

@@ -22,6 +22,7 @@ public abstract class TableBuilder<B extends TableBuilder<B>> extends Layer.Buil
     Initializer initializer;
     Tensor weights;
     Regularizer regularizer;
+    RowSet frozenRows = RowSet.empty();
 
     /** For the builders of table layers. */
     protected TableBuilder() {
@@ -74,6 +75,15 @@ public abstract class TableBuilder<B extends TableBuilder<B>> extends Layer.Buil
         return self();
     }
 
+    /**
+     * Rows of the table training leaves alone (such as the pretrained hits of a vocabulary); see
+     * {@link Weight#freezeRows}. Saved with the model.
+     */
+    public B frozenRows(RowSet rows) {
+        this.frozenRows = Objects.requireNonNull(rows, "frozenRows");
+        return self();
+    }
+
     /** Refuses non-positive dims and weights of a bad shape or dtype, and picks the default initializer. */
     final void validateTable() {
         if (inputDim <= 0 || outputDim <= 0) {
@@ -89,6 +99,10 @@ public abstract class TableBuilder<B extends TableBuilder<B>> extends Layer.Buil
         if (weights != null && !weights.dtype().isNumeric()) {
             throw new IllegalArgumentException("Embedding weights must be numeric, got dtype " + weights.dtype());
         }
+        if (frozenRows.end() > inputDim) {
+            throw new IllegalArgumentException("cannot freeze rows up to " + (frozenRows.end() - 1) + ": the table "
+                    + "has rows [0, " + inputDim + ")");
+        }
         if (initializer == null) {
             initializer = weights != null ? Initializer.zeros() : Initializer.uniform();
         }
@@ -101,7 +115,55 @@ public abstract class TableBuilder<B extends TableBuilder<B>> extends Layer.Buil
         if (weights != null) {
             Weight.assign(layer.name(), List.of(table), List.of(weights));
         }
+        table.freezeRows(frozenRows);
         return table;
+    }
+
+    /** The asset of a table's frozen rows: a {@code (k, 2)} int64 {@code .npy} of half-open ranges. */
+    static final String FROZEN_ROWS_ASSET = "frozen_rows.npy";
+
+    /**
+     * A table layer's assets: its frozen rows, when it has any (Keras ignores the asset, so Keras still loads the
+     * file; it knows no frozen rows).
+     */
+    static Map<String, byte[]> saveFrozenRows(Weight table) {
+        RowSet frozen = table.frozenRows();
+        if (frozen.isEmpty()) {
+            return Map.of();
+        }
+        long[] ranges = frozen.ranges();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (Tensor t = Tensor.of(ranges).reshape(ranges.length / 2, 2)) {
+            org.tensorkit.core.io.Npy.write(out, t);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return Map.of(FROZEN_ROWS_ASSET, out.toByteArray());
+    }
+
+    /** Restores what {@link #saveFrozenRows} wrote; no asset means no frozen rows. */
+    static void loadFrozenRows(Weight table, Map<String, byte[]> files, String layer) {
+        byte[] bytes = files.get(FROZEN_ROWS_ASSET);
+        if (bytes == null) {
+            table.freezeRows(RowSet.empty());
+            return;
+        }
+        RowSet rows;
+        try (Tensor t = org.tensorkit.core.io.Npy.read(java.nio.channels.Channels.newChannel(
+                new java.io.ByteArrayInputStream(bytes)), FROZEN_ROWS_ASSET)) {
+            if (t.rank() != 2 || t.shape().dim(1) != 2 || !t.dtype().isInteger()) {
+                throw new IllegalArgumentException(layer + ": " + FROZEN_ROWS_ASSET + " must hold (k, 2) integer "
+                        + "ranges, got " + t.dtype() + " " + t.shape());
+            }
+            rows = RowSet.ofRanges(t.cast(DType.INT64).toLongArray());
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(layer + ": " + e.getMessage(), e);
+        }
+        try {
+            table.freezeRows(rows);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(layer + ": " + FROZEN_ROWS_ASSET + ": " + e.getMessage(), e);
+        }
     }
 
     /** Reads the keys Keras's {@code Embedding.get_config} writes (all but {@code input_length}) into this builder. */

@@ -26,6 +26,7 @@ public final class Weight {
     private final boolean rowSparse;
     private final boolean trainableVariable;
     private volatile INDArray value;
+    private volatile RowSet frozenRows = RowSet.empty();
 
     Weight(Layer owner, String name, INDArray initial) {
         this(owner, name, initial, null, false);
@@ -100,6 +101,47 @@ public final class Weight {
     /** Number of scalars. */
     public long size() {
         return shape.size();
+    }
+
+    /**
+     * The rows of this table that training leaves alone: every optimizer skips them in its step, so a frozen row
+     * and its optimizer state stay bit-identical through {@code fit} (PyTorch's {@code from_pretrained} can only
+     * freeze the whole table). Empty unless set.
+     */
+    public RowSet frozenRows() {
+        return frozenRows;
+    }
+
+    /**
+     * Freezes {@code rows} of this table (replacing the rows frozen before; {@link RowSet#empty()} unfreezes all):
+     * the pretrained rows of an embedding, say, while its other rows (misses, OOV, new ids) train.
+     *
+     * @param rows rows of the table's first axis
+     * @throws IllegalArgumentException if the weight is not a row-sparse table or a row is beyond its first axis
+     */
+    public void freezeRows(RowSet rows) {
+        Objects.requireNonNull(rows, "rows");
+        if (!rowSparse && !rows.isEmpty()) {
+            throw new IllegalArgumentException("weight " + name + " is not a table of rows (an Embedding's); only "
+                    + "tables can freeze rows");
+        }
+        if (rows.end() > shape.dim(0)) {
+            throw new IllegalArgumentException("cannot freeze rows of " + name + " up to " + (rows.end() - 1)
+                    + ": the table has rows [0, " + shape.dim(0) + ")");
+        }
+        this.frozenRows = rows;
+    }
+
+    /**
+     * The number of scalars training may change: the whole weight when it is trainable, less its frozen rows;
+     * 0 when it is not trainable. The summary counts these as trainable parameters and the rest as non-trainable.
+     */
+    public long trainableSize() {
+        if (!isTrainable()) {
+            return 0;
+        }
+        RowSet frozen = frozenRows;
+        return frozen.isEmpty() ? size() : size() - frozen.size() * (size() / shape.dim(0));
     }
 
     /**

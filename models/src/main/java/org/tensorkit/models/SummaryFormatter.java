@@ -117,11 +117,9 @@ public final class SummaryFormatter {
         long trainable = 0;
         long frozen = 0;
         for (Weight w : weights) {
-            if (w.isTrainable()) {
-                trainable += w.size();
-            } else {
-                frozen += w.size();
-            }
+            long t = w.trainableSize();     // less a table's frozen rows
+            trainable += t;
+            frozen += w.size() - t;
         }
         lines.add("Total params: " + thousands(trainable + frozen));
         lines.add("Trainable params: " + thousands(trainable));

@@ -58,12 +58,16 @@ public abstract class Optimizer {
      * their arrays may be overwritten.
      */
     public final void apply(List<WeightGradient> gradients) {
-        for (WeightGradient g : gradients) {
-            Weight w = g.weight();
+        for (WeightGradient given : gradients) {
+            Weight w = given.weight();
+            org.tensorkit.layers.RowSet frozen = w.frozenRows();
+            WeightGradient g = given.withoutRows(frozen);
             INDArray[] state = slots(w);
             INDArray table = w.value();
             if (!g.isRowSparse()) {
-                step(table, g.dense(), state, iterations);
+                stepDense(table, g.dense(), state, frozen);
+            } else if (g.rows().length == 0) {
+                continue;
             } else if (!stepRowsInPlace(table, state, g, iterations)) {
                 long[] rows = g.rows();
                 INDArray values = RowSparse.gather(table, rows);
@@ -77,8 +81,30 @@ public abstract class Optimizer {
                     RowSparse.scatter(state[k], rows, rowState[k]);
                 }
             }
+            if (g != given) {
+                g.release();
+            }
         }
         iterations++;
+    }
+
+    /** A dense step that leaves the frozen rows of the value and of its slots exactly as they were. */
+    private void stepDense(INDArray table, INDArray gradient, INDArray[] state, org.tensorkit.layers.RowSet frozen) {
+        if (frozen.isEmpty()) {
+            step(table, gradient, state, iterations);
+            return;
+        }
+        long[] rows = frozen.toArray();
+        INDArray keep = RowSparse.gather(table, rows);
+        INDArray[] keepState = new INDArray[state.length];
+        for (int k = 0; k < state.length; k++) {
+            keepState[k] = RowSparse.gather(state[k], rows);
+        }
+        step(table, gradient, state, iterations);
+        RowSparse.scatter(table, rows, keep);
+        for (int k = 0; k < state.length; k++) {
+            RowSparse.scatter(state[k], rows, keepState[k]);
+        }
     }
 
     /**

@@ -128,4 +128,36 @@ public final class WeightGradient {
     public long rowLength() {
         return rowLength;
     }
+
+    /**
+     * This row gradient without the rows of {@code frozen} (itself when it has none of them): what an optimizer
+     * steps when the weight has frozen rows. A dense gradient is returned as it is.
+     */
+    public WeightGradient withoutRows(org.tensorkit.layers.RowSet frozen) {
+        if (dense != null || frozen.isEmpty()) {
+            return this;
+        }
+        int keep = 0;
+        for (long r : rows) {
+            if (!frozen.contains(r)) {
+                keep++;
+            }
+        }
+        if (keep == rows.length) {
+            return this;
+        }
+        float[] values = rowFloats();
+        int width = Math.toIntExact(rowLength);
+        long[] kept = new long[keep];
+        float[] keptValues = new float[keep * width];
+        int n = 0;
+        for (int i = 0; i < rows.length; i++) {
+            if (!frozen.contains(rows[i])) {
+                kept[n] = rows[i];
+                System.arraycopy(values, i * width, keptValues, n * width, width);
+                n++;
+            }
+        }
+        return rows(weight, kept, rowLength, keptValues);
+    }
 }

@@ -41,7 +41,7 @@ import org.tensorkit.models.training.History;
 import org.tensorkit.models.training.Verbosity;
 
 /** Save and load in Keras 3's formats: round trips to the last bit, and the files' layout. */
-class KerasFilesTest {
+public class KerasFilesTest {
     @TempDir
     Path dir;
 
@@ -51,7 +51,7 @@ class KerasFilesTest {
     }
 
     /** The MovieLens shape of model: two ids, two tables, flattened, dotted. */
-    static Model dotModel() {
+    public static Model dotModel() {
         SymbolicTensor user = Input.builder().shape(1).name("user").build();
         SymbolicTensor item = Input.builder().shape(1).name("item").build();
         Embedding users = Embedding.builder().inputDim(30).outputDim(4).name("user_embedding").seed(1).build();
@@ -62,7 +62,7 @@ class KerasFilesTest {
                 .name("dot_model").build();
     }
 
-    static List<Tensor> ids(int n, long seed) {
+    public static List<Tensor> ids(int n, long seed) {
         Random rng = new Random(seed);
         int[][] users = new int[n][1];
         int[][] items = new int[n][1];
@@ -73,7 +73,7 @@ class KerasFilesTest {
         return List.of(Tensor.of(users), Tensor.of(items));
     }
 
-    static Tensor ratings(int n, long seed) {
+    public static Tensor ratings(int n, long seed) {
         Random rng = new Random(seed);
         float[] y = new float[n];
         for (int k = 0; k < n; k++) {

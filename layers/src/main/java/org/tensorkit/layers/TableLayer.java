@@ -1,0 +1,44 @@
+package org.tensorkit.layers;
+
+import java.util.Map;
+
+/**
+ * A layer built around one row-sparse {@code (inputDim, outputDim)} table ({@link Embedding}, {@link EmbedReduce}):
+ * what it shares with the others, freezing rows and keeping the frozen rows with the model (as the asset
+ * {@code frozen_rows.npy}, which Keras ignores when it loads the file).
+ */
+public interface TableLayer extends LayerAssets {
+    /** The table, shape {@code (inputDim, outputDim)}. */
+    Weight embeddings();
+
+    /** The layer's name. */
+    String name();
+
+    /**
+     * Freezes {@code rows} of the table (see {@link Weight#freezeRows}): training leaves them and their optimizer
+     * state alone, and the summary counts them as non-trainable. Replaces the rows frozen before.
+     *
+     * @param rows the rows to freeze ({@link RowSet#empty()} unfreezes all)
+     * @throws IllegalArgumentException if a row is beyond the table
+     */
+    default void freezeRows(RowSet rows) {
+        embeddings().freezeRows(rows);
+    }
+
+    /** The table's frozen rows (empty unless set). */
+    default RowSet frozenRows() {
+        return embeddings().frozenRows();
+    }
+
+    /** The frozen rows, as {@code frozen_rows.npy}, when there are any. */
+    @Override
+    default Map<String, byte[]> saveAssets() {
+        return TableBuilder.saveFrozenRows(embeddings());
+    }
+
+    /** Restores the frozen rows {@link #saveAssets()} wrote (none when the file has no such asset). */
+    @Override
+    default void loadAssets(Map<String, byte[]> files) {
+        TableBuilder.loadFrozenRows(embeddings(), files, getClass().getSimpleName() + " layer \"" + name() + "\"");
+    }
+}
