@@ -121,11 +121,11 @@ class NpyTest {
 
     @Test
     void roundTripsArraysLargerThanOneChunkThroughTheNativeBuffer() throws IOException {
-        Tensor big = Tensor.arange(3 * 262_144 + 5, DType.FLOAT32).reshape(3, 262_149);   // 3 MiB and 20 bytes
+        Tensor big = Tensor.arange(3 * 262_149, DType.FLOAT32).reshape(3, 262_149);   // 3 MiB and 60 bytes
         Path out = dir.resolve("big.npy");
         big.save(out);
         assertEquals(big, Tensor.load(out));
-        assertEquals(128 + 12L * 262_149, Files.size(out));
+        assertEquals(Npy.header("<f4", new long[] {3, 262_149}).length + 12L * 262_149, Files.size(out));
     }
 
     @Test

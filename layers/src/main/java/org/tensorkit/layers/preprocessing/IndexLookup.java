@@ -76,8 +76,9 @@ public abstract class IndexLookup<K> extends SingleInputLayer implements LayerAs
      * @param tokens     the keys, without the special tokens
      * @param index      the subclass's index of {@code tokens}
      * @param idfWeights tf-idf weights, one per output index, or null
+     * @param counts     how often adapt saw each of {@code tokens}, or null when the vocabulary was not adapted
      */
-    record State<K>(List<K> given, List<K> tokens, Object index, float[] idfWeights) {
+    record State<K>(List<K> given, List<K> tokens, Object index, float[] idfWeights, long[] counts) {
     }
 
     /** Takes the builder's settings (already validated by {@link Builder#validate}) and vocabulary. */
@@ -187,6 +188,16 @@ public abstract class IndexLookup<K> extends SingleInputLayer implements LayerAs
     /** Whether the layer has a vocabulary (given, set or adapted). */
     public final boolean hasVocabulary() {
         return state != null;
+    }
+
+    /**
+     * How often {@code adapt} saw each vocabulary key, in {@link #getVocabulary(boolean) getVocabulary(false)}'s
+     * order (a copy), or null when the vocabulary was given, set or loaded rather than adapted in this JVM (Keras
+     * keeps no counts, and neither do its files). A pretrained table's coverage report weighs its hits by them.
+     */
+    public final long[] vocabularyCounts() {
+        State<K> s = state;
+        return s == null || s.counts() == null ? null : s.counts().clone();
     }
 
     /** The tf-idf weight of every output index (a copy), or null outside tf-idf mode or before a vocabulary. */
@@ -302,7 +313,11 @@ public abstract class IndexLookup<K> extends SingleInputLayer implements LayerAs
             }
             idf = paddedIdf(learnt, tokenStart(), (float) (sum / keep));
         }
-        install(new State<>(null, List.copyOf(tokens), buildIndex(tokens), idf));
+        long[] seen = new long[keep];
+        for (int i = 0; i < keep; i++) {
+            seen[i] = counts.get(tokens.get(i))[0];
+        }
+        install(new State<>(null, List.copyOf(tokens), buildIndex(tokens), idf, seen));
     }
 
     /**
@@ -459,7 +474,7 @@ public abstract class IndexLookup<K> extends SingleInputLayer implements LayerAs
             idf = foundSpecial ? paddedIdf(idfWeights, 0, 0) : paddedIdf(idfWeights, start,
                     (float) (sum / idfWeights.length));
         }
-        return new State<>(keepGiven ? List.copyOf(vocabulary) : null, tokens, buildIndex(tokens), idf);
+        return new State<>(keepGiven ? List.copyOf(vocabulary) : null, tokens, buildIndex(tokens), idf, null);
     }
 
     private void checkReserved(List<K> vocabulary, List<K> tokens, K token, String key, List<K> special) {
@@ -511,12 +526,12 @@ public abstract class IndexLookup<K> extends SingleInputLayer implements LayerAs
     // Indices
 
     /** The first OOV index: 1 when a mask token takes index 0 (int mode), else 0. */
-    protected final int oovStart() {
+    public final int oovStart() {
         return maskToken != null && outputMode == OutputMode.INT ? 1 : 0;
     }
 
-    /** The index of the vocabulary's first key. */
-    protected final int tokenStart() {
+    /** The index of the vocabulary's first key: the mask index (if any) and the OOV indices come before it. */
+    public final int tokenStart() {
         return oovStart() + numOovIndices;
     }
 
@@ -768,7 +783,7 @@ public abstract class IndexLookup<K> extends SingleInputLayer implements LayerAs
         }
         return () -> {
             synchronized (this) {
-                state = new State<>(s.given(), s.tokens(), s.index(), idf);
+                state = new State<>(s.given(), s.tokens(), s.index(), idf, s.counts());
             }
         };
     }

@@ -5,6 +5,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
+import org.tensorkit.core.internal.ProgressText;
+
 /**
  * Keras's {@code Progbar} as {@code fit} drives it (tf.keras 2.3 formats):
  * <pre>
@@ -119,13 +121,8 @@ final class ProgressBar {
 
     /** {@code  375/1125 [=========>....................]} */
     String bar(int current) {
-        StringBuilder b = new StringBuilder(counter(current)).append(" [");
-        int done = steps == 0 ? WIDTH : (int) (WIDTH * ((double) current / steps));
-        if (done > 0) {
-            b.append("=".repeat(done - 1)).append(current < steps ? '>' : '=');
-        }
-        b.append(".".repeat(WIDTH - done)).append(']');
-        return b.toString();
+        double fraction = steps == 0 ? 1 : (double) current / steps;
+        return counter(current) + " " + ProgressText.bar(fraction, WIDTH, current >= steps);
     }
 
     /** Keras's step time: whole seconds, milliseconds or microseconds per step. */
@@ -140,14 +137,7 @@ final class ProgressBar {
     }
 
     static String eta(double seconds) {
-        long s = (long) seconds;
-        if (seconds > 3600) {
-            return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s % 3600) / 60, s % 60);
-        }
-        if (seconds > 60) {
-            return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
-        }
-        return s + "s";
+        return ProgressText.eta(seconds);
     }
 
     /** {@code  - loss: 0.7346 - mse: 0.9000}; Keras's verbose 2 compares the value itself (not its size). */
