@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import ch.randelshofer.fastdoubleparser.JavaFloatParser;
+
 /**
  * The vectors of one run of whole text lines, parsed on its own (the reader parses several at once and joins
  * them in file order). Line numbers here count from the run's first line, 1-based.
@@ -39,17 +41,69 @@ final class TextChunk {
         CharsetDecoder utf8 = TextLines.strictUtf8();
         int p = from;
         while (p < to) {
-            int eol = TextLines.indexOf(b, (byte) '\n', p, to);
-            int end = eol < 0 ? to : eol;
             c.lines++;
-            c.line(b, p, end, utf8);
-            if (c.stopped && !lenient) {
-                return c;
+            int end = c.fastLine(b, p, to, utf8);
+            if (end < 0) {
+                int eol = TextLines.indexOf(b, (byte) '\n', p, to);
+                end = eol < 0 ? to : eol;
+                c.line(b, p, end, utf8);
+                if (c.stopped && !lenient) {
+                    return c;
+                }
+                c.stopped = false;
             }
-            c.stopped = false;
             p = end + 1;
         }
         return c;
+    }
+
+    /**
+     * The common line in one pass: a word and exactly {@code dim} numbers in Java's syntax, separated by spaces or
+     * tabs. Adds the row and returns the position of the line's end ({@code '\n'}, or {@code to}); returns -1 without
+     * adding anything for any other line, which {@link #line} then reads and reports.
+     */
+    private int fastLine(byte[] b, int p, int to, CharsetDecoder utf8) {
+        int s = p;
+        while (s < to && (b[s] == ' ' || b[s] == '\t')) {
+            s++;
+        }
+        int t = s;
+        while (t < to && (b[t] & 0xff) > 0x20) {
+            t++;
+        }
+        if (t == s || (t < to && b[t] != ' ' && b[t] != '\t')) {
+            return -1;          // a blank line, a control byte, or a word alone
+        }
+        ensureRow();
+        int base = rows * dim;
+        int k = 0;
+        int q = t;
+        while (true) {
+            while (q < to && (b[q] == ' ' || b[q] == '\t' || b[q] == '\r')) {
+                q++;
+            }
+            if (q == to || b[q] == '\n') {
+                break;
+            }
+            int f = q;
+            while (q < to && (b[q] & 0xff) > 0x20) {
+                q++;
+            }
+            if (k == dim || (q < to && b[q] != ' ' && b[q] != '\t' && b[q] != '\r' && b[q] != '\n')) {
+                return -1;
+            }
+            try {
+                values[base + k] = JavaFloatParser.parseFloat(b, f, q - f);
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+            k++;
+        }
+        if (k != dim) {
+            return -1;
+        }
+        addToken(b, s, t, utf8);
+        return q;
     }
 
     private void line(byte[] b, int start, int end, CharsetDecoder utf8) {

@@ -287,7 +287,8 @@ public final class VectorReader {
             } else if (fmt.isBinary()) {
                 readBinary(consumed);
             } else {
-                readText(consumed, firstEnd + 1);
+                int next = lineEnd(consumed);
+                readText(consumed, (next < 0 ? filled : next) - consumed + 1);
             }
             if (header && !limitReached && records < declared) {
                 throw new IOException(file + ": the header declares " + declared + " vectors of dimension " + dim

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +22,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.tensorkit.core.Tensor;
+import org.tensorkit.core.neighbours.Metric;
+import org.tensorkit.core.neighbours.Nearest;
 import org.tensorkit.layers.Concatenate;
 import org.tensorkit.layers.Dense;
 import org.tensorkit.layers.Dot;
@@ -113,6 +116,10 @@ public final class MovieLensRecommender {
         @Option(names = "--plot", paramLabel = "FILE.png",
                 description = "where the loss plot goes (default: ${DEFAULT-VALUE})")
         private Path plot = Path.of("movielens-loss.png");
+
+        @Option(names = "--projection", paramLabel = "FILE.png",
+                description = "draw the item table's 2-D PCA projection there, labelling the 30 most rated movies")
+        private Path projection;
 
         @Option(names = "--save", paramLabel = "FILE.keras",
                 description = "save the trained model there (Keras 3 .keras; MovieLensServe and Keras load it)")
@@ -222,6 +229,11 @@ public final class MovieLensRecommender {
             return plot;
         }
 
+        /** {@code --projection}, or {@code null}. */
+        public Path projection() {
+            return projection;
+        }
+
         /** {@code --save}, or {@code null}. */
         public Path save() {
             return save;
@@ -253,7 +265,8 @@ public final class MovieLensRecommender {
 
     /** What a run measured. */
     public record Result(Model model, History history, double testMse, double testMae, double meanPredictorMae,
-                         List<Similar> similar, List<Recommendation> recommended, Path plot) {
+                         List<Similar> similar, List<Recommendation> recommended, Path plot,
+                         List<ItemProjection.Point> projection) {
     }
 
     /** A model's inputs for rating rows (user id, item id): what each kind of model reads. */
@@ -350,12 +363,19 @@ public final class MovieLensRecommender {
         }
         plot(history, options.plot());
         out.println("Loss plot: " + options.plot().toAbsolutePath());
+        List<ItemProjection.Point> projection = List.of();
+        if (options.projection() != null) {
+            projection = ItemProjection.of(items, data.titles(), train, rowOf, 30);
+            ItemProjection.plot(projection, options.projection(), "MovieLens items: PCA of the item table ("
+                    + options.model() + " model), the 30 most rated movies");
+            out.println("Item projection: " + options.projection().toAbsolutePath());
+        }
         if (options.save() != null) {
             model.save(options.save());
             out.println("Model saved: " + options.save().toAbsolutePath());
         }
         out.flush();
-        return new Result(model, history, mse, mae, meanMae, similar, recommended, options.plot());
+        return new Result(model, history, mse, mae, meanMae, similar, recommended, options.plot(), projection);
     }
 
     /** The dot and deep models' inputs: the ids themselves. */
@@ -441,17 +461,28 @@ public final class MovieLensRecommender {
             throw new IllegalArgumentException("--similar-to " + query + ": no movie with that id"
                     + (titles.containsKey(query) ? " in the training data" : ""));
         }
-        INDArray table = items.embeddings().value().castTo(DataType.DOUBLE);
-        INDArray norms = table.norm2(1).addi(1e-12).reshape(table.size(0), 1);
-        INDArray unit = table.divColumnVector(norms);
-        double[] similarity = unit.mmul(unit.getRow(rowOf.applyAsInt(query)).reshape(table.size(1), 1)).data()
-                .asDouble();
-        List<Integer> candidates = new ArrayList<>(titles.keySet());
-        candidates.removeIf(id -> id == query || rowOf.applyAsInt(id) < 0 || rowOf.applyAsInt(id) >= similarity.length);
-        candidates.sort(Comparator.comparingDouble((Integer id) -> -similarity[rowOf.applyAsInt(id)])
-                .thenComparing(id -> id));
-        return candidates.subList(0, Math.min(k, candidates.size())).stream()
-                .map(id -> new Similar(id, titles.get(id), similarity[rowOf.applyAsInt(id)])).toList();
+        Map<Integer, Integer> idOfRow = new HashMap<>();
+        for (int id : titles.keySet()) {
+            int row = rowOf.applyAsInt(id);
+            if (row >= 0 && row < items.inputDim()) {
+                idOfRow.put(row, id);
+            }
+        }
+        int queryRow = rowOf.applyAsInt(query);
+        // the rows that are no titled movie (padding, unseen ids) may come first: ask for enough to skip them all
+        int others = items.inputDim() - idOfRow.size();
+        int wanted = Math.min(items.inputDim() - 1, k + others);
+        Nearest nearest = items.nearest(new int[] {queryRow}, wanted, Metric.COSINE, true);
+        int[] rows = nearest.ids(0);
+        float[] scores = nearest.scores(0);
+        List<Similar> out = new ArrayList<>();
+        for (int j = 0; j < rows.length && out.size() < k; j++) {
+            Integer id = idOfRow.get(rows[j]);
+            if (id != null) {
+                out.add(new Similar(id, titles.get(id), scores[j]));
+            }
+        }
+        return out;
     }
 
     /** A PNG of loss and val_loss per epoch (headless). */

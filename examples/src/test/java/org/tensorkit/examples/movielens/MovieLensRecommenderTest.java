@@ -92,7 +92,9 @@ class MovieLensRecommenderTest {
     void theHybridModelReadsRawIdsAndItemFeaturesAndRecommendsUnratedMovies(@TempDir Path dir) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         Path saved = dir.resolve("hybrid.keras");
-        MovieLensRecommender.Result r = run(dir, "hybrid", 20, bytes, "--recommend", "12", "--save", saved.toString());
+        Path projection = dir.resolve("items.png");
+        MovieLensRecommender.Result r = run(dir, "hybrid", 20, bytes, "--recommend", "12", "--save", saved.toString(),
+                "--projection", projection.toString());
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(r.testMae() < 0.6 * r.meanPredictorMae(),
                 "test MAE " + r.testMae() + " should be below the mean predictor's " + r.meanPredictorMae() + "\n" + out);
@@ -115,6 +117,13 @@ class MovieLensRecommenderTest {
             assertTrue(k == 0 || r.recommended().get(k - 1).rating() >= r.recommended().get(k).rating(), "sorted");
         }
         assertTrue(out.contains("Top 10 movies for user 12 among those they have not rated:"), out);
+        assertEquals(30, r.projection().size());       // the 30 most rated movies, most rated first, through the lookup
+        for (int k = 1; k < 30; k++) {
+            assertTrue(r.projection().get(k - 1).ratings() >= r.projection().get(k).ratings(), "by ratings");
+        }
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(projection.toFile());
+        assertEquals(1200, image.getWidth());
+        assertEquals(900, image.getHeight());
         // the saved model maps raw ids itself: it predicts from strings as the trained one did
         org.tensorkit.models.Network loaded = org.tensorkit.models.Models.load(saved);
         Hybrid features = Hybrid.of(data, data.split(0.2, 3).train());
