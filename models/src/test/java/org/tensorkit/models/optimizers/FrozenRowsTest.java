@@ -166,7 +166,10 @@ class FrozenRowsTest {
         IllegalArgumentException b = assertThrows(IllegalArgumentException.class, () -> Embedding.builder()
                 .inputDim(5).outputDim(2).frozenRows(RowSet.range(0, 6)).build());
         assertEquals("cannot freeze rows up to 5: the table has rows [0, 5)", b.getMessage());
-        Layer dense = org.tensorkit.layers.Dense.builder().units(2).build();
-        assertTrue(dense.weights().isEmpty() || !dense.weights().get(0).isRowSparse());
+        Layer dense = org.tensorkit.layers.Dense.builder().units(2).name("d").build();
+        dense.call(org.tensorkit.layers.Input.builder().shape(3).build());
+        assertEquals("weight d/kernel:0 is not a table of rows (an Embedding's); only tables can freeze rows",
+                assertThrows(IllegalArgumentException.class, () -> dense.weights().get(0).freezeRows(RowSet.of(0)))
+                        .getMessage());
     }
 }
