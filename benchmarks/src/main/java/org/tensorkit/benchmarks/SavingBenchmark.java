@@ -42,6 +42,7 @@ public class SavingBenchmark {
     private Path dir;
     private Path saved;
     private Path target;
+    private Network loaded;
 
     /** The model (one table), and one saved file to load and copy. */
     @Setup(Level.Trial)
@@ -70,10 +71,25 @@ public class SavingBenchmark {
         return target;
     }
 
-    /** {@code Models.load}: the archive checked, the table read into a new model. */
+    /**
+     * {@code Models.load}: the archive checked, the table read into a new model. The model is released after each
+     * shot (a collection frees its native table), so that each load meets the memory a serving process loading
+     * one model has, not the previous shot's 512 MiB waiting for a GC.
+     */
     @Benchmark
     public Network load() throws IOException {
-        return Models.load(saved);
+        loaded = Models.load(saved);
+        return loaded;
+    }
+
+    /** Drops the model the last load made and lets a collection free its table. */
+    @TearDown(Level.Iteration)
+    public void releaseLoaded() throws InterruptedException {
+        if (loaded != null) {
+            loaded = null;
+            System.gc();
+            Thread.sleep(200);      // JavaCPP's deallocator thread frees the native table after the collection
+        }
     }
 
     /** The same bytes copied by the JDK, synced: what any save or load of this file costs at least. */

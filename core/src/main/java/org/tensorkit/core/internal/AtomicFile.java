@@ -29,6 +29,18 @@ public final class AtomicFile {
         void writeTo(OutputStream out) throws IOException;
     }
 
+    /** What writes the file's content through its channel (positioned at 0). */
+    @FunctionalInterface
+    public interface ChannelContent {
+        /**
+         * Writes the file's bytes to {@code channel}.
+         *
+         * @param channel the temporary file's channel
+         * @throws IOException if writing fails; the target is then left as it was
+         */
+        void writeTo(FileChannel channel) throws IOException;
+    }
+
     private AtomicFile() {
     }
 
@@ -42,6 +54,23 @@ public final class AtomicFile {
      *     fails; the target is then as it was
      */
     public static void write(Path target, boolean overwrite, Content content) throws IOException {
+        writeChannel(target, overwrite, ch -> {
+            OutputStream out = Channels.newOutputStream(ch);
+            content.writeTo(out);
+            out.flush();
+        });
+    }
+
+    /**
+     * Writes {@code target} all or nothing, through the temporary file's channel (for content that copies files
+     * into it with {@code transferTo}).
+     *
+     * @param target the file to write
+     * @param overwrite whether an existing file may be replaced
+     * @param content what writes the bytes
+     * @throws IOException as {@link #write(Path, boolean, Content)}
+     */
+    public static void writeChannel(Path target, boolean overwrite, ChannelContent content) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         if (!overwrite && Files.exists(absolute)) {
@@ -55,9 +84,7 @@ public final class AtomicFile {
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
-                OutputStream out = Channels.newOutputStream(ch);
-                content.writeTo(out);
-                out.flush();
+                content.writeTo(ch);
                 ch.force(true);
             }
             if (!overwrite && Files.exists(absolute)) {

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorkit.core.DType;
 import org.tensorkit.core.Tensor;
+import org.tensorkit.core.testing.Bytes;
 
 /** {@code .npz} archives numpy wrote with {@code savez} and {@code savez_compressed}, read and rewritten. */
 class NpzTest {
@@ -79,7 +80,7 @@ class NpzTest {
         Path bad = dir.resolve("bad.npz");
         Npz.write(bad, Map.of("a", Tensor.of(1f, 2f)));
         byte[] bytes = Files.readAllBytes(bad);
-        int at = indexOf(bytes, "NUMPY".getBytes());
+        int at = Bytes.indexOf(bytes, "NUMPY".getBytes());
         bytes[at] = 'X';       // stored entries: the CRC is checked only at the entry's end, after the magic
         Files.write(bad, bytes);
         IOException entry = assertThrows(IOException.class, () -> Npz.read(bad));
@@ -93,18 +94,5 @@ class NpzTest {
         assertEquals("array name 'a/b' cannot name an .npz entry: expected a non-empty name without '/' or '\\'",
                 e.getMessage());
         assertTrue(Files.notExists(dir.resolve("x.npz")));
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new AssertionError("not found");
     }
 }

@@ -1,17 +1,16 @@
 package org.tensorkit.models.saving;
 
 import java.io.IOException;
+import java.nio.channels.WritableByteChannel;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Enumeration;
 import java.util.Map;
-import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 
 /**
  * The zip of a {@code .keras} file. Written as Keras writes it: {@code metadata.json}, {@code config.json},
@@ -38,51 +37,19 @@ final class Archive {
     }
 
     /**
-     * Writes the three entries, STORED, the weights copied from {@code weightsFile}, then {@code assets} (entry
-     * name to bytes, names under {@code assets/}).
+     * Writes the three entries, STORED ({@link StoredZip}: the weights copied by the kernel from {@code weightsFile}),
+     * then {@code assets} (entry name to bytes, names under {@code assets/}).
      */
-    static void write(OutputStream target, byte[] metadata, byte[] config, Path weightsFile,
+    static void write(WritableByteChannel target, byte[] metadata, byte[] config, Path weightsFile,
                       Map<String, byte[]> assets) throws IOException {
-        ZipOutputStream zip = new ZipOutputStream(target);
-        stored(zip, METADATA, metadata);
-        stored(zip, CONFIG, config);
-        ZipEntry e = new ZipEntry(WEIGHTS);
-        e.setMethod(ZipEntry.STORED);
-        long size = Files.size(weightsFile);
-        e.setSize(size);
-        e.setCompressedSize(size);
-        e.setCrc(crc(weightsFile));
-        zip.putNextEntry(e);
-        Files.copy(weightsFile, zip);
-        zip.closeEntry();
+        StoredZip zip = new StoredZip(target, false);
+        zip.add(METADATA, metadata);
+        zip.add(CONFIG, config);
+        zip.add(WEIGHTS, weightsFile);
         for (Map.Entry<String, byte[]> asset : assets.entrySet()) {
-            stored(zip, asset.getKey(), asset.getValue());
+            zip.add(asset.getKey(), asset.getValue());
         }
         zip.finish();
-    }
-
-    private static void stored(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
-        ZipEntry e = new ZipEntry(name);
-        e.setMethod(ZipEntry.STORED);
-        e.setSize(bytes.length);
-        e.setCompressedSize(bytes.length);
-        CRC32 crc = new CRC32();
-        crc.update(bytes);
-        e.setCrc(crc.getValue());
-        zip.putNextEntry(e);
-        zip.write(bytes);
-        zip.closeEntry();
-    }
-
-    private static long crc(Path file) throws IOException {
-        CRC32 crc = new CRC32();
-        byte[] buf = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buf)) > 0; ) {
-                crc.update(buf, 0, n);
-            }
-        }
-        return crc.getValue();
     }
 
     /** An opened archive: its entries checked, read on demand. */

@@ -90,7 +90,7 @@ public final class KerasFiles {
         Path weights = Files.createTempFile("tensorkit-", ".weights.h5");
         try {
             WeightFile.write(weights, entries(model));
-            AtomicFile.write(path, overwrite, out -> Archive.write(wrapper.wrap(out), metadataJson, configJson,
+            AtomicFile.writeChannel(path, overwrite, ch -> Archive.write(wrapper.wrap(ch), metadataJson, configJson,
                     weights, assets));
         } finally {
             Files.deleteIfExists(weights);
@@ -137,8 +137,17 @@ public final class KerasFiles {
         T read(WeightFile.Reader h5, long fileBytes) throws IOException;
     }
 
-    /** The archive's weights entry, extracted to a temporary file (removed after), opened for {@code body}. */
+    /**
+     * The archive's weights entry opened for {@code body}: read where it lies when it is STORED (Keras writes it so)
+     * and under 2 GiB, its CRC checked; otherwise extracted to a temporary file (removed after).
+     */
     private static <T> T withArchiveWeights(Archive.Reader zip, Path path, WeightsReader<T> body) throws IOException {
+        java.util.Optional<java.nio.ByteBuffer> mapped = StoredEntry.map(path, Archive.WEIGHTS);
+        if (mapped.isPresent()) {
+            try (WeightFile.Reader h5 = new WeightFile.Reader(mapped.get(), path + " " + Archive.WEIGHTS)) {
+                return body.read(h5, mapped.get().capacity());
+            }
+        }
         Path weights = Files.createTempFile("tensorkit-", ".weights.h5");
         try {
             zip.extract(Archive.WEIGHTS, weights);
@@ -663,11 +672,11 @@ public final class KerasFiles {
         return s.length() == 0 ? "(empty file)" : s.toString();
     }
 
-    /** Wraps the archive's output stream; tests pass one that fails. */
+    /** Wraps the archive's output channel; tests pass one that fails. */
     @FunctionalInterface
     interface StreamWrapper {
-        StreamWrapper NONE = out -> out;
+        StreamWrapper NONE = ch -> ch;
 
-        java.io.OutputStream wrap(java.io.OutputStream out);
+        java.nio.channels.WritableByteChannel wrap(java.nio.channels.FileChannel channel);
     }
 }

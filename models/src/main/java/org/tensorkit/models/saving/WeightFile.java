@@ -42,6 +42,14 @@ final class WeightFile {
 
     /** Writes {@code entries} (each with at least one value) to a new HDF5 file {@code file}. */
     static void write(Path file, List<Entry> entries) {
+        write(file, entries, true);
+    }
+
+    /**
+     * {@link #write(Path, List)}, with float32 tables written from their native buffers ({@link TableDataset}) when
+     * {@code fast}, or as jhdf's {@code float[][]} (the reference the fast form is checked against).
+     */
+    static void write(Path file, List<Entry> entries, boolean fast) {
         try (WritableHdfFile h5 = HdfFile.write(file)) {
             Map<String, WritableGroup> groups = new HashMap<>();
             for (Entry e : entries) {
@@ -50,8 +58,10 @@ final class WeightFile {
                     vars.putAttribute("name", e.name());
                 }
                 for (int i = 0; i < e.values().size(); i++) {
-                    vars.putDataset(e.keys() != null ? e.keys().get(i) : Integer.toString(i),
-                            javaArray(e.values().get(i)));
+                    String key = e.keys() != null ? e.keys().get(i) : Integer.toString(i);
+                    INDArray value = e.values().get(i);
+                    vars.putDataset(key, fast && TableDataset.applies(value) ? TableDataset.of(value, key, vars)
+                            : javaArray(value));
                 }
             }
         }
@@ -137,6 +147,16 @@ final class WeightFile {
             try {
                 this.h5 = new HdfFile(file);
             } catch (RuntimeException e) { // jhdf reports a damaged file with HdfException and also plain runtime ones
+                throw new IOException(display + " is not a readable HDF5 file: " + e, e);
+            }
+        }
+
+        /** The HDF5 file in {@code bytes} (such as a STORED archive entry mapped in place). */
+        Reader(java.nio.ByteBuffer bytes, String display) throws IOException {
+            this.display = display;
+            try {
+                this.h5 = HdfFile.fromByteBuffer(bytes);
+            } catch (RuntimeException e) {
                 throw new IOException(display + " is not a readable HDF5 file: " + e, e);
             }
         }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -85,21 +84,27 @@ class KerasFilesErrorsTest {
         byte[] before = Files.readAllBytes(file);
         model.setWeights(model.getWeights().stream().map(t -> Tensor.zeros(t.dtype(), t.shape().toArray()))
                 .toList());
-        KerasFiles.StreamWrapper failing = out -> new FilterOutputStream(out) {
+        KerasFiles.StreamWrapper failing = ch -> new java.nio.channels.WritableByteChannel() {
             private long written;
 
             @Override
-            public void write(int b) throws IOException {
-                write(new byte[] {(byte) b}, 0, 1);
+            public int write(java.nio.ByteBuffer b) throws IOException {
+                if (written + b.remaining() > 1000) {
+                    throw new IOException("disk full (test)");
+                }
+                int n = ch.write(b);
+                written += n;
+                return n;
             }
 
             @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                if (written + len > 1000) {
-                    throw new IOException("disk full (test)");
-                }
-                written += len;
-                out.write(b, off, len);
+            public boolean isOpen() {
+                return ch.isOpen();
+            }
+
+            @Override
+            public void close() throws IOException {
+                ch.close();
             }
         };
         IOException e = assertThrows(IOException.class, () -> KerasFiles.save(model, file, true, failing));
