@@ -41,6 +41,18 @@ public final class AtomicFile {
         void writeTo(FileChannel channel) throws IOException;
     }
 
+    /** What writes the file's content by path (for writers that open the file themselves). */
+    @FunctionalInterface
+    public interface FileContent {
+        /**
+         * Writes the file's bytes into {@code file} (an empty temporary file beside the target).
+         *
+         * @param file the temporary file
+         * @throws IOException if writing fails; the target is then left as it was
+         */
+        void writeTo(Path file) throws IOException;
+    }
+
     private AtomicFile() {
     }
 
@@ -71,6 +83,24 @@ public final class AtomicFile {
      * @throws IOException as {@link #write(Path, boolean, Content)}
      */
     public static void writeChannel(Path target, boolean overwrite, ChannelContent content) throws IOException {
+        writeFile(target, overwrite, tmp -> {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                content.writeTo(ch);
+            }
+        });
+    }
+
+    /**
+     * Writes {@code target} all or nothing, by path: {@code content} writes a temporary file beside the target
+     * (such as an HDF5 writer that opens its file itself), which is then synced and renamed over the target.
+     *
+     * @param target the file to write
+     * @param overwrite whether an existing file may be replaced
+     * @param content what writes the temporary file
+     * @throws IOException as {@link #write(Path, boolean, Content)}
+     */
+    public static void writeFile(Path target, boolean overwrite, FileContent content) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         if (!overwrite && Files.exists(absolute)) {
@@ -82,9 +112,8 @@ public final class AtomicFile {
         Path tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
         boolean done = false;
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                content.writeTo(ch);
+            content.writeTo(tmp);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);
             }
             if (!overwrite && Files.exists(absolute)) {

@@ -259,13 +259,11 @@ public final class KerasFiles {
         Objects.requireNonNull(path, "path");
         requireSuffix(path, ".weights.h5", "weights");
         requireBuilt(model);
-        Path tmp = Files.createTempFile("tensorkit-", ".weights.h5");
-        try {
-            WeightFile.write(tmp, entries(model));
-            AtomicFile.write(path, overwrite, out -> Files.copy(tmp, out));
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        List<WeightFile.Entry> entries = entries(model);
+        AtomicFile.writeFile(path, overwrite, tmp -> {
+            Files.delete(tmp);               // jhdf creates the file itself
+            WeightFile.write(tmp, entries);
+        });
     }
 
     /**
