@@ -87,7 +87,11 @@ public final class KerasFiles {
         metadata.put("tensorkit_version", TENSORKIT_VERSION);
         byte[] metadataJson = Json.write(metadata);
         Map<String, byte[]> assets = assets(model);
-        Path weights = Files.createTempFile("tensorkit-", ".weights.h5");
+        // beside the target: on the same file system, transferTo copies it into the archive inside the kernel
+        Path dir = path.toAbsolutePath().getParent();
+        Path weights = dir != null && Files.isDirectory(dir)
+                ? Files.createTempFile(dir, "." + path.getFileName() + ".", ".weights.h5")
+                : Files.createTempFile("tensorkit-", ".weights.h5");
         try {
             WeightFile.write(weights, entries(model));
             AtomicFile.writeChannel(path, overwrite, ch -> Archive.write(wrapper.wrap(ch), metadataJson, configJson,
