@@ -23,6 +23,10 @@ final class NativeMemory {
         return U.getLong(address);
     }
 
+    static float getFloat(long address) {
+        return U.getFloat(address);
+    }
+
     static void copy(long from, long to, long bytes) {
         U.copyMemory(from, to, bytes);
     }

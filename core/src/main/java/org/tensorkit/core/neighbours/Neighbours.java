@@ -10,6 +10,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.tensorkit.core.DType;
 import org.tensorkit.core.Tensor;
 import org.tensorkit.core.internal.NdArrays;
+import org.tensorkit.core.internal.RowDots;
 
 /**
  * Exact nearest rows of a {@code (rows, dim)} float32 table: the {@code k} rows closest to each of a batch of
@@ -22,8 +23,9 @@ import org.tensorkit.core.internal.NdArrays;
  * similar.ids(0);      // the 10 rows most like row 7
  * }</pre>
  *
- * <p>How: one matrix product per block of queries and block of rows (ND4J's BLAS {@code gemm} into a reused
- * output), then a partial selection per query (a bounded heap of {@code k}; a score enters only when it beats the
+ * <p>How: for up to four queries, one pass over the table per query, split over the cores; for more, one
+ * matrix product per block of queries and block of rows (ND4J's BLAS {@code gemm} into a reused output); then a
+ * partial selection per query (a bounded heap of {@code k}; a score enters only when it beats the
  * heap's least), never a sort of every row. Cosine scales each product by the row's inverse norm, computed once
  * when the value is made, so the table is not copied; a zero row scores 0 with every query; a NaN score ranks
  * below every number.
@@ -32,6 +34,8 @@ import org.tensorkit.core.internal.NdArrays;
  * each call has its own working arrays.
  */
 public final class Neighbours {
+    /** Up to this many queries, each is one pass over the table in Java split over the cores (RowDots). */
+    private static final int FEW_QUERIES = 4;
     private static final int QUERY_BLOCK = 256;
     private static final int MIN_ROW_BLOCK = 8192;
     /** The product of one block, at most 4 Mi floats (16 MiB): a single query scores every row in one call. */
@@ -161,9 +165,15 @@ public final class Neighbours {
         }
     }
 
-    /** Blocks of queries times blocks of rows through gemm; each query's scores into its bounded heap. */
+    /**
+     * Each query's scores into its bounded heap: a few queries by {@link RowDots} (one pass over the table per
+     * query, split over the cores), more by blocks of queries times blocks of rows through gemm.
+     */
     private Nearest search(INDArray q, int k, int[] exclude) {
         int n = (int) q.size(0);
+        if (n <= FEW_QUERIES && RowDots.AVAILABLE) {
+            return fewQueries(q, k, exclude);
+        }
         int[][] ids = new int[n][];
         float[][] scores = new float[n][];
         int qBlock = Math.min(QUERY_BLOCK, Math.max(1, n));
@@ -210,6 +220,31 @@ public final class Neighbours {
             if (product != PRODUCT.get()) {
                 product.close();
             }
+        }
+        return new Nearest(ids, scores, metric);
+    }
+
+    private Nearest fewQueries(INDArray q, int k, int[] exclude) {
+        int n = (int) q.size(0);
+        int[][] ids = new int[n][];
+        float[][] scores = new float[n][];
+        float[] query = new float[dim];
+        float[] all = new float[rows];
+        for (int i = 0; i < n; i++) {
+            rowOf(q, i, dim).get(query);
+            float scale = 1f;
+            if (metric == Metric.COSINE) {
+                double sum = 0;
+                for (float v : query) {
+                    sum += (double) v * v;
+                }
+                scale = sum > 0 ? (float) (1 / Math.sqrt(sum)) : 0f;
+            }
+            RowDots.dots(table, query, all);
+            TopK heap = new TopK(k);
+            select(all, 0, rows, 0, heap, exclude == null ? -1 : exclude[i], scale);
+            ids[i] = heap.sortedIds();
+            scores[i] = heap.sortedScores();
         }
         return new Nearest(ids, scores, metric);
     }

@@ -59,6 +59,19 @@ class NeighboursTest {
     }
 
     @Test
+    void aFewQueriesTakeTheOnePassPathWithTheSameAnswers() {
+        float[][] table = randomTable(20_000, 13, 5);        // a dimension that is not a multiple of 8
+        int[] queries = {3, 19_999, 7_000};
+        for (Metric m : Metric.values()) {
+            Nearest r = Neighbours.of(Tensor.of(table), m).nearestToRows(queries, 9, true);
+            for (int i = 0; i < queries.length; i++) {
+                assertArrayEquals(bruteForce(table, table[queries[i]], 9, m, queries[i]), r.ids(i), m + " " + i);
+                assertEquals(score(table[r.ids(i)[0]], table[queries[i]], m), r.scores(i)[0], 1e-4, m + " " + i);
+            }
+        }
+    }
+
+    @Test
     void queriesByVectorAndASingleQuery() {
         float[][] table = randomTable(1000, 8, 3);
         Neighbours n = Neighbours.of(Tensor.of(table), Metric.DOT);
