@@ -280,6 +280,38 @@ public abstract class IndexLookup<K> extends SingleInputLayer implements LayerAs
     }
 
 
+    /**
+     * Installs the vocabulary {@code adapt} would learn from data in which each key occurs {@code counts.get(key)}
+     * times: Keras's order (count descending, ties by key descending) and its {@code max_tokens} rule, the mask and
+     * OOV tokens left out. The form distributed counting reduces to (a Spark job counts the keys of a column, and
+     * this gives exactly the vocabulary {@code adapt} gives on the same data in one JVM).
+     *
+     * @param counts each key's number of occurrences (at least 1)
+     * @throws IllegalArgumentException if a count is below 1, a key is null, no key is left, or the layer is in
+     *     tf-idf mode (which needs each key's document count as well)
+     * @throws IllegalStateException if the layer was given its vocabulary
+     */
+    public final void adaptCounts(Map<K, Long> counts) {
+        Objects.requireNonNull(counts, "counts");
+        if (outputMode == OutputMode.TF_IDF) {
+            throw new IllegalArgumentException(describe() + ": adaptCounts cannot learn tf_idf weights, which need "
+                    + "each key's document count; adapt the documents instead");
+        }
+        for (Map.Entry<K, Long> e : counts.entrySet()) {
+            if (e.getKey() == null) {
+                throw new IllegalArgumentException(describe() + ": adaptCounts: a key is null");
+            }
+            if (e.getValue() == null || e.getValue() < 1) {
+                throw new IllegalArgumentException(describe() + ": adaptCounts: key " + show(e.getKey())
+                        + " has count " + e.getValue() + "; counts are at least 1");
+            }
+        }
+        adaptWith(c -> counts.forEach((key, n) -> {
+            c.counts.computeIfAbsent(key, k -> new long[1])[0] += n;
+            c.documents += n;
+        }));
+    }
+
     /** Counts what {@code feed} gives, then installs the vocabulary Keras's {@code finalize_state} would. */
     private synchronized void adaptWith(java.util.function.Consumer<Counts<K>> feed) {
         if (hasInputVocabulary) {

@@ -1,0 +1,412 @@
+package org.tensorkit.spark;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.tensorkit.core.DType;
+import org.tensorkit.core.Shape;
+import org.tensorkit.core.Tensor;
+import org.tensorkit.layers.preprocessing.IntegerLookup;
+import org.tensorkit.layers.preprocessing.StringLookup;
+import org.tensorkit.models.Models;
+import org.tensorkit.models.Network;
+
+/**
+ * tensorkit on Apache Spark: a saved model scoring a {@code Dataset<Row>} on the executors, and lookup vocabularies
+ * learnt from a column with Spark's counting.
+ *
+ * <pre>{@code
+ * byte[] model = Files.readAllBytes(Path.of("recommender.keras"));
+ * Dataset<Row> scored = TensorkitSpark.predict(ratings, model, List.of("user", "item"), "rating");
+ * TensorkitSpark.adapt(userLookup, events, "user_id");      // the vocabulary adapt gives in one JVM
+ * }</pre>
+ *
+ * <p><b>Scoring.</b> The {@code .keras} bytes are broadcast once; each executor JVM loads the model once (cached by
+ * the bytes' SHA-256) and runs its partitions' rows through {@code predict} in batches. An input column may hold
+ * integers (ids), longs (keys), floats, strings (through the model's lookup layers), or arrays of them for an input
+ * of shape {@code (None, n)}. The output is a new float column (a model of one output value per row) or an
+ * array-of-floats column. Each row's result equals a single-machine {@code predict} of the same row to the last bit
+ * for models whose layers compute row by row (lookups, embeddings, dot products, element-wise layers).
+ *
+ * <p><b>Vocabularies.</b> {@link #adapt(StringLookup, Dataset, String)} counts the column's keys with Spark
+ * ({@code groupBy().count()}, arrays exploded, nulls dropped), brings the counts to the driver and installs them
+ * with {@code adaptCounts}: Keras's ordering and {@code max_tokens} rule, so the vocabulary is exactly the one
+ * {@code adapt} learns from the same data in one JVM.
+ */
+public final class TensorkitSpark {
+    /** Rows per {@code predict} call on an executor. */
+    public static final int DEFAULT_BATCH = 1024;
+
+    private static final Map<String, Network> MODELS = new ConcurrentHashMap<>();
+
+    private TensorkitSpark() {
+    }
+
+    /**
+     * {@link #predict(Dataset, byte[], List, String, int)} with batches of {@link #DEFAULT_BATCH} rows.
+     *
+     * @param data the rows
+     * @param savedModel the bytes of a {@code .keras} file
+     * @param inputColumns one column per model input, in the model's input order
+     * @param outputColumn the name of the new column
+     * @return {@code data} with the prediction column added
+     */
+    public static Dataset<Row> predict(Dataset<Row> data, byte[] savedModel, List<String> inputColumns,
+                                       String outputColumn) {
+        return predict(data, savedModel, inputColumns, outputColumn, DEFAULT_BATCH);
+    }
+
+    /**
+     * The model saved in {@code savedModel} applied to every row of {@code data}, on the executors.
+     *
+     * @param data the rows
+     * @param savedModel the bytes of a {@code .keras} file
+     * @param inputColumns one column per model input, in the model's input order
+     * @param outputColumn the name of the new column (not already a column of {@code data})
+     * @param batchSize rows per {@code predict} call, at least 1
+     * @return {@code data} with the prediction column added: float when the model gives one value per row, else an
+     *     array of floats
+     * @throws IllegalArgumentException if the bytes are not a model tensorkit loads, the columns do not match its
+     *     inputs (count, names, types), the output column exists, or the batch size is below 1
+     */
+    public static Dataset<Row> predict(Dataset<Row> data, byte[] savedModel, List<String> inputColumns,
+                                       String outputColumn, int batchSize) {
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(savedModel, "savedModel");
+        Objects.requireNonNull(inputColumns, "inputColumns");
+        Objects.requireNonNull(outputColumn, "outputColumn");
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
+        }
+        Network model = model(savedModel);
+        List<Shape> shapes = model.inputShapes();
+        if (shapes.size() != inputColumns.size()) {
+            throw new IllegalArgumentException("the model has " + shapes.size() + " inputs and " + inputColumns.size()
+                    + " input columns were given " + inputColumns);
+        }
+        StructType schema = data.schema();
+        List<String> names = List.of(schema.fieldNames());
+        int[] positions = new int[inputColumns.size()];
+        for (int i = 0; i < positions.length; i++) {
+            String c = inputColumns.get(i);
+            if (!names.contains(c)) {
+                throw new IllegalArgumentException("input column '" + c + "' is not a column of the data " + names);
+            }
+            positions[i] = schema.fieldIndex(c);
+            checkColumn(schema.fields()[positions[i]], shapes.get(i), model.inputs().get(i).dtype(), i);
+        }
+        if (names.contains(outputColumn)) {
+            throw new IllegalArgumentException("output column '" + outputColumn + "' is already a column of the data");
+        }
+        Shape out = model.outputShapes().get(0);
+        boolean scalar = out.rank() == 1 || (out.rank() == 2 && out.dim(1) == 1);
+        DataType outType = scalar ? DataTypes.FloatType : DataTypes.createArrayType(DataTypes.FloatType, false);
+        StructType outSchema = schema.add(outputColumn, outType, false);
+        Broadcast<byte[]> bytes = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext())
+                .broadcast(savedModel);
+        DType[] dtypes = new DType[positions.length];
+        long[][] dims = new long[positions.length][];
+        boolean[] integral = new boolean[positions.length];
+        for (int i = 0; i < positions.length; i++) {
+            dtypes[i] = model.inputs().get(i).dtype();
+            dims[i] = shapes.get(i).toArray();
+            integral[i] = isIntegral(elementType(schema.fields()[positions[i]].dataType()));
+        }
+        String[] columns = inputColumns.toArray(String[]::new);
+        MapPartitionsFunction<Row, Row> score = rows -> new Batches(rows, model(bytes.value()), positions, columns,
+                dtypes, dims, integral, scalar, batchSize);
+        return data.mapPartitions(score, Encoders.row(outSchema));
+    }
+
+    /**
+     * Learns {@code lookup}'s vocabulary from a string (or array of strings) column, counted by Spark.
+     *
+     * @param lookup the lookup (not given a vocabulary, not in tf-idf mode)
+     * @param data the rows
+     * @param column the column of keys
+     * @throws IllegalArgumentException if the column is not strings or arrays of strings, or holds no key
+     */
+    public static void adapt(StringLookup lookup, Dataset<Row> data, String column) {
+        Objects.requireNonNull(lookup, "lookup");
+        Map<String, Long> counts = new HashMap<>();
+        for (Row r : counts(data, column, DataTypes.StringType)) {
+            counts.put(r.getString(0), r.getLong(1));
+        }
+        lookup.adaptCounts(counts);
+    }
+
+    /**
+     * Learns {@code lookup}'s vocabulary from an integer or long (or array) column, counted by Spark.
+     *
+     * @param lookup the lookup (not given a vocabulary, not in tf-idf mode)
+     * @param data the rows
+     * @param column the column of keys
+     * @throws IllegalArgumentException if the column is not integers or arrays of them, or holds no key
+     */
+    public static void adapt(IntegerLookup lookup, Dataset<Row> data, String column) {
+        Objects.requireNonNull(lookup, "lookup");
+        Map<Long, Long> counts = new HashMap<>();
+        for (Row r : counts(data, column, DataTypes.LongType)) {
+            counts.put(((Number) r.get(0)).longValue(), r.getLong(1));
+        }
+        lookup.adaptCounts(counts);
+    }
+
+    private static List<Row> counts(Dataset<Row> data, String column, DataType want) {
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(column, "column");
+        StructType schema = data.schema();
+        if (!List.of(schema.fieldNames()).contains(column)) {
+            throw new IllegalArgumentException("column '" + column + "' is not a column of the data "
+                    + List.of(schema.fieldNames()));
+        }
+        DataType type = schema.fields()[schema.fieldIndex(column)].dataType();
+        boolean array = type instanceof ArrayType;
+        DataType element = array ? ((ArrayType) type).elementType() : type;
+        boolean fits = want == DataTypes.StringType ? element == DataTypes.StringType : isIntegral(element);
+        if (!fits) {
+            throw new IllegalArgumentException("column '" + column + "' holds " + type.simpleString() + "; expected "
+                    + (want == DataTypes.StringType ? "strings" : "integers") + " or arrays of them");
+        }
+        org.apache.spark.sql.Column keys = array ? functions.explode(functions.col(column)) : functions.col(column);
+        return data.select(keys.as("key")).where(functions.col("key").isNotNull()).groupBy("key").count()
+                .collectAsList();
+    }
+
+    private static DataType elementType(DataType t) {
+        return t instanceof ArrayType a ? a.elementType() : t;
+    }
+
+    private static boolean isIntegral(DataType t) {
+        return t == DataTypes.IntegerType || t == DataTypes.LongType || t == DataTypes.ShortType
+                || t == DataTypes.ByteType;
+    }
+
+    private static void checkColumn(StructField field, Shape shape, DType dtype, int input) {
+        DataType t = field.dataType();
+        boolean array = t instanceof ArrayType;
+        DataType element = array ? ((ArrayType) t).elementType() : t;
+        boolean perRowVector = shape.rank() == 2 && shape.dim(1) != 1;
+        if (shape.rank() > 2 || (array != perRowVector)) {
+            throw new IllegalArgumentException("input " + input + " has shape " + shape + "; column '" + field.name()
+                    + "' of " + t.simpleString() + " cannot fill it (" + (perRowVector ? "an array column" : "a "
+                    + "column of single values") + " can)");
+        }
+        boolean strings = element == DataTypes.StringType;
+        boolean numbers = isIntegral(element) || element == DataTypes.FloatType || element == DataTypes.DoubleType;
+        if (strings != (dtype == DType.STRING) || (!strings && !numbers)) {
+            throw new IllegalArgumentException("input " + input + " is " + dtype + "; column '" + field.name()
+                    + "' holds " + t.simpleString());
+        }
+    }
+
+    /** The model of {@code bytes}, loaded once per JVM. */
+    static Network model(byte[] bytes) {
+        String key = sha256(bytes);
+        return MODELS.computeIfAbsent(key, k -> {
+            try {
+                Path file = Files.createTempFile("tensorkit-spark-", ".keras");
+                try {
+                    Files.write(file, bytes);
+                    return Models.load(file);
+                } finally {
+                    Files.deleteIfExists(file);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot load the broadcast model: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A partition's rows in batches through the model, each input row given back with its prediction. */
+    private static final class Batches implements Iterator<Row> {
+        private final Iterator<Row> rows;
+        private final Network model;
+        private final int[] positions;
+        private final String[] columns;
+        private final DType[] dtypes;
+        private final long[][] dims;
+        private final boolean[] integral;
+        private final boolean scalar;
+        private final int batchSize;
+        private final List<Row> pending = new ArrayList<>();
+        private Iterator<Row> ready = java.util.Collections.emptyIterator();
+
+        Batches(Iterator<Row> rows, Network model, int[] positions, String[] columns, DType[] dtypes, long[][] dims,
+                boolean[] integral, boolean scalar, int batchSize) {
+            this.rows = rows;
+            this.model = model;
+            this.positions = positions;
+            this.columns = columns;
+            this.dtypes = dtypes;
+            this.dims = dims;
+            this.integral = integral;
+            this.scalar = scalar;
+            this.batchSize = batchSize;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (!ready.hasNext() && rows.hasNext()) {
+                score();
+            }
+            return ready.hasNext();
+        }
+
+        @Override
+        public Row next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return ready.next();
+        }
+
+        private void score() {
+            pending.clear();
+            while (pending.size() < batchSize && rows.hasNext()) {
+                pending.add(rows.next());
+            }
+            List<Tensor> inputs = new ArrayList<>();
+            for (int i = 0; i < positions.length; i++) {
+                inputs.add(column(i));
+            }
+            List<Row> out = new ArrayList<>(pending.size());
+            try (Tensor predicted = model.predict(inputs, pending.size()).get(0)) {
+                float[] values = predicted.cast(DType.FLOAT32).toFloatArray();
+                int width = values.length / Math.max(1, pending.size());
+                for (int r = 0; r < pending.size(); r++) {
+                    Object result;
+                    if (scalar) {
+                        result = values[r];
+                    } else {
+                        float[] row = java.util.Arrays.copyOfRange(values, r * width, (r + 1) * width);
+                        Float[] boxed = new Float[width];
+                        for (int k = 0; k < width; k++) {
+                            boxed[k] = row[k];
+                        }
+                        result = boxed;
+                    }
+                    Row in = pending.get(r);
+                    Object[] fields = new Object[in.length() + 1];
+                    for (int k = 0; k < in.length(); k++) {
+                        fields[k] = in.get(k);
+                    }
+                    fields[in.length()] = result;
+                    out.add(RowFactory.create(fields));
+                }
+            } finally {
+                inputs.forEach(Tensor::close);
+            }
+            ready = out.iterator();
+        }
+
+        /** Input {@code i} of the pending rows as the tensor the model's input takes. */
+        private Tensor column(int i) {
+            int n = pending.size();
+            int p = positions[i];
+            for (Row row : pending) {
+                if (row.isNullAt(p)) {
+                    throw new IllegalArgumentException("input column '" + columns[i] + "' holds a null in row " + row
+                            + "; a model input needs a value in every row");
+                }
+            }
+            boolean vector = dims[i].length == 2 && dims[i][1] != 1;
+            int width = vector ? -1 : 1;
+            if (dtypes[i] == DType.STRING) {
+                String[][] keys = new String[n][];
+                for (int r = 0; r < n; r++) {
+                    keys[r] = vector ? pending.get(r).<String>getList(p).toArray(String[]::new)
+                            : new String[] {pending.get(r).getString(p)};
+                }
+                return dims[i].length == 1 ? Tensor.of(flat(keys)) : Tensor.of(keys);
+            }
+            Number[][] values = new Number[n][];
+            for (int r = 0; r < n; r++) {
+                Row row = pending.get(r);
+                values[r] = vector ? row.<Number>getList(p).toArray(Number[]::new) : new Number[] {(Number) row.get(p)};
+                if (width < 0) {
+                    width = values[r].length;
+                } else if (values[r].length != width) {
+                    throw new IllegalArgumentException("input column '" + columns[i] + "': a row holds "
+                            + values[r].length
+                            + " values where the batch's first holds " + width + " (an input of shape "
+                            + Shape.of(dims[i]) + " takes arrays of one length)");
+                }
+            }
+            if (integral[i]) {          // exact: never through a double
+                long[][] ids = new long[n][width];
+                for (int r = 0; r < n; r++) {
+                    for (int k = 0; k < width; k++) {
+                        ids[r][k] = values[r][k].longValue();
+                    }
+                }
+                return dims[i].length == 1 ? Tensor.of(flatLongs(ids)) : Tensor.of(ids);
+            }
+            float[][] floats = new float[n][width];
+            for (int r = 0; r < n; r++) {
+                for (int k = 0; k < width; k++) {
+                    floats[r][k] = values[r][k].floatValue();
+                }
+            }
+            return dims[i].length == 1 ? Tensor.of(flatFloats(floats)) : Tensor.of(floats);
+        }
+
+        private static String[] flat(String[][] keys) {
+            String[] out = new String[keys.length];
+            for (int r = 0; r < keys.length; r++) {
+                out[r] = keys[r][0];
+            }
+            return out;
+        }
+
+        private static long[] flatLongs(long[][] v) {
+            long[] out = new long[v.length];
+            for (int r = 0; r < v.length; r++) {
+                out[r] = v[r][0];
+            }
+            return out;
+        }
+
+        private static float[] flatFloats(float[][] v) {
+            float[] out = new float[v.length];
+            for (int r = 0; r < v.length; r++) {
+                out[r] = v[r][0];
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package org.tensorkit.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import org.apache.spark.SparkException;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorkit.core.DType;
+import org.tensorkit.core.Tensor;
+import org.tensorkit.layers.Dot;
+import org.tensorkit.layers.EmbedReduce;
+import org.tensorkit.layers.Embedding;
+import org.tensorkit.layers.Flatten;
+import org.tensorkit.layers.Input;
+import org.tensorkit.layers.SymbolicTensor;
+import org.tensorkit.layers.preprocessing.IntegerLookup;
+import org.tensorkit.layers.preprocessing.OutputMode;
+import org.tensorkit.layers.preprocessing.StringLookup;
+import org.tensorkit.models.Model;
+
+/** Spark in local[2] inside JUnit (loopback only, no UI): scoring and vocabularies against one JVM's answers. */
+class TensorkitSparkTest {
+    private static SparkSession spark;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() {
+        spark = SparkSession.builder().master("local[2]").appName("tensorkit-spark-test")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1").config("spark.sql.shuffle.partitions", "3")
+                .getOrCreate();
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    private byte[] saved(Model model) throws IOException {
+        Path file = dir.resolve(model.name() + ".keras");
+        model.save(file);
+        return Files.readAllBytes(file);
+    }
+
+    private static Model dotModel() {
+        SymbolicTensor user = Input.builder().shape(1).name("user").build();
+        SymbolicTensor item = Input.builder().shape(1).name("item").build();
+        SymbolicTensor u = Flatten.create().call(Embedding.builder().inputDim(50).outputDim(8).seed(1).build()
+                .call(user));
+        SymbolicTensor i = Flatten.create().call(Embedding.builder().inputDim(60).outputDim(8).seed(2).build()
+                .call(item));
+        return Model.builder().inputs(user, item).outputs(Dot.builder().axes(1).build().call(u, i)).name("dot")
+                .build();
+    }
+
+    @Test
+    void scoresEveryRowAsOneJvmDoesToTheLastBit() throws IOException {
+        Model model = dotModel();
+        Random rng = new Random(3);
+        List<Row> rows = new ArrayList<>();
+        int[][] users = new int[500][1];
+        long[][] items = new long[500][1];
+        for (int r = 0; r < 500; r++) {
+            users[r][0] = rng.nextInt(50);
+            items[r][0] = rng.nextInt(60);
+            rows.add(RowFactory.create(r, users[r][0], items[r][0]));
+        }
+        StructType schema = new StructType().add("id", DataTypes.IntegerType).add("user", DataTypes.IntegerType)
+                .add("item", DataTypes.LongType);
+        Dataset<Row> data = spark.createDataFrame(rows, schema).repartition(4);
+        Dataset<Row> scored = TensorkitSpark.predict(data, saved(model), List.of("user", "item"), "rating", 37);
+        assertEquals(DataTypes.FloatType, scored.schema().apply("rating").dataType());
+        float[] expected = model.predict(List.of(Tensor.of(users), Tensor.of(items))).get(0).toFloatArray();
+        List<Row> got = scored.collectAsList();
+        assertEquals(500, got.size());
+        for (Row r : got) {
+            int id = r.getInt(0);
+            assertEquals(Float.floatToIntBits(expected[id]), Float.floatToIntBits(r.getFloat(3)), "row " + id);
+            assertEquals(users[id][0], r.getInt(1));
+        }
+    }
+
+    @Test
+    void stringKeysGoThroughTheModelsLookupsAndArraysFillVectorInputs() throws IOException {
+        StringLookup words = StringLookup.builder().vocabulary(List.of("a", "b", "c")).name("words").build();
+        SymbolicTensor bag = Input.builder().shape(3).dtype(DType.STRING).name("bag").build();
+        SymbolicTensor ids = words.call(bag);
+        SymbolicTensor pooled = EmbedReduce.builder().inputDim(4).outputDim(5).combiner(EmbedReduce.Combiner.SUM).seed(4).build()
+                .call(ids);
+        Model model = Model.builder().inputs(bag).outputs(pooled).name("bags").build();
+        String[][] bags = {{"a", "b", "zz"}, {"c", "c", "c"}, {"b", "a", "a"}};
+        List<Row> rows = new ArrayList<>();
+        for (int r = 0; r < bags.length; r++) {
+            rows.add(RowFactory.create(r, Arrays.asList(bags[r])));
+        }
+        StructType schema = new StructType().add("id", DataTypes.IntegerType)
+                .add("bag", DataTypes.createArrayType(DataTypes.StringType));
+        Dataset<Row> scored = TensorkitSpark.predict(spark.createDataFrame(rows, schema), saved(model),
+                List.of("bag"), "vector");
+        float[] expected = model.predict(Tensor.of(bags)).toFloatArray();
+        for (Row r : scored.collectAsList()) {
+            int id = r.getInt(0);
+            List<Float> v = r.getList(2);
+            float[] got = new float[v.size()];
+            for (int k = 0; k < got.length; k++) {
+                got[k] = v.get(k);
+            }
+            assertArrayEquals(Arrays.copyOfRange(expected, id * 5, id * 5 + 5), got, 0f, "row " + id);
+        }
+    }
+
+    @Test
+    void vocabulariesCountedBySparkEqualOneJvmsAdapt() {
+        Random rng = new Random(5);
+        List<String> keys = new ArrayList<>();
+        List<String> tags = new ArrayList<>();
+        List<Row> rows = new ArrayList<>();
+        for (int r = 0; r < 3000; r++) {
+            String k = "user_" + (int) Math.floor(Math.pow(rng.nextDouble(), 3) * 400);
+            keys.add(k);
+            tags.addAll(List.of(k, "x" + (r % 7)));
+            rows.add(RowFactory.create(k, List.of(k, "x" + (r % 7))));
+        }
+        StructType schema = new StructType().add("user", DataTypes.StringType)
+                .add("tags", DataTypes.createArrayType(DataTypes.StringType));
+        Dataset<Row> data = spark.createDataFrame(rows, schema).repartition(3);
+        StringLookup local = StringLookup.builder().maxTokens(100).build();
+        local.adapt(keys);
+        StringLookup distributed = StringLookup.builder().maxTokens(100).build();
+        TensorkitSpark.adapt(distributed, data, "user");
+        assertEquals(local.getVocabulary(), distributed.getVocabulary());
+        assertArrayEquals(local.vocabularyCounts(), distributed.vocabularyCounts());
+
+        StringLookup localTags = StringLookup.builder().build();
+        localTags.adapt(tags);
+        StringLookup sparkTags = StringLookup.builder().build();
+        TensorkitSpark.adapt(sparkTags, data, "tags");
+        assertEquals(localTags.getVocabulary(), sparkTags.getVocabulary());
+
+        long big = (1L << 53) + 1;           // a key a double would round
+        Dataset<Row> longs = spark.createDataFrame(List.of(RowFactory.create(big), RowFactory.create(big),
+                RowFactory.create(7L)), new StructType().add("key", DataTypes.LongType));
+        IntegerLookup ints = IntegerLookup.builder().build();
+        TensorkitSpark.adapt(ints, longs, "key");
+        assertEquals(List.of(-1L, big, 7L), ints.getVocabulary());
+    }
+
+    @Test
+    void refusesColumnsThatDoNotFitTheModelNamingThem() throws IOException {
+        byte[] model = saved(dotModel());
+        Dataset<Row> data = spark.createDataFrame(List.of(RowFactory.create(1, "x")),
+                new StructType().add("user", DataTypes.IntegerType).add("item", DataTypes.StringType));
+        assertEquals("the model has 2 inputs and 1 input columns were given [user]", assertThrows(
+                IllegalArgumentException.class, () -> TensorkitSpark.predict(data, model, List.of("user"), "r"))
+                .getMessage());
+        assertEquals("input column 'nope' is not a column of the data [user, item]", assertThrows(
+                IllegalArgumentException.class, () -> TensorkitSpark.predict(data, model, List.of("user", "nope"),
+                        "r")).getMessage());
+        assertEquals("input 1 is float32; column 'item' holds string", assertThrows(IllegalArgumentException.class,
+                () -> TensorkitSpark.predict(data, model, List.of("user", "item"), "r")).getMessage());
+        assertEquals("output column 'user' is already a column of the data", assertThrows(
+                IllegalArgumentException.class, () -> TensorkitSpark.predict(data, model, List.of("user", "user"),
+                        "user")).getMessage());
+        assertEquals("batchSize must be at least 1, got 0", assertThrows(IllegalArgumentException.class,
+                () -> TensorkitSpark.predict(data, model, List.of("user", "user"), "r", 0)).getMessage());
+        assertEquals("column 'user' holds int; expected strings or arrays of them", assertThrows(
+                IllegalArgumentException.class, () -> TensorkitSpark.adapt(StringLookup.builder().build(), data,
+                        "user")).getMessage());
+        StringLookup tfIdf = StringLookup.builder().outputMode(OutputMode.TF_IDF).build();
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TensorkitSpark.adapt(tfIdf, data, "item"))
+                .getMessage().endsWith("adaptCounts cannot learn tf_idf weights, which need each key's document "
+                        + "count; adapt the documents instead"));
+        Dataset<Row> nulls = spark.createDataFrame(List.of(RowFactory.create(1, null)),
+                new StructType().add("user", DataTypes.IntegerType).add("item", DataTypes.IntegerType));
+        SparkException e = assertThrows(SparkException.class, () -> TensorkitSpark.predict(nulls, model,
+                List.of("user", "item"), "r").collectAsList());
+        assertTrue(e.getMessage().contains("input column 'item' holds a null in row [1,null]; a model input needs a "
+                + "value in every row"), e.getMessage());
+    }
+}
