@@ -23,6 +23,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
@@ -32,6 +33,9 @@ import org.apache.spark.sql.types.StructType;
 import org.tensorkit.core.DType;
 import org.tensorkit.core.Shape;
 import org.tensorkit.core.Tensor;
+import org.tensorkit.core.neighbours.Metric;
+import org.tensorkit.core.neighbours.Nearest;
+import org.tensorkit.core.neighbours.Neighbours;
 import org.tensorkit.layers.preprocessing.IntegerLookup;
 import org.tensorkit.layers.preprocessing.StringLookup;
 import org.tensorkit.models.Models;
@@ -176,6 +180,150 @@ public final class TensorkitSpark {
             counts.put(((Number) r.get(0)).longValue(), r.getLong(1));
         }
         lookup.adaptCounts(counts);
+    }
+
+    /**
+     * The {@code k} items with the highest dot product with each user's row, for every user of {@code users}: what
+     * MLlib's {@code ALSModel.recommendForAllUsers} gives for a factorization, from a trained dot model's two
+     * tables. Rows {@code user: int, recommendations: array<struct<item: int, rating: float>>}, best first, ties
+     * by the smaller item.
+     *
+     * @param spark the session
+     * @param users the user table (row = user id)
+     * @param items the item table (row = item id), of the users' dimension
+     * @param k items per user, in {@code [1, items]}
+     * @return one row per user
+     */
+    public static Dataset<Row> recommendForAllUsers(SparkSession spark, Tensor users, Tensor items, int k) {
+        Objects.requireNonNull(users, "users");
+        int n = Math.toIntExact(users.shape().dim(0));
+        List<Row> ids = new ArrayList<>(n);
+        for (int u = 0; u < n; u++) {
+            ids.add(RowFactory.create(u));
+        }
+        Dataset<Row> all = spark.createDataFrame(ids, new StructType().add(USER, DataTypes.IntegerType, false));
+        return recommendForUserSubset(all, USER, users, items, k);
+    }
+
+    /**
+     * {@link #recommendForAllUsers} for the users in column {@code userColumn} of {@code subset} (MLlib's
+     * {@code recommendForUserSubset}): each distinct user once.
+     *
+     * @param subset rows naming users
+     * @param userColumn the column of user ids (ints or longs, rows of the user table)
+     * @param users the user table
+     * @param items the item table
+     * @param k items per user
+     * @return one row per distinct user of the subset
+     * @throws IllegalArgumentException if the tables do not share a dimension, {@code k} is out of range, or a user id
+     *     is not a row of the user table (named with the id)
+     */
+    public static Dataset<Row> recommendForUserSubset(Dataset<Row> subset, String userColumn, Tensor users,
+                                                      Tensor items, int k) {
+        Objects.requireNonNull(subset, "subset");
+        Objects.requireNonNull(userColumn, "userColumn");
+        float[][] userRows = rows(users, "users");
+        float[][] itemRows = rows(items, "items");
+        if (userRows.length > 0 && itemRows.length > 0 && userRows[0].length != itemRows[0].length) {
+            throw new IllegalArgumentException("users have dimension " + userRows[0].length + " and items "
+                    + itemRows[0].length + "; a dot product needs one dimension");
+        }
+        checkK(k, itemRows.length, false);
+        Broadcast<float[][]> u = JavaSparkContext.fromSparkContext(subset.sparkSession().sparkContext())
+                .broadcast(userRows);
+        Broadcast<float[][]> it = JavaSparkContext.fromSparkContext(subset.sparkSession().sparkContext())
+                .broadcast(itemRows);
+        Dataset<Row> distinct = subset.select(functions.col(userColumn).cast(DataTypes.LongType).as(USER)).distinct();
+        StructType schema = new StructType().add(USER, DataTypes.IntegerType, false)
+                .add("recommendations", recommendations("item", "rating"), false);
+        MapPartitionsFunction<Row, Row> top = rows -> topK(rows, u.value(), it.value(), k, false, Metric.DOT,
+                "user");
+        return distinct.mapPartitions(top, Encoders.row(schema));
+    }
+
+    /**
+     * The {@code k} items most similar to each item by cosine (itself excluded), for every item of the table: rows
+     * {@code item: int, similar: array<struct<item: int, similarity: float>>}, best first, ties by the smaller
+     * item.
+     *
+     * @param spark the session
+     * @param items the item table
+     * @param k neighbours per item, in {@code [1, items - 1]}
+     * @return one row per item
+     */
+    public static Dataset<Row> similarItems(SparkSession spark, Tensor items, int k) {
+        float[][] itemRows = rows(items, "items");
+        checkK(k, itemRows.length, true);
+        List<Row> ids = new ArrayList<>(itemRows.length);
+        for (int i = 0; i < itemRows.length; i++) {
+            ids.add(RowFactory.create((long) i));
+        }
+        Dataset<Row> all = spark.createDataFrame(ids, new StructType().add(USER, DataTypes.LongType, false));
+        Broadcast<float[][]> it = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(itemRows);
+        StructType schema = new StructType().add("item", DataTypes.IntegerType, false)
+                .add("similar", recommendations("item", "similarity"), false);
+        MapPartitionsFunction<Row, Row> top = rows -> topK(rows, it.value(), it.value(), k, true, Metric.COSINE,
+                "item");
+        return all.mapPartitions(top, Encoders.row(schema));
+    }
+
+    private static final String USER = "user";
+
+    private static ArrayType recommendations(String id, String score) {
+        return DataTypes.createArrayType(new StructType().add(id, DataTypes.IntegerType, false)
+                .add(score, DataTypes.FloatType, false), false);
+    }
+
+    private static void checkK(int k, int rows, boolean excluding) {
+        int most = excluding ? rows - 1 : rows;
+        if (k < 1 || k > most) {
+            throw new IllegalArgumentException("k = " + k + " must be in [1, " + most + "]: the item table has "
+                    + rows + " rows" + (excluding ? ", less each item itself" : ""));
+        }
+    }
+
+    /** The rows of a 2-D floating-point table, as the broadcast carries them. */
+    private static float[][] rows(Tensor table, String what) {
+        Objects.requireNonNull(table, what);
+        if (table.rank() != 2 || !table.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException(what + " must be a 2-D floating-point table, got " + table.dtype() + " "
+                    + table.shape());
+        }
+        int n = Math.toIntExact(table.shape().dim(0));
+        int d = Math.toIntExact(table.shape().dim(1));
+        float[] flat = table.cast(DType.FLOAT32).toFloatArray();
+        float[][] out = new float[n][];
+        for (int r = 0; r < n; r++) {
+            out[r] = java.util.Arrays.copyOfRange(flat, r * d, (r + 1) * d);
+        }
+        return out;
+    }
+
+    /**
+     * A partition's queries (ids in column 0) answered against {@code table} through {@link Neighbours}, one query
+     * at a time, so that a query's answer never depends on which others share its partition.
+     */
+    private static Iterator<Row> topK(Iterator<Row> queries, float[][] queryTable, float[][] table, int k,
+                                      boolean exclude, Metric metric, String what) {
+        Neighbours search = Neighbours.of(Tensor.of(table), metric);
+        List<Row> out = new ArrayList<>();
+        while (queries.hasNext()) {
+            long id = ((Number) queries.next().get(0)).longValue();
+            if (id < 0 || id >= queryTable.length) {
+                throw new IllegalArgumentException(what + " " + id + " is not a row of the " + what + " table [0, "
+                        + queryTable.length + ")");
+            }
+            Nearest nearest = exclude ? search.nearestToRows(new int[] {(int) id}, k, true)
+                    : search.nearestToVectors(Tensor.of(queryTable[(int) id]), k);
+            int[] ids = nearest.ids(0);
+            float[] scores = nearest.scores(0);
+            Row[] list = new Row[ids.length];
+            for (int j = 0; j < ids.length; j++) {
+                list[j] = RowFactory.create(ids[j], scores[j]);
+            }
+            out.add(RowFactory.create((int) id, list));
+        }
+        return out.iterator();
     }
 
     private static List<Row> counts(Dataset<Row> data, String column, DataType want) {

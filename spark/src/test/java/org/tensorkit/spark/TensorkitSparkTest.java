@@ -166,6 +166,62 @@ class TensorkitSparkTest {
         assertEquals(List.of(-1L, big, 7L), ints.getVocabulary());
     }
 
+    private static Tensor table(int rows, int dim, long seed) {
+        Random rng = new Random(seed);
+        float[][] t = new float[rows][dim];
+        for (float[] r : t) {
+            for (int k = 0; k < dim; k++) {
+                r[k] = (float) rng.nextGaussian();
+            }
+        }
+        return Tensor.of(t);
+    }
+
+    @Test
+    void recommendationsAndSimilarItemsEqualOneJvmsNeighbours() {
+        Tensor users = table(120, 8, 6);
+        Tensor items = table(300, 8, 7);
+        Dataset<Row> recs = TensorkitSpark.recommendForAllUsers(spark, users, items, 5);
+        assertEquals("struct<user:int,recommendations:array<struct<item:int,rating:float>>>",
+                recs.schema().simpleString());
+        org.tensorkit.core.neighbours.Neighbours byDot = org.tensorkit.core.neighbours.Neighbours.of(items,
+                org.tensorkit.core.neighbours.Metric.DOT);
+        List<Row> got = recs.collectAsList();
+        assertEquals(120, got.size());
+        for (Row r : got) {
+            int u = r.getInt(0);
+            org.tensorkit.core.neighbours.Nearest expected = byDot.nearestToVectors(users.get(u), 5);
+            List<Row> list = r.getList(1);
+            for (int j = 0; j < 5; j++) {
+                assertEquals(expected.ids(0)[j], list.get(j).getInt(0), "user " + u + " rank " + j);
+                assertEquals(Float.floatToIntBits(expected.scores(0)[j]), Float.floatToIntBits(list.get(j).getFloat(1)));
+            }
+        }
+        Dataset<Row> some = spark.createDataFrame(List.of(RowFactory.create(7L), RowFactory.create(7L),
+                RowFactory.create(3L)), new StructType().add("who", DataTypes.LongType));
+        List<Row> subset = TensorkitSpark.recommendForUserSubset(some, "who", users, items, 2).collectAsList();
+        assertEquals(2, subset.size());
+        Dataset<Row> similar = TensorkitSpark.similarItems(spark, items, 4);
+        org.tensorkit.core.neighbours.Neighbours byCosine = org.tensorkit.core.neighbours.Neighbours.of(items,
+                org.tensorkit.core.neighbours.Metric.COSINE);
+        for (Row r : similar.collectAsList()) {
+            int i = r.getInt(0);
+            int[] expected = byCosine.nearestToRows(new int[] {i}, 4, true).ids(0);
+            List<Row> list = r.getList(1);
+            for (int j = 0; j < 4; j++) {
+                assertEquals(expected[j], list.get(j).getInt(0), "item " + i + " rank " + j);
+            }
+        }
+        assertEquals("k = 300 must be in [1, 299]: the item table has 300 rows, less each item itself",
+                assertThrows(IllegalArgumentException.class, () -> TensorkitSpark.similarItems(spark, items, 300))
+                        .getMessage());
+        Dataset<Row> stranger = spark.createDataFrame(List.of(RowFactory.create(500L)),
+                new StructType().add("who", DataTypes.LongType));
+        SparkException e = assertThrows(SparkException.class, () -> TensorkitSpark.recommendForUserSubset(stranger,
+                "who", users, items, 2).collectAsList());
+        assertTrue(e.getMessage().contains("user 500 is not a row of the user table [0, 120)"), e.getMessage());
+    }
+
     @Test
     void refusesColumnsThatDoNotFitTheModelNamingThem() throws IOException {
         byte[] model = saved(dotModel());
