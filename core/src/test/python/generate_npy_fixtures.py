@@ -35,6 +35,7 @@ def main():
     save("int64_big_endian.npy", (base * 10**12 - 5).astype(">i8"))
     save("float32_fortran_3x4.npy", np.asfortranarray(np.arange(12, dtype=np.float32).reshape(3, 4)))
     save("int32_fortran_2x3x4.npy", np.asfortranarray(np.arange(24, dtype=np.int32).reshape(2, 3, 4)))
+    save("unicode_fortran_2x3.npy", np.asfortranarray(np.array([["a", "bb", "c"], ["d\u00e9", "", "f"]])))
     save("float64_scalar.npy", np.float64(2.5))
     save("float32_empty.npy", np.zeros((0,), np.float32))
     save("int64_empty_2x0.npy", np.zeros((2, 0), np.int64))

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -67,7 +66,10 @@ public final class TensorkitSpark {
     /** Rows per {@code predict} call on an executor. */
     public static final int DEFAULT_BATCH = 1024;
 
-    private static final Map<String, Network> MODELS = new ConcurrentHashMap<>();
+    /** Models kept per JVM, by their bytes' SHA-256: the most recently used few, so a long-lived executor that
+     * scores many models does not keep them all. */
+    private static final int CACHED_MODELS = 4;
+    private static final Map<String, Network> MODELS = new java.util.LinkedHashMap<>(8, 0.75f, true);
 
     private TensorkitSpark() {
     }
@@ -374,22 +376,42 @@ public final class TensorkitSpark {
         }
     }
 
-    /** The model of {@code bytes}, loaded once per JVM. */
+    /** The model of {@code bytes}, loaded once per JVM (while it is among the {@value #CACHED_MODELS} last used). */
     static Network model(byte[] bytes) {
         String key = sha256(bytes);
-        return MODELS.computeIfAbsent(key, k -> {
-            try {
-                Path file = Files.createTempFile("tensorkit-spark-", ".keras");
-                try {
-                    Files.write(file, bytes);
-                    return Models.load(file);
-                } finally {
-                    Files.deleteIfExists(file);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot load the broadcast model: " + e.getMessage(), e);
+        synchronized (MODELS) {
+            Network cached = MODELS.get(key);
+            if (cached != null) {
+                return cached;
             }
-        });
+        }
+        Network loaded;
+        try {
+            Path file = Files.createTempFile("tensorkit-spark-", ".keras");
+            try {
+                Files.write(file, bytes);
+                loaded = Models.load(file);
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load the broadcast model: " + e.getMessage(), e);
+        }
+        synchronized (MODELS) {
+            Network first = MODELS.putIfAbsent(key, loaded);
+            if (MODELS.size() > CACHED_MODELS) {
+                String eldest = MODELS.keySet().iterator().next();
+                MODELS.remove(eldest);
+            }
+            return first != null ? first : loaded;
+        }
+    }
+
+    /** How many models this JVM keeps now (for tests). */
+    static int cachedModels() {
+        synchronized (MODELS) {
+            return MODELS.size();
+        }
     }
 
     private static String sha256(byte[] bytes) {

@@ -36,6 +36,7 @@ import org.tensorkit.layers.preprocessing.IntegerLookup;
 import org.tensorkit.layers.preprocessing.OutputMode;
 import org.tensorkit.layers.preprocessing.StringLookup;
 import org.tensorkit.models.Model;
+import org.tensorkit.models.Network;
 
 /** Spark in local[2] inside JUnit (loopback only, no UI): scoring and vocabularies against one JVM's answers. */
 class TensorkitSparkTest {
@@ -220,6 +221,23 @@ class TensorkitSparkTest {
         SparkException e = assertThrows(SparkException.class, () -> TensorkitSpark.recommendForUserSubset(stranger,
                 "who", users, items, 2).collectAsList());
         assertTrue(e.getMessage().contains("user 500 is not a row of the user table [0, 120)"), e.getMessage());
+    }
+
+    @Test
+    void anExecutorKeepsOnlyTheLastFewModelsAndReusesTheSameBytesModel() throws IOException {
+        byte[] first = saved(dotModel());
+        Network a = TensorkitSpark.model(first);
+        org.junit.jupiter.api.Assertions.assertSame(a, TensorkitSpark.model(first.clone()));   // by content
+        for (int m = 0; m < 5; m++) {
+            org.tensorkit.layers.Names.reset();
+            Model other = dotModel();
+            double fill = 0.01 * (m + 1);
+            other.setWeights(other.getWeights().stream().map(t -> Tensor.full(fill, DType.FLOAT32,
+                    t.shape().toArray())).toList());
+            TensorkitSpark.model(saved(other));
+        }
+        assertEquals(4, TensorkitSpark.cachedModels());
+        org.junit.jupiter.api.Assertions.assertNotSame(a, TensorkitSpark.model(first));         // evicted, reloaded
     }
 
     @Test

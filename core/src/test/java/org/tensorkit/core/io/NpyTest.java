@@ -65,6 +65,9 @@ class NpyTest {
         assertArrayEquals(new String[] {"a", "d\u00e9", "\u65e5\u672c\u8a9e", "\uD83D\uDE00x"}, u.toStringArray());
         assertArrayEquals(new String[] {"", ""}, Tensor.load(fixture("unicode_empty_strings.npy")).toStringArray());
         assertArrayEquals(new String[] {"ab", "c", ""}, Tensor.load(fixture("bytes_3.npy")).toStringArray());
+        Tensor fortran = Tensor.load(fixture("unicode_fortran_2x3.npy"));
+        assertEquals(Shape.of(2, 3), fortran.shape());
+        assertArrayEquals(new String[] {"a", "bb", "c", "d\u00e9", "", "f"}, fortran.toStringArray());
     }
 
     @Test
