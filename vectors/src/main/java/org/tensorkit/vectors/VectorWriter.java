@@ -21,8 +21,9 @@ import org.tensorkit.layers.preprocessing.StringLookup;
 
 /**
  * Writes a table and its words as a vector file of any {@link VectorFormat}: what gensim, fastText, GloVe's tools
- * and {@link VectorReader} read back. Text values are Java's shortest round-trip form of each float32
- * ({@code Float.toString}: {@code 0.25}, {@code 1.0E-5}), so a file read back gives the same bits; binary values are
+ * and {@link VectorReader} read back. Text values are written by {@code Float.toString} ({@code 0.25},
+ * {@code 1.0E-5}), whose digits read back to the same float32 (on Java 17 not always the fewest such digits), so a
+ * file read back gives the same bits; binary values are
  * little-endian float32 with a newline after each vector, as word2vec's C tool writes them. Files are written all or
  * nothing.
  */
