@@ -131,6 +131,9 @@ public final class Npy {
         }
 
         void writeTo(OutputStream out) throws IOException {
+            if (strings == null && ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+                throw new IOException("tensorkit writes .npy only on little-endian machines");
+            }
             out.write(header);
             if (strings != null) {
                 out.write(strings);
@@ -140,11 +143,7 @@ public final class Npy {
             byte[] chunk = new byte[(int) Math.min(CHUNK, Math.max(total, 1))];
             for (long at = 0; at < total; at += chunk.length) {
                 int n = (int) Math.min(chunk.length, total - at);
-                ByteBuffer window = NdArrays.bytes(data, at, n);
-                if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
-                    throw new IOException("tensorkit writes .npy only on little-endian machines");
-                }
-                window.get(chunk, 0, n);
+                NdArrays.bytes(data, at, n).get(chunk, 0, n);
                 out.write(chunk, 0, n);
             }
         }
