@@ -190,15 +190,9 @@ public final class Neighbours {
                 for (int i = 0; i < qn; i++) {
                     heaps[i] = new TopK(k);
                 }
-                if (metric == Metric.COSINE) {
-                    for (int i = 0; i < qn; i++) {
-                        rowOf(q, q0 + i, dim).get(queryRow);
-                        double sum = 0;
-                        for (float v : queryRow) {
-                            sum += (double) v * v;
-                        }
-                        queryScale[i] = sum > 0 ? (float) (1 / Math.sqrt(sum)) : 0f;
-                    }
+                for (int i = 0; i < qn; i++) {
+                    rowOf(q, q0 + i, dim).get(queryRow);
+                    queryScale[i] = scale(queryRow);
                 }
                 for (int r0 = 0; r0 < rows; r0 += rBlock) {
                     int rn = Math.min(rBlock, rows - r0);
@@ -208,7 +202,7 @@ public final class Neighbours {
                     NdArrays.bytes(product, 0, qn * rn * 4).asFloatBuffer().get(block, 0, qn * rn);
                     for (int i = 0; i < qn; i++) {
                         int skip = exclude == null ? -1 : exclude[q0 + i];
-                        select(block, i * rn, rn, r0, heaps[i], skip, metric == Metric.COSINE ? queryScale[i] : 1f);
+                        select(block, i * rn, rn, r0, heaps[i], skip, queryScale[i]);
                     }
                 }
                 for (int i = 0; i < qn; i++) {
@@ -232,17 +226,9 @@ public final class Neighbours {
         float[] all = new float[rows];
         for (int i = 0; i < n; i++) {
             rowOf(q, i, dim).get(query);
-            float scale = 1f;
-            if (metric == Metric.COSINE) {
-                double sum = 0;
-                for (float v : query) {
-                    sum += (double) v * v;
-                }
-                scale = sum > 0 ? (float) (1 / Math.sqrt(sum)) : 0f;
-            }
             RowDots.dots(table, query, all);
             TopK heap = new TopK(k);
-            select(all, 0, rows, 0, heap, exclude == null ? -1 : exclude[i], scale);
+            select(all, 0, rows, 0, heap, exclude == null ? -1 : exclude[i], scale(query));
             ids[i] = heap.sortedIds();
             scores[i] = heap.sortedScores();
         }
@@ -260,6 +246,18 @@ public final class Neighbours {
             PRODUCT.set(cached);
         }
         return cached;
+    }
+
+    /** What a query's scores are multiplied by: 1 for dot, its inverse norm for cosine (0 for a zero query). */
+    private float scale(float[] query) {
+        if (metric != Metric.COSINE) {
+            return 1f;
+        }
+        double sum = 0;
+        for (float v : query) {
+            sum += (double) v * v;
+        }
+        return sum > 0 ? (float) (1 / Math.sqrt(sum)) : 0f;
     }
 
     private void select(float[] block, int from, int count, int firstRow, TopK heap, int skip, float scale) {
