@@ -164,7 +164,7 @@ final class TextChunk {
             if (k > dim && spacedToken(b, s, e, utf8)) {
                 return;
             }
-            int count = k > dim ? countFields(b, tokenEnd, e) : k;
+            int count = k > dim ? TextLines.countFields(b, tokenEnd, e) : k;
             issue(ReadReport.Kind.WRONG_DIMENSION, count + " values for '" + TextLines.excerpt(b, s, tokenEnd, 40)
                     + "', expected " + dim);
             return;
@@ -196,8 +196,9 @@ final class TextChunk {
             ends[n] = fe;
             n++;
         }
-        // fields 0..dim-1 from the end are the values; field dim is the token's last word, not a number
-        if (TextLines.isNumber(b, starts[dim], ends[dim]) && starts[dim] != s) {
+        // fields 0..dim-1 from the end are the values; field dim is the token's last word, not a number, and not
+        // its first (a line of exactly dim + 1 fields is an ordinary one, which the caller reports)
+        if (starts[dim] == s || TextLines.isNumber(b, starts[dim], ends[dim])) {
             return false;
         }
         int base = rows * dim;
@@ -209,30 +210,9 @@ final class TextChunk {
                 return false;
             }
         }
-        if (starts[dim] == s) {
-            return false;    // an ordinary line: the caller reports it
-        }
         addToken(b, s, ends[dim], utf8);
         issues.add(new Issue(ReadReport.Kind.SPACED, lines, "'" + tokens[rows - 1] + "'"));
         return true;
-    }
-
-    private static int countFields(byte[] b, int from, int to) {
-        int n = 0;
-        int q = from;
-        while (q < to) {
-            while (q < to && TextLines.isSpace(b[q])) {
-                q++;
-            }
-            if (q == to) {
-                break;
-            }
-            n++;
-            while (q < to && !TextLines.isSpace(b[q])) {
-                q++;
-            }
-        }
-        return n;
     }
 
     private void addToken(byte[] b, int from, int to, CharsetDecoder utf8) {

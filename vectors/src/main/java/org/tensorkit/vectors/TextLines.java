@@ -50,6 +50,25 @@ final class TextLines {
         return -1;
     }
 
+    /** How many whitespace-separated fields {@code [from, to)} holds. */
+    static int countFields(byte[] b, int from, int to) {
+        int n = 0;
+        int q = from;
+        while (q < to) {
+            while (q < to && TextLines.isSpace(b[q])) {
+                q++;
+            }
+            if (q == to) {
+                break;
+            }
+            n++;
+            while (q < to && !TextLines.isSpace(b[q])) {
+                q++;
+            }
+        }
+        return n;
+    }
+
     /** Whether {@code [from, to)} is {@code <count> <dim>}: two decimal integers and spaces. */
     static boolean isHeader(byte[] b, int from, int to) {
         return header(b, from, to) != null;

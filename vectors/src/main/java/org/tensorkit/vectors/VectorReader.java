@@ -227,7 +227,8 @@ public final class VectorReader {
         RowStore store;
         final List<String> words = new ArrayList<>();
         final Map<String, Integer> index = new HashMap<>();
-        final Map<String, Long> firstLine = new HashMap<>();
+        /** The line each kept word was read from, by row: what a later duplicate's report points back to. */
+        long[] lineOfRow = new long[1024];
         final EnumMap<ReadReport.Kind, Long> counts = new EnumMap<>(ReadReport.Kind.class);
         final EnumMap<ReadReport.Kind, List<ReadReport.Example>> examples = new EnumMap<>(ReadReport.Kind.class);
         long records;
@@ -309,20 +310,7 @@ public final class VectorReader {
                         + "word2vec binary file? Read it with VectorFormat.WORD2VEC_BINARY", file, buf[bad] & 0xff,
                         bad + 1));
             }
-            int fields = 0;
-            int q = 0;
-            while (q < firstEnd) {
-                while (q < firstEnd && TextLines.isSpace(buf[q])) {
-                    q++;
-                }
-                if (q == firstEnd) {
-                    break;
-                }
-                fields++;
-                while (q < firstEnd && !TextLines.isSpace(buf[q])) {
-                    q++;
-                }
-            }
+            int fields = TextLines.countFields(buf, 0, firstEnd);
             if (fields < 2) {
                 throw new IOException(file + " line 1: '" + TextLines.excerpt(buf, 0, firstEnd, 60) + "' has no "
                         + "values: a GloVe line is a word and its numbers");
@@ -421,11 +409,14 @@ public final class VectorReader {
                 if (before != null) {
                     flush(c, runStart, row);
                     runStart = row + 1;
-                    note(ReadReport.Kind.DUPLICATE, line, "'" + word + "' (first at line " + firstLine.get(word)
+                    note(ReadReport.Kind.DUPLICATE, line, "'" + word + "' (first at line " + lineOfRow[before]
                             + ")");
                 } else {
+                    if (words.size() == lineOfRow.length) {
+                        lineOfRow = java.util.Arrays.copyOf(lineOfRow, lineOfRow.length * 2);
+                    }
+                    lineOfRow[words.size()] = line;
                     words.add(word);
-                    firstLine.put(word, line);
                 }
                 row++;
             }
