@@ -130,6 +130,21 @@ public final class Npy {
             return data.isEmpty() ? 0 : data.length() * data.data().getElementSize();
         }
 
+        /** The CRC-32 of the bytes {@link #writeTo} writes, read where they lie (what a STORED zip entry declares). */
+        long crc() {
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(header);
+            if (strings != null) {
+                crc.update(strings);
+                return crc.getValue();
+            }
+            long total = dataBytes();
+            for (long at = 0; at < total; at += CHUNK) {
+                crc.update(NdArrays.bytes(data, at, (int) Math.min(CHUNK, total - at)));
+            }
+            return crc.getValue();
+        }
+
         void writeTo(OutputStream out) throws IOException {
             if (strings == null && ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
                 throw new IOException("tensorkit writes .npy only on little-endian machines");

@@ -3,7 +3,6 @@ package org.tensorkit.core.io;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,8 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.zip.CRC32;
-import java.util.zip.CheckedOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -134,7 +131,7 @@ public final class Npz {
                     entry.setMethod(ZipEntry.STORED);
                     entry.setSize(array.size());
                     entry.setCompressedSize(array.size());
-                    entry.setCrc(crc(array));
+                    entry.setCrc(array.crc());
                 }
                 zip.putNextEntry(entry);
                 array.writeTo(zip);
@@ -143,14 +140,6 @@ public final class Npz {
             zip.finish();
             zip.flush();
         });
-    }
-
-    private static long crc(Npy.Encoded array) throws IOException {
-        CRC32 crc = new CRC32();
-        try (CheckedOutputStream sink = new CheckedOutputStream(OutputStream.nullOutputStream(), crc)) {
-            array.writeTo(sink);
-        }
-        return crc.getValue();
     }
 
     private static ZipFile open(Path path) throws IOException {
