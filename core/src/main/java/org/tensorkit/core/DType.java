@@ -22,6 +22,9 @@ public enum DType {
      */
     STRING("string", DataType.UTF8);
 
+    /** {@link #values()} without the copy it makes. */
+    private static final DType[] VALUES = values();
+
     private final String numpyName;
     private final DataType nd4j;
 
@@ -60,7 +63,7 @@ public enum DType {
 
     /** The DType of an ND4J array type. */
     public static DType of(DataType dataType) {
-        for (DType t : values()) {
+        for (DType t : VALUES) {
             if (t.nd4j == dataType) {
                 return t;
             }

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.OptionalLong;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.tensorkit.core.internal.ScratchArrays;
+import org.tensorkit.core.internal.StepArena;
 
 /**
  * One run of a layer on concrete arrays. It says whether the run trains (dropout on, state kept for
@@ -16,39 +16,41 @@ import org.tensorkit.core.internal.ScratchArrays;
  */
 public final class CallContext {
     private final boolean training;
-    private final long rowOffset;
-    private final OptionalLong seed;
-    private final ScratchArrays scratch;
+    private final StepArena arena;
+    private long rowOffset;
+    private boolean seeded;
+    private long seed;
     private Object saved;
     private List<INDArray> inputMasks = List.of();
 
-    private CallContext(boolean training, long rowOffset, OptionalLong seed) {
-        this(training, rowOffset, seed, null);
-    }
-
-    private CallContext(boolean training, long rowOffset, OptionalLong seed, ScratchArrays scratch) {
+    private CallContext(boolean training, long rowOffset, boolean seeded, long seed, StepArena arena) {
         if (rowOffset < 0) {
             throw new IllegalArgumentException("rowOffset must be >= 0, got " + rowOffset);
         }
         this.training = training;
         this.rowOffset = rowOffset;
+        this.seeded = seeded;
         this.seed = seed;
-        this.scratch = scratch;
+        this.arena = arena;
+    }
+
+    private CallContext(boolean training, long rowOffset) {
+        this(training, rowOffset, false, 0, null);
     }
 
     /** An inference run (no dropout, nothing saved for backward). */
     public static CallContext inference() {
-        return new CallContext(false, 0, OptionalLong.empty());
+        return new CallContext(false, 0);
     }
 
     /** An inference run over a batch that starts at row {@code rowOffset} of the caller's input. */
     public static CallContext inference(long rowOffset) {
-        return new CallContext(false, rowOffset, OptionalLong.empty());
+        return new CallContext(false, rowOffset);
     }
 
     /** A training run over a batch that starts at row {@code rowOffset} of the caller's input. */
     public static CallContext training(long rowOffset) {
-        return new CallContext(true, rowOffset, OptionalLong.empty());
+        return new CallContext(true, rowOffset);
     }
 
     /**
@@ -57,24 +59,45 @@ public final class CallContext {
      * reproducible whatever ran before it.
      */
     public static CallContext training(long rowOffset, long seed) {
-        return new CallContext(true, rowOffset, OptionalLong.of(seed));
+        return new CallContext(true, rowOffset, true, seed, null);
     }
 
     /**
-     * {@link #training(long, long)} whose {@link #floats} come from a training loop's {@code scratch}, reused
-     * from step to step: for training loops, which reset it at every step.
+     * {@link #training(long, long)} whose {@link #floats} come from a training loop's {@code arena}, reused from
+     * step to step: for training loops, which enter the arena at every step and may keep the context for the same
+     * node's next step ({@link #nextStep}).
      */
-    public static CallContext training(long rowOffset, long seed, ScratchArrays scratch) {
-        return new CallContext(true, rowOffset, OptionalLong.of(seed), scratch);
+    public static CallContext training(long rowOffset, long seed, StepArena arena) {
+        return new CallContext(true, rowOffset, true, seed, java.util.Objects.requireNonNull(arena, "arena"));
+    }
+
+    /**
+     * This context made ready for the same node's next training step, as {@link #training(long, long, StepArena)}
+     * would make it, without a new object: nothing saved, no masks, the new offset and seed.
+     *
+     * @throws IllegalStateException for a context not made by {@link #training(long, long, StepArena)}
+     */
+    public CallContext nextStep(long rowOffset, long seed) {
+        if (arena == null) {
+            throw new IllegalStateException("only a training loop's context (made with a StepArena) is reused");
+        }
+        if (rowOffset < 0) {
+            throw new IllegalArgumentException("rowOffset must be >= 0, got " + rowOffset);
+        }
+        this.rowOffset = rowOffset;
+        this.seed = seed;
+        this.saved = null;
+        this.inputMasks = List.of();
+        return this;
     }
 
     /**
      * A Java array of at least {@code n} floats for this call's work, its contents undefined, the layer's until
      * the training step ends (what it saves for its backward pass may live in it). In a training loop's step it
-     * is the loop's reused scratch, so a step allocates no garbage for it; otherwise a new array.
+     * is the loop's reused arena, so a step allocates no garbage for it; otherwise a new array.
      */
     public float[] floats(int n) {
-        return scratch != null ? scratch.floats(n) : new float[n];
+        return arena != null ? arena.floats(n) : new float[n];
     }
 
     /** Whether this run trains: random layers are active and layers keep what their backward pass needs. */
@@ -89,7 +112,7 @@ public final class CallContext {
 
     /** The seed of this call's randomness, if the caller chose one (see {@link #training(long, long)}). */
     public OptionalLong seed() {
-        return seed;
+        return seeded ? OptionalLong.of(seed) : OptionalLong.empty();
     }
 
     /**

@@ -117,6 +117,9 @@ public final class Dot extends Merge {
         if (context.isTraining()) {
             context.save(r.saved());
         }
+        if (xy.get(0).rank() == 2 && xy.get(1).rank() == 2 && r.product().rank() == 2) {
+            return r.product(); // two batches of vectors: the (batch, 1) product is Keras's output shape
+        }
         Shape out = inferOutputShape(inputs.stream().map(x -> Shape.of(x.shape())).toList());
         long[] shape = out.toArray();
         return Arrays.equals(r.product().shape(), shape) ? r.product() : NdArrays.reshape(r.product(), shape);

@@ -9,7 +9,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tensorkit.core.DType;
 import org.tensorkit.core.Shape;
 import org.tensorkit.core.Tensor;
-import org.tensorkit.core.internal.BulkData;
 import org.tensorkit.core.internal.OutputBuffers;
 import org.tensorkit.core.internal.RowGather;
 
@@ -129,9 +128,8 @@ public final class Embedding extends SingleInputLayer implements TableLayer {
     /** Row-sparse: only the rows of the ids in the batch get a gradient. Ids have no gradient themselves. */
     @Override
     protected INDArray doBackward(INDArray ids, INDArray outputGradient, CallContext context, GradientSink sink) {
-        // the ids were validated by the forward pass: one bulk read, cast as ND4J's cast would (no native op)
-        long[] rows = BulkData.readLongs(ids);
-        sink.addRows(embeddings, rows, outputGradient); // (ids..., outputDim): rows of outputDim in C order
+        // the ids were validated by the forward pass; (ids..., outputDim) holds rows of outputDim in C order
+        sink.addRowIds(embeddings, ids, outputGradient);
         return null;
     }
 

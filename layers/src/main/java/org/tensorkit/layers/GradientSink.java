@@ -2,6 +2,7 @@ package org.tensorkit.layers;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.tensorkit.core.internal.BulkData;
 
 /**
  * Receives weight gradients from {@link Layer#backward}. Dense gradients cover a whole weight; row gradients
@@ -32,5 +33,15 @@ public interface GradientSink {
     default void addRows(Weight weight, long[] rows, INDArray rowGradients) {
         long rowLength = weight.size() / Math.max(weight.shape().dim(0), 1);
         addRows(weight, Nd4j.createFromArray(rows), rowGradients.reshape('c', rows.length, rowLength));
+    }
+
+    /**
+     * {@link #addRows(Weight, long[], INDArray)} with the rows as the ids a layer looked up: an array of integers,
+     * or of floating-point values holding integers (cast as ND4J casts), any shape, already validated against the
+     * table. The sink reads them at once (it keeps nothing of {@code ids}); the default reads them into a new Java
+     * array, a training loop's sink into one it reuses from step to step.
+     */
+    default void addRowIds(Weight weight, INDArray ids, INDArray rowGradients) {
+        addRows(weight, BulkData.readLongs(ids), rowGradients);
     }
 }

@@ -106,6 +106,20 @@ public abstract class Layer {
         return List.copyOf(weights);
     }
 
+    /** How many weights the layer has ({@code weights().size()} without the copy). */
+    public final int weightCount() {
+        return weights.size();
+    }
+
+    /** How many of its weights train ({@code trainableWeights().size()} without making the list). */
+    public final int trainableWeightCount() {
+        int n = 0;
+        for (int k = 0; k < weights.size(); k++) {
+            n += weights.get(k).isTrainable() ? 1 : 0;
+        }
+        return n;
+    }
+
     /** The weights that train ({@link Weight#isTrainable()}, the one place that decides), in creation order. */
     public final List<Weight> trainableWeights() {
         return weights.stream().filter(Weight::isTrainable).toList();

@@ -45,6 +45,13 @@ public abstract class Merge extends Layer {
 
     /** The inputs cast to {@link #dtype()} (an input already of that type is passed as is). */
     protected final List<INDArray> cast(List<INDArray> inputs) {
+        boolean same = true;
+        for (int k = 0; k < inputs.size(); k++) {
+            same &= inputs.get(k).dataType() == dtype.toNd4j();
+        }
+        if (same) {
+            return inputs; // nothing to cast: no copy of the list
+        }
         List<INDArray> out = new ArrayList<>(inputs.size());
         for (INDArray x : inputs) {
             out.add(x.dataType() == dtype.toNd4j() ? x : x.castTo(dtype.toNd4j()));

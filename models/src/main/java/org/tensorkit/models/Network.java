@@ -448,12 +448,11 @@ public abstract sealed class Network permits Model, Sequential {
         Graph graph = graphFor("trainOnBatch", inputs);
         List<INDArray> x = Inputs.standardize("trainOnBatch", name, graph, inputs);
         INDArray y = Inputs.array(targets, "trainOnBatch: targets");
-        List<Weight> trainable = trainableWeights();
         Trainer t;
         synchronized (this) {
             t = batchTrainer;
-            if (t == null || !t.isFor(graph, c, trainable)) {
-                t = new Trainer(name, graph, c, trainable);
+            if (t == null || !t.isStillFor(graph, c)) {
+                t = new Trainer(name, graph, c, trainableWeights());
                 batchTrainer = t;
             }
         }

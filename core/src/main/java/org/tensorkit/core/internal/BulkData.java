@@ -47,7 +47,14 @@ public final class BulkData {
         if (into.length < n) {
             throw new IllegalArgumentException(n + " floats do not fit in an array of " + into.length);
         }
-        NdArrays.bytes(d).asFloatBuffer().get(0, into, 0, n);
+        if (n == 0) {
+            return into;
+        }
+        if (NativeMemory.AVAILABLE) {
+            NativeMemory.copyToFloats(d.data().address(), into, n); // no buffer views: nothing allocated
+        } else {
+            NdArrays.bytes(d).asFloatBuffer().get(0, into, 0, n);
+        }
         return into;
     }
 
@@ -56,42 +63,61 @@ public final class BulkData {
      * (floating-point values truncated toward zero): ids that a layer has already validated.
      */
     public static long[] readLongs(INDArray a) {
+        return readLongs(a, new long[Math.toIntExact(a.length())]);
+    }
+
+    /**
+     * {@link #readLongs(INDArray)} into the start of {@code into} (which must hold {@code a.length()} values),
+     * without a temporary array; returns {@code into}.
+     */
+    public static long[] readLongs(INDArray a, long[] into) {
         INDArray d = NdArrays.dense(a);
         int n = Math.toIntExact(d.length());
-        long[] out = new long[n];
+        if (into.length < n) {
+            throw new IllegalArgumentException(n + " longs do not fit in an array of " + into.length);
+        }
+        if (n > 0 && NativeMemory.AVAILABLE && (d.dataType() == DataType.LONG || d.dataType() == DataType.INT)) {
+            long address = d.data().address(); // no buffer views: nothing allocated
+            if (d.dataType() == DataType.LONG) {
+                NativeMemory.copyToLongs(address, into, n);
+            } else {
+                for (int i = 0; i < n; i++) {
+                    into[i] = NativeMemory.getInt(address + (long) i * Integer.BYTES);
+                }
+            }
+            return into;
+        }
         ByteBuffer b = NdArrays.bytes(d);
         switch (d.dataType()) {
             case LONG:
-                b.asLongBuffer().get(0, out, 0, n);
+                b.asLongBuffer().get(0, into, 0, n);
                 break;
             case INT: {
-                int[] v = new int[n];
-                b.asIntBuffer().get(0, v, 0, n);
+                java.nio.IntBuffer v = b.asIntBuffer();
                 for (int i = 0; i < n; i++) {
-                    out[i] = v[i];
+                    into[i] = v.get(i);
                 }
                 break;
             }
             case FLOAT: {
-                float[] v = new float[n];
-                b.asFloatBuffer().get(0, v, 0, n);
+                FloatBuffer v = b.asFloatBuffer();
                 for (int i = 0; i < n; i++) {
-                    out[i] = (long) v[i];
+                    into[i] = (long) v.get(i);
                 }
                 break;
             }
             case DOUBLE: {
-                double[] v = new double[n];
-                b.asDoubleBuffer().get(0, v, 0, n);
+                java.nio.DoubleBuffer v = b.asDoubleBuffer();
                 for (int i = 0; i < n; i++) {
-                    out[i] = (long) v[i];
+                    into[i] = (long) v.get(i);
                 }
                 break;
             }
             default:
-                return d.castTo(DataType.LONG).toLongVector();
+                long[] cast = d.castTo(DataType.LONG).toLongVector();
+                System.arraycopy(cast, 0, into, 0, n);
         }
-        return out;
+        return into;
     }
 
     /**
@@ -104,7 +130,11 @@ public final class BulkData {
         if (values.length < n) {
             throw new IllegalArgumentException(values.length + " values for shape " + Shape.of(shape));
         }
-        NdArrays.bytes(out).asFloatBuffer().put(0, values, 0, n);
+        if (n > 0 && NativeMemory.AVAILABLE) {
+            NativeMemory.copyFromFloats(values, out.data().address(), n);
+        } else {
+            NdArrays.bytes(out).asFloatBuffer().put(0, values, 0, n);
+        }
         return out;
     }
 

@@ -3,8 +3,8 @@ package org.tensorkit.core.internal;
 import java.lang.reflect.Field;
 
 /**
- * Reads and copies native memory by address ({@code sun.misc.Unsafe}), for {@link RowGather}'s row loop: no
- * {@code ByteBuffer} views per call and no per-row bounds checks beyond the ones the loop does itself (every id
+ * Reads and copies native memory by address ({@code sun.misc.Unsafe}), for {@link RowGather}'s row loop and
+ * {@link BulkData}'s copies between dense arrays and Java arrays: no {@code ByteBuffer} views per call and no per-row bounds checks beyond the ones the loop does itself (every id
  * is checked against the table before its row is read, and the output's size is checked before the loop).
  * {@link #AVAILABLE} is false if the JVM hides Unsafe; callers then use NIO buffers.
  */
@@ -29,6 +29,21 @@ final class NativeMemory {
 
     static void copy(long from, long to, long bytes) {
         U.copyMemory(from, to, bytes);
+    }
+
+    /** Copies {@code n} floats from native memory at {@code address} into {@code into[0, n)}. */
+    static void copyToFloats(long address, float[] into, int n) {
+        U.copyMemory(null, address, into, sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET, (long) n * Float.BYTES);
+    }
+
+    /** Copies {@code values[0, n)} into native memory at {@code address}. */
+    static void copyFromFloats(float[] values, long address, int n) {
+        U.copyMemory(values, sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET, null, address, (long) n * Float.BYTES);
+    }
+
+    /** Copies {@code n} longs from native memory at {@code address} into {@code into[0, n)}. */
+    static void copyToLongs(long address, long[] into, int n) {
+        U.copyMemory(null, address, into, sun.misc.Unsafe.ARRAY_LONG_BASE_OFFSET, (long) n * Long.BYTES);
     }
 
     private static sun.misc.Unsafe unsafe() {

@@ -115,14 +115,16 @@ public final class NdArrays {
 
     /**
      * {@code a} seen with another C-order shape of the same length, sharing its buffer, when {@code a} is
-     * {@link #isDense dense} and not empty; otherwise ND4J's {@code reshape('c', shape)}.
+     * {@link #isDense dense} and not empty (in a {@link StepArena}'s step, the arena's view when it has it);
+     * otherwise ND4J's {@code reshape('c', shape)}.
      */
     public static INDArray reshape(INDArray a, long... shape) {
         if (a.dataType() == DataType.UTF8) {
             return StringArrays.reshape(a, shape); // strings are laid out by offsets: a copy
         }
         if (isDense(a) && !a.isEmpty() && product(shape) == a.length()) {
-            return over(a.data(), a.dataType(), shape);
+            StepArena arena = StepArena.current();
+            return arena != null ? arena.view(a, shape) : over(a.data(), a.dataType(), shape);
         }
         return a.reshape('c', shape);
     }

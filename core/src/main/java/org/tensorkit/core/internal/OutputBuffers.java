@@ -76,8 +76,37 @@ public final class OutputBuffers {
     private OutputBuffers() {
     }
 
-    /** A new C-ordered array of {@code shape}, contents undefined. */
+    /**
+     * A new C-ordered array of {@code shape}, contents undefined; on a thread where a {@link StepArena} is entered,
+     * the arena's next array (see there).
+     */
     public static INDArray uninitialized(DataType type, long... shape) {
+        StepArena arena = StepArena.current();
+        if (arena != null && pooled(type) && shape.length > 0) {
+            return arena.output(type, shape);
+        }
+        return lease(type, shape, false);
+    }
+
+    /** A pool array that its owner holds across calls: {@link #release} leaves it alone until {@link #unpin}. */
+    static INDArray pinned(DataType type, long[] shape) {
+        return lease(type, shape, true);
+    }
+
+    /** Gives an array made by {@link #pinned} back to the pool (its owner does not use it any more). */
+    static void unpin(INDArray array) {
+        if (array.isEmpty()) {
+            return;
+        }
+        DataBuffer root = NdArrays.root(array.data());
+        Lease lease = LEASES.get(root.address());
+        if (lease != null && lease.refersTo(root)) {
+            lease.pinned = false;
+            recycle(root);
+        }
+    }
+
+    private static INDArray lease(DataType type, long[] shape, boolean pinned) {
         long length = 1;
         for (long d : shape) {
             length = Math.multiplyExact(length, d);
@@ -93,7 +122,9 @@ public final class OutputBuffers {
             buffer = Nd4j.createBuffer(pointer(type, free.address, length), type, length, indexer(type, free.address,
                     length));
         }
-        LEASES.put(free.address, new Lease(buffer, free.address, sizeClass));
+        Lease lease = new Lease(buffer, free.address, sizeClass);
+        lease.pinned = pinned;
+        LEASES.put(free.address, lease);
         return NdArrays.over(buffer, type, shape);
     }
 
@@ -119,7 +150,13 @@ public final class OutputBuffers {
      */
     public static boolean recycle(DataBuffer buffer) {
         Lease lease = LEASES.get(buffer.address());
-        if (lease == null || !lease.refersTo(buffer) || !LEASES.remove(lease.address, lease)) {
+        if (lease == null || !lease.refersTo(buffer)) {
+            return false;
+        }
+        if (lease.pinned) {
+            return true; // a step arena's: it stays with the arena, which hands it out again
+        }
+        if (!LEASES.remove(lease.address, lease)) {
             return false;
         }
         lease.clear(); // never enqueued now
@@ -267,6 +304,8 @@ public final class OutputBuffers {
     private static final class Lease extends PhantomReference<DataBuffer> {
         final long address;
         final int sizeClass;
+        /** Held by a {@link StepArena}: releases leave it alone. */
+        volatile boolean pinned;
 
         Lease(DataBuffer referent, long address, int sizeClass) {
             super(referent, QUEUE);

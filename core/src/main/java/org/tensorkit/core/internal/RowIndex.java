@@ -53,6 +53,11 @@ public final class RowIndex {
         return size;
     }
 
+    /** Copies the distinct rows since the last reset, in order of first appearance, into the start of {@code into}. */
+    public void copyRows(long[] into) {
+        System.arraycopy(rows, 0, into, 0, size);
+    }
+
     /** The distinct rows since the last reset, in order of first appearance (a new array). */
     public long[] rows() {
         return Arrays.copyOf(rows, size);

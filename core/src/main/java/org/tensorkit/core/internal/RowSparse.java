@@ -2,7 +2,6 @@ package org.tensorkit.core.internal;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.List;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,57 +18,151 @@ public final class RowSparse {
     }
 
     /**
-     * Distinct rows in order of first appearance, each with the sum of its contributions: as a Java array ({@code floats},
-     * float32 merged in Java) or as an ND4J array ({@code values}); the other is {@code null}.
+     * Distinct rows in order of first appearance, each with the sum of its contributions: the first {@code count}
+     * entries of {@code rows} (an array the {@link Rows} reuses from step to step), and their sums as a Java array
+     * ({@code floats}, float32 merged in Java, its first {@code count * rowLength} values) or as an ND4J array
+     * ({@code values}); the other is {@code null}.
      */
-    public record Merged(long[] rows, long rowLength, INDArray values, float[] floats) {
+    public record Merged(long[] rows, int count, long rowLength, INDArray values, float[] floats) {
+        /** The distinct rows as an array of exactly {@link #count} (a copy when {@link #rows} is longer). */
+        public long[] distinctRows() {
+            return rows.length == count ? rows : Arrays.copyOf(rows, count);
+        }
+
         /**
-         * The sums as an ND4J array {@code (rows.length, rowLength)}, made from the first
-         * {@code rows.length * rowLength} values of {@code floats} if need be.
+         * The sums as an ND4J array {@code (count, rowLength)}, made from the first {@code count * rowLength}
+         * values of {@code floats} if need be.
          */
         public INDArray array() {
-            return values != null ? values : BulkData.floats(floats, rows.length, rowLength);
+            return values != null ? values : BulkData.floats(floats, count, rowLength);
         }
     }
 
     /**
-     * Sums the contributions of repeated rows. {@code rowChunks} are the rows of each contribution,
-     * {@code valueChunks} the matching gradients ({@code n} rows of {@code rowLength} in C order, any shape);
-     * rows are checked against {@code [0, rowCount)}. The distinct rows come out in order of first appearance
-     * (found through the workspace's {@link RowIndex}: no sort), and contributions add in input order (chunk by chunk,
-     * row by row), so the result is reproducible: in a Java loop for float32 up to {@link #JAVA_MAX_ELEMENTS}
-     * values, into {@code sums} when it is large enough (the merged rows' values are then its first
-     * {@code rows.length * rowLength} floats; the caller reuses it across steps) or a new array, else as one native
-     * segment sum, which adds in the same order. A row's first contribution is copied as it is, later ones are
-     * added to it.
+     * The row contributions one weight received in a step, and the arrays its {@link #merge} reuses from one step
+     * to the next (the ids read, the distinct rows, the sums): a step with the sizes of the last one allocates
+     * nothing. {@link #clear()} before each step. Not thread-safe.
      */
-    public static Merged merge(String weightName, long rowCount, long rowLength, List<long[]> rowChunks,
-                               List<INDArray> valueChunks, Workspace workspace, float[] sums) {
+    public static final class Rows {
+        private long[][] ids = new long[2][];
+        private boolean[] owned = new boolean[2];
+        private int[] counts = new int[2];
+        private INDArray[] values = new INDArray[2];
+        private int size;
+        private long[] distinct = new long[0];
+        private float[] sums = new float[0];
+
+        /** Forgets the contributions (the reused arrays stay). */
+        public void clear() {
+            for (int k = 0; k < size; k++) {
+                values[k] = null;
+                if (!owned[k]) {
+                    ids[k] = null; // the caller's array: not ours to write into next time
+                }
+            }
+            size = 0;
+        }
+
+        /** Whether no contribution came since {@link #clear()}. */
+        public boolean isEmpty() {
+            return size == 0;
+        }
+
+        /** The number of contributed rows, repeats included. */
+        public int total() {
+            int n = 0;
+            for (int k = 0; k < size; k++) {
+                n += counts[k];
+            }
+            return n;
+        }
+
+        /** A contribution: rows {@code rows} (kept as they are: the caller must not change them) and their values. */
+        public void add(long[] rows, INDArray rowValues) {
+            int k = next();
+            ids[k] = rows;
+            owned[k] = false;
+            counts[k] = rows.length;
+            values[k] = rowValues;
+        }
+
+        /**
+         * A contribution whose rows are the elements of {@code rowIds} (integers, or floating-point values holding
+         * integers, any shape, cast as ND4J casts: validated ids), read into an array of these rows' own that the
+         * next step reuses.
+         */
+        public void addIds(INDArray rowIds, INDArray rowValues) {
+            int k = next();
+            int n = Math.toIntExact(rowIds.length());
+            if (!owned[k] || ids[k] == null || ids[k].length < n) {
+                ids[k] = new long[n];
+                owned[k] = true;
+            }
+            BulkData.readLongs(rowIds, ids[k]);
+            counts[k] = n;
+            values[k] = rowValues;
+        }
+
+        private int next() {
+            if (size == ids.length) {
+                int n = 2 * size;
+                ids = Arrays.copyOf(ids, n);
+                owned = Arrays.copyOf(owned, n);
+                counts = Arrays.copyOf(counts, n);
+                values = Arrays.copyOf(values, n);
+            }
+            return size++;
+        }
+    }
+
+    /**
+     * Sums the contributions of repeated rows: {@code rows}' contributions, each {@code n} rows of {@code rowLength}
+     * in C order (any shape); rows are checked against {@code [0, rowCount)}. The distinct rows come out in order of
+     * first appearance (found through the workspace's {@link RowIndex}: no sort), and contributions add in input
+     * order (contribution by contribution, row by row), so the result is reproducible: in a Java loop for float32
+     * up to {@link #JAVA_MAX_ELEMENTS} values, into {@code rows}' reused sums, else as one native segment sum, which
+     * adds in the same order. A row's first contribution is copied as it is, later ones are added to it. The result
+     * lives in {@code rows}' arrays until its next merge.
+     */
+    public static Merged merge(String weightName, long rowCount, long rowLength, Rows rows, Workspace workspace) {
         RowIndex index = workspace.index;
-        long[] all = concat(rowChunks);
-        for (int k = 0; k < all.length; k++) {
-            if (all[k] < 0 || all[k] >= rowCount) {
-                throw new IllegalArgumentException("row gradient of " + weightName + " names row " + all[k]
-                        + ", outside [0, " + rowCount + ")");
+        int total = rows.total();
+        for (int c = 0; c < rows.size; c++) {
+            long[] ids = rows.ids[c];
+            for (int k = 0, n = rows.counts[c]; k < n; k++) {
+                if (ids[k] < 0 || ids[k] >= rowCount) {
+                    throw new IllegalArgumentException("row gradient of " + weightName + " names row " + ids[k]
+                            + ", outside [0, " + rowCount + ")");
+                }
             }
         }
         index.reset();
-        int[] slot = workspace.slots(all.length);
-        for (int k = 0; k < all.length; k++) {
-            slot[k] = index.slot(all[k]);
+        int[] slot = workspace.slots(total);
+        for (int c = 0, position = 0; c < rows.size; c++) {
+            long[] ids = rows.ids[c];
+            for (int k = 0, n = rows.counts[c]; k < n; k++) {
+                slot[position++] = index.slot(ids[k]);
+            }
         }
         int u = index.size();
-        long[] unique = index.rows();
-        INDArray first = valueChunks.get(0);
-        if (first.dataType() == DataType.FLOAT && (long) all.length * rowLength <= JAVA_MAX_ELEMENTS) {
+        if (rows.distinct.length < u) {
+            rows.distinct = new long[Math.max(u, 2 * rows.distinct.length)];
+        }
+        index.copyRows(rows.distinct);
+        INDArray first = rows.values[0];
+        if (first.dataType() == DataType.FLOAT && (long) total * rowLength <= JAVA_MAX_ELEMENTS) {
             int width = Math.toIntExact(rowLength);
-            float[] out = sums != null && sums.length >= u * width ? sums : new float[u * width];
+            if (rows.sums.length < u * width) {
+                rows.sums = new float[Math.max(u * width, 2 * rows.sums.length)];
+            }
+            float[] out = rows.sums;
             int position = 0;
             int filled = 0; // slots are handed out in order: slot == filled is a row's first contribution
-            for (INDArray chunk : valueChunks) {
+            for (int c = 0; c < rows.size; c++) {
+                INDArray chunk = rows.values[c];
                 float[] values = workspace.read(chunk); // one bulk copy into a reused array
-                int rows = Math.toIntExact(chunk.length() / Math.max(width, 1));
-                for (int r = 0; r < rows; r++, position++) {
+                int n = rows.counts[c];
+                for (int r = 0; r < n; r++, position++) {
                     int to = slot[position] * width;
                     int from = r * width;
                     if (slot[position] == filled) {
@@ -82,21 +175,21 @@ public final class RowSparse {
                     }
                 }
             }
-            return new Merged(unique, rowLength, null, out);
+            return new Merged(rows.distinct, u, rowLength, null, out);
         }
-        INDArray[] chunks = new INDArray[valueChunks.size()];
-        for (int k = 0; k < chunks.length; k++) {
-            chunks[k] = asRows(valueChunks.get(k), rowChunks.get(k).length);
+        INDArray[] chunks = new INDArray[rows.size];
+        for (int c = 0; c < chunks.length; c++) {
+            chunks[c] = asRows(rows.values[c], rows.counts[c]);
         }
         INDArray values = chunks.length == 1 ? chunks[0] : Nd4j.concat(0, chunks);
         INDArray summed = Nd4j.exec(new UnsortedSegmentSum(values, Nd4j.createFromArray(Arrays.copyOf(slot,
-                all.length)), u))[0];
-        return new Merged(unique, rowLength, summed, null);
+                total)), u))[0];
+        return new Merged(rows.distinct, u, rowLength, summed, null);
     }
 
     /**
-     * What {@link #merge} reuses from one call to the next (single-threaded, like training): the row index and the
-     * array the contributions are read into.
+     * What {@link #merge} reuses from one call to the next, across weights (single-threaded, like training): the row
+     * index, the slots and the array the contributions are read into.
      */
     public static final class Workspace {
         private final RowIndex index = new RowIndex();
@@ -156,13 +249,6 @@ public final class RowSparse {
     /** The values as {@code (n, rowLength)}. */
     public static INDArray asRows(INDArray values, long n) {
         return values.reshape('c', n, values.length() / Math.max(n, 1));
-    }
-
-    private static long[] concat(List<long[]> chunks) {
-        if (chunks.size() == 1) {
-            return chunks.get(0);
-        }
-        return chunks.stream().flatMapToLong(Arrays::stream).toArray();
     }
 
     private static void requireDense(INDArray table) {

@@ -17,6 +17,25 @@ class BulkDataTest {
         return Nd4j.arange(20).castTo(DataType.FLOAT).reshape('c', 10, 2).dup('c');
     }
 
+    /** Ids of every numeric dtype read into a reused array, as ND4J's cast gives them; a short array is refused. */
+    @Test
+    void readLongsIntoAnArrayCastsLikeNd4jAndRefusesAShortOne() {
+        long[] into = new long[6];
+        java.util.Arrays.fill(into, 99);
+        for (INDArray ids : new INDArray[] {Nd4j.createFromArray(new int[][] {{3, -1}, {7, 0}}),
+                Nd4j.createFromArray(new long[][] {{3, -1}, {7, 0}}),
+                Nd4j.createFromArray(new float[][] {{3.9f, -1.5f}, {7, 0}}),
+                Nd4j.createFromArray(new double[][] {{3.2, -1.0}, {7.99, 0}}),
+                Nd4j.createFromArray(new int[][] {{9, 9}, {3, -1}, {7, 0}}).get(NDArrayIndex.interval(1, 3))}) {
+            assertArrayEquals(ids.castTo(DataType.LONG).reshape(4).toLongVector(),
+                    java.util.Arrays.copyOf(BulkData.readLongs(ids, into), 4), ids.dataType() + " " + ids.isView());
+            assertEquals(99, into[4], "nothing written past the ids");
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BulkData.readLongs(Nd4j.createFromArray(1, 2, 3), new long[2]));
+        assertEquals("3 longs do not fit in an array of 2", e.getMessage());
+    }
+
     @Test
     void readsViewsTransposesAndOtherTypesInCOrder() {
         INDArray m = matrix();

@@ -1,17 +1,17 @@
 package org.tensorkit.models.engine;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
-import java.util.function.IntFunction;
 
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tensorkit.core.internal.NdArrays;
 import org.tensorkit.core.internal.OutputBuffers;
-import org.tensorkit.core.internal.ScratchArrays;
+import org.tensorkit.core.internal.StepArena;
 import org.tensorkit.core.internal.Seeds;
 import org.tensorkit.layers.CallContext;
 import org.tensorkit.layers.GradientSink;
@@ -29,13 +29,37 @@ public final class Execution {
     private final Graph graph;
     private final INDArray[] values;
     private final CallContext[] contexts;
+    private final INDArray[] masks;
+    /** Per node, its inputs' arrays and the fixed-size list over them that its layer is handed. */
+    private final INDArray[][] inputArrays;
+    private final List<INDArray>[] inputLists;
     /** The gradients the backward walk computed (see {@link #release}). */
     private final List<INDArray> gradients = new ArrayList<>();
+    /** The output gradients of the backward walk, per node. */
+    private final INDArray[] nodeGradients;
+    /** The training loop's arena, or {@code null} for a one-off run. */
+    private final StepArena arena;
+    // what release() reuses from one step to the next
+    private final List<INDArray> keep = new ArrayList<>();
+    private final Set<DataBuffer> released = Collections.newSetFromMap(new IdentityHashMap<>());
+    private List<Weight> weights;
+    private int weightCount;
 
-    private Execution(Graph graph) {
+    @SuppressWarnings("unchecked")
+    private Execution(Graph graph, StepArena arena) {
         this.graph = graph;
-        this.values = new INDArray[graph.nodes().size()];
-        this.contexts = new CallContext[graph.nodes().size()];
+        this.arena = arena;
+        int n = graph.nodes().size();
+        this.values = new INDArray[n];
+        this.contexts = new CallContext[n];
+        this.masks = new INDArray[n];
+        this.nodeGradients = new INDArray[n];
+        this.inputArrays = new INDArray[n][];
+        this.inputLists = new List[n];
+        for (int i = 0; i < n; i++) {
+            inputArrays[i] = new INDArray[graph.nodes().get(i).inputs().size()];
+            inputLists[i] = Arrays.asList(inputArrays[i]);
+        }
     }
 
     /**
@@ -46,18 +70,41 @@ public final class Execution {
      * @param training  whether layers run in training mode (and save state for backward)
      */
     public static Execution forward(Graph graph, List<INDArray> inputs, long rowOffset, boolean training) {
-        return run(graph, inputs, node -> training ? CallContext.training(rowOffset) : CallContext.inference(rowOffset));
+        Execution run = new Execution(graph, null);
+        for (int i = 0; i < run.contexts.length; i++) {
+            run.contexts[i] = training ? CallContext.training(rowOffset) : CallContext.inference(rowOffset);
+        }
+        run.run(inputs);
+        return run;
+    }
+
+    /**
+     * A training loop's execution of {@code graph}, run again at every step by {@link #forwardTraining}: its
+     * arrays, its layers' contexts and the arena's outputs are the previous step's, so a step allocates next to
+     * nothing.
+     */
+    public static Execution forTraining(Graph graph, StepArena arena) {
+        Execution run = new Execution(graph, java.util.Objects.requireNonNull(arena, "arena"));
+        for (int i = 0; i < run.contexts.length; i++) {
+            run.contexts[i] = CallContext.training(0, 0, arena);
+        }
+        return run;
     }
 
     /**
      * Runs every node in training mode, node {@code i} with the seed {@code mix(stepSeed, i)}: a training loop
      * derives {@code stepSeed} from its seed, the epoch and the step, so random layers (Dropout) draw the same
-     * masks in every run with the same seed, whatever ran before. The layers' work arrays come from
-     * {@code scratch}, which the loop resets at every step.
+     * masks in every run with the same seed, whatever ran before. Forgets the previous step (whose arrays must not
+     * be used any more); the outputs come from the arena, which the caller has entered for the step.
      */
-    public static Execution forwardTraining(Graph graph, List<INDArray> inputs, long rowOffset, long stepSeed,
-                                            ScratchArrays scratch) {
-        return run(graph, inputs, node -> CallContext.training(rowOffset, Seeds.mix(stepSeed, node), scratch));
+    public void forwardTraining(List<INDArray> inputs, long rowOffset, long stepSeed) {
+        if (arena == null) {
+            throw new IllegalStateException("not a training loop's execution (see forTraining)");
+        }
+        for (int i = 0; i < contexts.length; i++) {
+            contexts[i].nextStep(rowOffset, Seeds.mix(stepSeed, i));
+        }
+        run(inputs);
     }
 
     /** Lists of {@code n} nulls, shared: a step of a model without masks allocates none. */
@@ -68,25 +115,24 @@ public final class Execution {
         return n < NO_MASKS.size() ? NO_MASKS.get(n) : java.util.Collections.nCopies(n, null);
     }
 
-    private static Execution run(Graph graph, List<INDArray> inputs, IntFunction<CallContext> contextOf) {
+    private void run(List<INDArray> inputs) {
         if (inputs.size() != graph.inputs().size()) {
             throw new IllegalArgumentException("graph has " + graph.inputs().size() + " inputs, got "
                     + inputs.size() + " arrays");
         }
-        Execution run = new Execution(graph);
+        Arrays.fill(values, null);
+        Arrays.fill(masks, null);
         for (int i = 0; i < inputs.size(); i++) {
-            run.values[graph.indexOf(graph.inputs().get(i).node())] = inputs.get(i);
+            values[graph.indexOf(graph.inputs().get(i).node())] = inputs.get(i);
         }
         List<Node> nodes = graph.nodes();
-        INDArray[] masks = new INDArray[nodes.size()];
         for (int i = 0; i < nodes.size(); i++) {
             Node node = nodes.get(i);
-            CallContext context = contextOf.apply(i);
-            run.contexts[i] = context;
+            CallContext context = contexts[i];
             if (node.inputs().isEmpty()) {
                 continue; // an input node: its value is the data fed in, without a mask
             }
-            List<INDArray> in = run.inputsOf(node);
+            List<INDArray> in = inputsOf(i);
             List<INDArray> none = noMasks(in.size());
             List<INDArray> inMasks = none;
             for (int k = 0; k < in.size(); k++) {
@@ -101,10 +147,9 @@ public final class Execution {
             if (inMasks != none) {
                 context.setInputMasks(inMasks);
             }
-            run.values[i] = node.layer().forward(in, context);
+            values[i] = node.layer().forward(in, context);
             masks[i] = node.layer().outputMask(in, inMasks); // Keras's masks, handed on to the layers reading it
         }
-        return run;
     }
 
     /**
@@ -134,7 +179,8 @@ public final class Execution {
      */
     public void backward(SymbolicTensor output, INDArray outputGradient, boolean[] needsBackward, GradientSink sink) {
         List<Node> nodes = graph.nodes();
-        INDArray[] gradients = new INDArray[nodes.size()];
+        INDArray[] gradients = nodeGradients;
+        Arrays.fill(gradients, null);
         gradients[graph.indexOf(output.node())] = outputGradient;
         this.gradients.add(outputGradient);
         for (int i = nodes.size() - 1; i >= 0; i--) {
@@ -145,7 +191,7 @@ public final class Execution {
                 continue;
             }
             Layer layer = node.layer();
-            List<INDArray> inputGradients = layer.backward(inputsOf(node), g, contexts[i], sink);
+            List<INDArray> inputGradients = layer.backward(inputsOf(i), g, contexts[i], sink);
             List<SymbolicTensor> in = node.inputs();
             for (int k = 0; k < in.size(); k++) {
                 INDArray gk = k < inputGradients.size() ? inputGradients.get(k) : null;
@@ -169,41 +215,61 @@ public final class Execution {
      * nothing of the run is used any more: after the optimizer's step, the gradient sink cleared.
      */
     public void release() {
-        List<INDArray> keep = new ArrayList<>();
+        keep.clear();
         for (SymbolicTensor input : graph.inputs()) {
             keep.add(value(input));
         }
-        for (Layer layer : graph.layers()) {
-            for (Weight w : layer.weights()) {
-                keep.add(w.value());
-            }
+        for (Weight w : graphWeights()) {
+            keep.add(w.value());
         }
-        Set<DataBuffer> released = Collections.newSetFromMap(new IdentityHashMap<>());
-        List<INDArray> computed = new ArrayList<>(gradients);
+        released.clear();
+        for (int k = 0; k < gradients.size(); k++) {
+            release(gradients.get(k));
+        }
         List<Node> nodes = graph.nodes();
         for (int i = 0; i < nodes.size(); i++) {
             if (!nodes.get(i).inputs().isEmpty()) {
-                computed.add(values[i]);
+                release(values[i]);
             }
-        }
-        for (INDArray a : computed) {
-            if (a == null || a.isEmpty() || !released.add(NdArrays.root(a.data())) || NdArrays.sharesMemoryWithAny(a, keep)) {
-                continue;
-            }
-            OutputBuffers.release(a);
         }
         gradients.clear();
+        keep.clear();
+        released.clear();
     }
 
-
-    /** The arrays the node's layer consumed (the outputs of the nodes it reads). */
-    private List<INDArray> inputsOf(Node node) {
-        List<SymbolicTensor> in = node.inputs();
-        List<INDArray> arrays = new ArrayList<>(in.size());
-        for (SymbolicTensor t : in) {
-            arrays.add(value(t));
+    private void release(INDArray a) {
+        if (a == null || a.isEmpty() || arena != null && arena.owns(a) || !released.add(NdArrays.root(a.data()))
+                || NdArrays.sharesMemoryWithAny(a, keep)) {
+            return; // the arena's arrays stay with it, for the next step
         }
-        return arrays;
+        OutputBuffers.release(a);
+    }
+
+    /** The weights of the graph's layers, listed again only when their number changed (a layer built later). */
+    private List<Weight> graphWeights() {
+        int count = 0;
+        for (Layer layer : graph.layers()) {
+            count += layer.weightCount();
+        }
+        if (weights == null || count != weightCount) {
+            List<Weight> all = new ArrayList<>();
+            for (Layer layer : graph.layers()) {
+                all.addAll(layer.weights());
+            }
+            weights = all;
+            weightCount = count;
+        }
+        return weights;
+    }
+
+    /** The arrays the node's layer consumed (the outputs of the nodes it reads), in the node's reused list. */
+    private List<INDArray> inputsOf(int i) {
+        List<SymbolicTensor> in = graph.nodes().get(i).inputs();
+        INDArray[] arrays = inputArrays[i];
+        for (int k = 0; k < arrays.length; k++) {
+            arrays[k] = value(in.get(k));
+        }
+        return inputLists[i];
     }
 
     /** The array computed for a tensor of the graph. */

@@ -61,25 +61,37 @@ public final class Inputs {
     private static List<INDArray> arrays(String what, List<Tensor> data) {
         List<INDArray> arrays = new ArrayList<>(data.size());
         for (int i = 0; i < data.size(); i++) {
-            arrays.add(array(data.get(i), what + ": input " + i));
+            arrays.add(array(data.get(i), what, i));
         }
         return arrays;
     }
 
     /** The array behind {@code t}, refused when null, 0-d or empty; {@code what} names it in the message. */
     public static INDArray array(Tensor t, String what) {
+        return array(t, what, -1);
+    }
+
+    /**
+     * {@link #array(Tensor, String)} for input {@code index} of {@code what} (named {@code "<what>: input <i>"};
+     * the name is made only for a message), or for {@code what} itself when {@code index} is negative.
+     */
+    private static INDArray array(Tensor t, String what, int index) {
         if (t == null) {
-            throw new NullPointerException(what + " is null; expected a Tensor");
+            throw new NullPointerException(name(what, index) + " is null; expected a Tensor");
         }
         INDArray array = t.unwrap();
         if (array.isEmpty()) {
             throw new IllegalArgumentException("Expect x to be a non-empty array or dataset.");
         }
         if (array.rank() == 0) {
-            throw new IllegalArgumentException(what + " is a 0-d array of shape (); "
+            throw new IllegalArgumentException(name(what, index) + " is a 0-d array of shape (); "
                     + "expected a batch, with the examples along axis 0");
         }
         return array;
+    }
+
+    private static String name(String what, int index) {
+        return index < 0 ? what : what + ": input " + index;
     }
 
     /**
@@ -121,6 +133,9 @@ public final class Inputs {
     /** tf.keras 2.1's {@code standardize_input_data} check, batch axis ignored. */
     private static void checkShape(SymbolicTensor input, INDArray data) {
         Shape expected = input.shape();
+        if (fits(expected, data.shape())) {
+            return; // the common case, without making the array's Shape
+        }
         Shape got = Shape.of(data.shape());
         String name = input.layer().name();
         if (got.rank() != expected.rank()) {
@@ -135,10 +150,23 @@ public final class Inputs {
         }
     }
 
+    /** Whether {@code shape} has {@code expected}'s rank and its known sizes after the batch axis. */
+    private static boolean fits(Shape expected, long[] shape) {
+        if (shape.length != expected.rank()) {
+            return false;
+        }
+        for (int axis = 1; axis < shape.length; axis++) {
+            if (expected.isKnown(axis) && expected.dim(axis) != shape[axis]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static void checkSameSamples(List<INDArray> data) {
         long n = data.get(0).size(0);
-        for (INDArray a : data) {
-            if (a.size(0) != n) {
+        for (int k = 1; k < data.size(); k++) {
+            if (data.get(k).size(0) != n) {
                 throw new IllegalArgumentException("All input arrays (x) should have the same number of samples. "
                         + "Got array shapes: " + Shape.toString(data.stream().map(d -> Shape.of(d.shape())).toList()));
             }

@@ -69,18 +69,30 @@ public final class Losses {
 
     /** {@code yTrue} as {@code yPred}'s shape and type, expanding a missing trailing axis of size 1. */
     static INDArray matchTarget(String loss, INDArray yTrue, INDArray yPred) {
+        checkTarget(loss, yTrue, yPred);
         INDArray t = yTrue;
-        if (t.rank() == yPred.rank() - 1 && yPred.size(-1) == 1) {
+        if (t.rank() == yPred.rank() - 1) {
             long[] shape = Arrays.copyOf(t.shape(), t.rank() + 1);
             shape[t.rank()] = 1;
             t = t.reshape('c', shape);
         }
-        if (!Arrays.equals(t.shape(), yPred.shape())) {
-            throw new IllegalArgumentException(loss + ": targets of shape " + Arrays.toString(yTrue.shape())
-                    + " do not match predictions of shape " + Arrays.toString(yPred.shape())
+        return t.castTo(yPred.dataType());
+    }
+
+    /**
+     * Checks that {@code yTrue} has {@code yPred}'s shape, or that shape without its trailing axis of size 1 (the
+     * same values in the same C order either way).
+     */
+    static void checkTarget(String loss, INDArray yTrue, INDArray yPred) {
+        long[] t = yTrue.shape();
+        long[] p = yPred.shape();
+        boolean fits = Arrays.equals(t, p) || t.length == p.length - 1 && p[p.length - 1] == 1
+                && Arrays.equals(t, 0, t.length, p, 0, t.length);
+        if (!fits) {
+            throw new IllegalArgumentException(loss + ": targets of shape " + Arrays.toString(t)
+                    + " do not match predictions of shape " + Arrays.toString(p)
                     + " (expected the same shape, or the predictions' shape without a trailing 1)");
         }
-        return t.castTo(yPred.dataType());
     }
 
     /** The number of per-sample losses: every axis but the last. */
@@ -132,10 +144,11 @@ public final class Losses {
 
         @Override
         public Result compute(INDArray yTrue, INDArray yPred) {
-            INDArray t = matchTarget(name, yTrue, yPred);
             if (yPred.dataType() == DataType.FLOAT && yPred.length() > 0 && yPred.length() <= JAVA_MAX_ELEMENTS) {
-                return computeInJava(t, yPred);
+                checkTarget(name, yTrue, yPred); // read in C order: the trailing 1 needs no reshape
+                return computeInJava(yTrue.dataType() == DataType.FLOAT ? yTrue : yTrue.castTo(DataType.FLOAT), yPred);
             }
+            INDArray t = matchTarget(name, yTrue, yPred);
             double value = perSample(t, yPred).castTo(DataType.DOUBLE).meanNumber().doubleValue();
             INDArray grad = impl.computeGradient(matrix(t), matrix(yPred).dup('c'), new ActivationIdentity(), null);
             return new Result(value, grad.divi(samples(yPred)).reshape('c', yPred.shape()));

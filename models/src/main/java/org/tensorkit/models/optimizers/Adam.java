@@ -44,6 +44,8 @@ public final class Adam extends Optimizer {
      * Each thread's working arrays for a chunk of rows (weights, first and second moments, gradients), grown to the
      * largest chunk: the caller's and the {@link ParallelRows} helpers'.
      */
+    /** Per first-moment array, the buffers of its weight's row step ({@link #tables}). */
+    private final java.util.Map<INDArray, Tables> tables = new java.util.IdentityHashMap<>();
     private static final ThreadLocal<float[][]> WORK = ThreadLocal.withInitial(() -> new float[4][0]);
 
     private Adam(Builder b) {
@@ -99,8 +101,8 @@ public final class Adam extends Optimizer {
         if (!javaRows(table, g)) {
             return false;
         }
-        lazyStepInJava(table, slots[0], slots[1], g.rows(), Math.toIntExact(g.rowLength()), g.rowFloats(),
-                Math.toIntExact(iteration));
+        lazyStepInJava(tables(table, slots[0], slots[1]), g.rowIds(), g.rowCount(), Math.toIntExact(g.rowLength()),
+                g.rowFloats(), Math.toIntExact(iteration));
         return true;
     }
 
@@ -123,8 +125,7 @@ public final class Adam extends Optimizer {
      * distinct (merged), so the chunks are independent: a large step splits them over {@link ParallelRows}'s
      * helpers, and the result is the same bits however it is split.
      */
-    private void lazyStepInJava(INDArray table, INDArray mTable, INDArray vTable, long[] rows, int width,
-                                float[] grad, int iteration) {
+    private void lazyStepInJava(Tables tables, long[] rows, int count, int width, float[] grad, int iteration) {
         float lr = (float) learningRate();
         float b1 = (float) beta1;
         float b2 = (float) beta2;
@@ -136,11 +137,26 @@ public final class Adam extends Optimizer {
         float rate = Float.isNaN(computed) || computed == 0 || Float.isInfinite(computed) ? eps : computed;
         boolean flush = iteration % FLUSH_INTERVAL == FLUSH_INTERVAL - 1;
         int chunk = Math.max(1, ParallelRows.CHUNK_BYTES / Math.max(width * Float.BYTES, 1));
-        long bytes = 6L * rows.length * width * Float.BYTES; // three tables, read and written
-        ParallelRows.run(rows.length, chunk, bytes, (lo, hi) -> {
-            stepRows(new Tables(table, mTable, vTable), rows, lo, hi, chunk, width, grad, b1, b2, eps, rate, flush);
+        long bytes = 6L * count * width * Float.BYTES; // three tables, read and written
+        ParallelRows.run(count, chunk, bytes, (lo, hi) -> {
+            stepRows(tables, rows, lo, hi, chunk, width, grad, b1, b2, eps, rate, flush);
             return -1;
         });
+    }
+
+    /**
+     * Buffers over a weight's table and its moments, kept from one step to the next while the arrays stay the
+     * same: the step reads and writes them only with absolute bulk gets and puts, which leave a buffer's position
+     * alone, so the helper threads share them.
+     */
+    private Tables tables(INDArray table, INDArray m, INDArray v) {
+        Tables t = tables.get(m);
+        if (t == null || t.table != table.data() || t.mArray != m || t.vArray != v) {
+            t = new Tables(table.data(), m, v, BulkData.floatBuffer(table), BulkData.floatBuffer(m),
+                    BulkData.floatBuffer(v));
+            tables.put(m, t);
+        }
+        return t;
     }
 
     /** The row step of {@code rows[lo, hi)}, chunk by chunk, in this thread's working arrays. */
@@ -182,11 +198,9 @@ public final class Adam extends Optimizer {
         }
     }
 
-    /** A thread's own views of the weight table and its moments (buffers keep a position: one set per thread). */
-    private record Tables(FloatBuffer w, FloatBuffer m, FloatBuffer v) {
-        Tables(INDArray w, INDArray m, INDArray v) {
-            this(BulkData.floatBuffer(w), BulkData.floatBuffer(m), BulkData.floatBuffer(v));
-        }
+    /** Buffers over a weight table's memory and its moments', and what they were made for. */
+    private record Tables(org.nd4j.linalg.api.buffer.DataBuffer table, INDArray mArray, INDArray vArray,
+                          FloatBuffer w, FloatBuffer m, FloatBuffer v) {
     }
 
     /** Steps between two flushes of the row moments' subnormal values (see {@link #flushSubnormal}). */

@@ -66,7 +66,7 @@ public abstract class Optimizer {
             INDArray table = w.value();
             if (!g.isRowSparse()) {
                 stepDense(table, g.dense(), state, frozen);
-            } else if (g.rows().length == 0) {
+            } else if (g.rowCount() == 0) {
                 continue;
             } else if (!stepRowsInPlace(table, state, g, iterations)) {
                 long[] rows = g.rows();
@@ -183,12 +183,14 @@ public abstract class Optimizer {
 
     /** This optimizer's state of {@code w}, zero at first use. */
     private INDArray[] slots(Weight w) {
-        return slots.computeIfAbsent(w, k -> {
-            INDArray[] s = new INDArray[slotCount()];
+        INDArray[] s = slots.get(w);
+        if (s == null) {
+            s = new INDArray[slotCount()];
             for (int i = 0; i < s.length; i++) {
-                s[i] = Nd4j.zeros(k.dtype().toNd4j(), k.shape().toArray());
+                s[i] = Nd4j.zeros(w.dtype().toNd4j(), w.shape().toArray());
             }
-            return s;
-        });
+            slots.put(w, s);
+        }
+        return s;
     }
 }

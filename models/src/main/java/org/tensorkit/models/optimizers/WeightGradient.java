@@ -1,5 +1,6 @@
 package org.tensorkit.models.optimizers;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 import org.nd4j.linalg.api.buffer.DataType;
@@ -20,16 +21,19 @@ public final class WeightGradient {
     private final Weight weight;
     private final INDArray dense;
     private final long[] rows;
+    private final int rowCount;
     private final long rowLength;
+    private long[] exactRows;
     private INDArray rowValues;
     private float[] rowFloats;
     private boolean madeRowValues;
 
-    private WeightGradient(Weight weight, INDArray dense, long[] rows, long rowLength, INDArray rowValues,
-                           float[] rowFloats) {
+    private WeightGradient(Weight weight, INDArray dense, long[] rows, int rowCount, long rowLength,
+                           INDArray rowValues, float[] rowFloats) {
         this.weight = Objects.requireNonNull(weight, "weight");
         this.dense = dense;
         this.rows = rows;
+        this.rowCount = rowCount;
         this.rowLength = rowLength;
         this.rowValues = rowValues;
         this.rowFloats = rowFloats;
@@ -37,13 +41,13 @@ public final class WeightGradient {
 
     /** A dense gradient: {@code gradient} has the weight's shape. */
     public static WeightGradient dense(Weight weight, INDArray gradient) {
-        return new WeightGradient(weight, Objects.requireNonNull(gradient, "gradient"), null, 0, null, null);
+        return new WeightGradient(weight, Objects.requireNonNull(gradient, "gradient"), null, 0, 0, null, null);
     }
 
     /** A row gradient: {@code rowValues} is {@code (rows.length, rowLength)}. */
     public static WeightGradient rows(Weight weight, long[] rows, INDArray rowValues) {
         long rowLength = rows.length == 0 ? 0 : rowValues.length() / rows.length;
-        return new WeightGradient(weight, null, rows, rowLength, rowValues, null);
+        return new WeightGradient(weight, null, rows, rows.length, rowLength, rowValues, null);
     }
 
     /**
@@ -51,11 +55,22 @@ public final class WeightGradient {
      * {@code values} are its rows in C order (the array may be longer: a buffer its owner reuses).
      */
     public static WeightGradient rows(Weight weight, long[] rows, long rowLength, float[] values) {
-        if ((long) rows.length * rowLength > values.length) {
-            throw new IllegalArgumentException(rows.length + " rows of " + rowLength + " need "
-                    + (long) rows.length * rowLength + " values, got " + values.length);
+        return rows(weight, rows, rows.length, rowLength, values);
+    }
+
+    /**
+     * A float32 row gradient held in Java arrays that their owner reuses from step to step: the rows are the first
+     * {@code rowCount} of {@code rows}, their values the first {@code rowCount * rowLength} of {@code values}.
+     */
+    public static WeightGradient rows(Weight weight, long[] rows, int rowCount, long rowLength, float[] values) {
+        if (rowCount < 0 || rowCount > rows.length) {
+            throw new IllegalArgumentException("rowCount " + rowCount + " outside [0, " + rows.length + "]");
         }
-        return new WeightGradient(weight, null, rows, rowLength, null, values);
+        if ((long) rowCount * rowLength > values.length) {
+            throw new IllegalArgumentException(rowCount + " rows of " + rowLength + " need "
+                    + (long) rowCount * rowLength + " values, got " + values.length);
+        }
+        return new WeightGradient(weight, null, rows, rowCount, rowLength, null, values);
     }
 
     /** The weight this gradient is for. */
@@ -73,9 +88,31 @@ public final class WeightGradient {
         return dense;
     }
 
-    /** The rows of a row gradient (distinct, in order of first appearance), or {@code null} for a dense one. */
+    /**
+     * The rows of a row gradient (distinct, in order of first appearance), {@link #rowCount()} of them, or
+     * {@code null} for a dense one.
+     */
     public long[] rows() {
+        if (rows == null || rows.length == rowCount) {
+            return rows;
+        }
+        if (exactRows == null) {
+            exactRows = Arrays.copyOf(rows, rowCount);
+        }
+        return exactRows;
+    }
+
+    /**
+     * The rows of a row gradient without a copy: its first {@link #rowCount()} entries (the array may be longer: a
+     * buffer its owner reuses; not to be changed).
+     */
+    public long[] rowIds() {
         return rows;
+    }
+
+    /** The number of rows of a row gradient (0 for a dense one). */
+    public int rowCount() {
+        return rowCount;
     }
 
     /**
@@ -84,7 +121,7 @@ public final class WeightGradient {
      */
     public INDArray rowValues() {
         if (rowValues == null && rowFloats != null) {
-            rowValues = BulkData.floats(rowFloats, rows.length, rowLength);
+            rowValues = BulkData.floats(rowFloats, rowCount, rowLength);
             rowFloats = null; // the array is now the one copy: later reads go through it
             madeRowValues = true;
         }
@@ -121,7 +158,7 @@ public final class WeightGradient {
 
     /** The number of values of a row gradient. */
     public long rowValueCount() {
-        return (long) rows.length * rowLength;
+        return (long) rowCount * rowLength;
     }
 
     /** The values per row of a row gradient. */
@@ -138,12 +175,12 @@ public final class WeightGradient {
             return this;
         }
         int keep = 0;
-        for (long r : rows) {
-            if (!frozen.contains(r)) {
+        for (int i = 0; i < rowCount; i++) {
+            if (!frozen.contains(rows[i])) {
                 keep++;
             }
         }
-        if (keep == rows.length) {
+        if (keep == rowCount) {
             return this;
         }
         float[] values = rowFloats();
@@ -151,7 +188,7 @@ public final class WeightGradient {
         long[] kept = new long[keep];
         float[] keptValues = new float[keep * width];
         int n = 0;
-        for (int i = 0; i < rows.length; i++) {
+        for (int i = 0; i < rowCount; i++) {
             if (!frozen.contains(rows[i])) {
                 kept[n] = rows[i];
                 System.arraycopy(values, i * width, keptValues, n * width, width);

@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,19 +30,29 @@ import org.tensorkit.models.optimizers.WeightGradient;
  * float32 row sums are reused from step to step.
  */
 public final class GradientAccumulator implements GradientSink {
-    /** Contributions to one weight, kept as sent until the step is merged. */
+    /**
+     * One weight's contributions in a step, kept as sent until the step is merged; the entry and its arrays stay
+     * from one step to the next.
+     */
     private static final class Entry {
+        final Weight weight;
         INDArray dense;
-        final List<long[]> rows = new ArrayList<>();
-        final List<INDArray> rowValues = new ArrayList<>();
+        final RowSparse.Rows rows = new RowSparse.Rows();
+        WeightGradient merged;
+
+        Entry(Weight weight) {
+            this.weight = weight;
+        }
     }
 
-    private final Map<Weight, Entry> entries = new LinkedHashMap<>(); // Weight has identity equality
+    private final Map<Weight, Entry> entries = new IdentityHashMap<>();
+    /** The entries of this step, in the order their weights first received a gradient. */
+    private final List<Entry> active = new ArrayList<>();
     /** What each merge reuses (the distinct rows' index, the read array), across weights and steps. */
     private final RowSparse.Workspace workspace = new RowSparse.Workspace();
-    /** Per weight, the array its merged row gradients are summed into, reused from step to step. */
-    private final Map<Weight, float[]> rowSums = new IdentityHashMap<>();
-    private Map<Weight, WeightGradient> merged;
+    private final List<WeightGradient> merged = new ArrayList<>();
+    private final List<WeightGradient> mergedView = Collections.unmodifiableList(merged);
+    private boolean isMerged;
 
     @Override
     public void addDense(Weight weight, INDArray gradient) {
@@ -55,7 +64,7 @@ public final class GradientAccumulator implements GradientSink {
             throw new IllegalArgumentException("dense gradient of " + weight.name() + " has shape "
                     + Arrays.toString(gradient.shape()) + ", expected " + weight.shape());
         }
-        Entry e = entries.computeIfAbsent(weight, w -> new Entry());
+        Entry e = entry(weight);
         INDArray g = gradient.castTo(weight.dtype().toNd4j());
         // the first contribution is copied: the sum is ours to add into (and to free), the caller's array is not
         if (e.dense == null) {
@@ -92,14 +101,40 @@ public final class GradientAccumulator implements GradientSink {
         if (!weight.isTrainable()) {
             return;
         }
+        checkRowValues(weight, rows.length, rowGradients);
+        entry(weight).rows.add(rows, rowGradients.castTo(weight.dtype().toNd4j()));
+    }
+
+    /** Reads {@code ids} into an array of this accumulator's that the next step reuses. */
+    @Override
+    public void addRowIds(Weight weight, INDArray ids, INDArray rowGradients) {
+        requireOpen();
+        if (!weight.isTrainable()) {
+            return;
+        }
+        checkRowValues(weight, ids.length(), rowGradients);
+        entry(weight).rows.addIds(ids, rowGradients.castTo(weight.dtype().toNd4j()));
+    }
+
+    private static void checkRowValues(Weight weight, long rows, INDArray rowGradients) {
         long rowLength = weight.size() / weight.shape().dim(0);
-        if (rowGradients.length() != rows.length * rowLength) {
-            throw new IllegalArgumentException("row gradient of " + weight.name() + " must hold " + rows.length
+        if (rowGradients.length() != rows * rowLength) {
+            throw new IllegalArgumentException("row gradient of " + weight.name() + " must hold " + rows
                     + " rows of " + rowLength + ", got shape " + Arrays.toString(rowGradients.shape()));
         }
-        Entry e = entries.computeIfAbsent(weight, w -> new Entry());
-        e.rows.add(rows);
-        e.rowValues.add(rowGradients.castTo(weight.dtype().toNd4j()));
+    }
+
+    /** The weight's entry, made active for this step. */
+    private Entry entry(Weight weight) {
+        Entry e = entries.get(weight);
+        if (e == null) {
+            e = new Entry(weight);
+            entries.put(weight, e);
+        }
+        if (e.dense == null && e.rows.isEmpty()) {
+            active.add(e); // its first contribution of this step
+        }
+        return e;
     }
 
     /**
@@ -110,7 +145,14 @@ public final class GradientAccumulator implements GradientSink {
      * not in the step neither add to the loss nor decay, which keeps the step's cost that of the batch.
      */
     public double addRegularization(Collection<Weight> weights) {
-        Map<Weight, WeightGradient> m = merge();
+        merge();
+        boolean any = false;
+        for (Weight w : weights) {
+            any |= w.isTrainable() && w.regularizer().isPresent();
+        }
+        if (!any) {
+            return 0;
+        }
         double penalty = 0;
         Set<Weight> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Weight w : weights) {
@@ -118,7 +160,8 @@ public final class GradientAccumulator implements GradientSink {
                 continue;
             }
             Regularizer r = w.regularizer().get();
-            WeightGradient g = m.get(w);
+            Entry e = entries.get(w);
+            WeightGradient g = e != null && active.contains(e) ? e.merged : null;
             if (w.isRowSparse() && (g == null || g.isRowSparse())) {
                 if (g != null) {
                     INDArray values = RowSparse.gather(w.value(), g.rows());
@@ -129,15 +172,25 @@ public final class GradientAccumulator implements GradientSink {
                 INDArray value = w.value();
                 penalty += r.penalty(value);
                 INDArray grad = r.gradient(value);
-                m.put(w, g == null ? WeightGradient.dense(w, grad) : WeightGradient.dense(w, g.dense().addi(grad)));
+                WeightGradient dense = g == null ? WeightGradient.dense(w, grad)
+                        : WeightGradient.dense(w, g.dense().addi(grad));
+                if (g == null) {
+                    e = entry(w);
+                    e.dense = grad; // ours to free at clear()
+                    merged.add(dense);
+                } else {
+                    merged.set(merged.indexOf(g), dense);
+                }
+                e.merged = dense;
             }
         }
         return penalty;
     }
 
-    /** The merged gradients, one per weight, in the order weights first received a gradient. */
+    /** The merged gradients, one per weight, in the order weights first received a gradient (a view). */
     public List<WeightGradient> gradients() {
-        return List.copyOf(merge().values());
+        merge();
+        return mergedView;
     }
 
     /**
@@ -145,49 +198,51 @@ public final class GradientAccumulator implements GradientSink {
      * used any more: the optimizer has stepped).
      */
     public void clear() {
-        if (merged != null) {
-            merged.values().forEach(WeightGradient::release);
+        for (WeightGradient g : merged) {
+            g.release();
         }
-        for (Entry e : entries.values()) {
+        for (int k = 0; k < active.size(); k++) {
+            Entry e = active.get(k);
             if (e.dense != null) {
                 OutputBuffers.release(e.dense); // the sum is this accumulator's own copy
+                e.dense = null;
             }
+            e.rows.clear();
+            e.merged = null;
         }
-        entries.clear();
-        merged = null;
+        active.clear();
+        merged.clear();
+        isMerged = false;
     }
 
-    private Map<Weight, WeightGradient> merge() {
-        if (merged != null) {
-            return merged;
+    private void merge() {
+        if (isMerged) {
+            return;
         }
-        merged = new LinkedHashMap<>();
-        for (Map.Entry<Weight, Entry> me : entries.entrySet()) {
-            Weight w = me.getKey();
-            Entry e = me.getValue();
+        isMerged = true;
+        for (int k = 0; k < active.size(); k++) {
+            Entry e = active.get(k);
+            Weight w = e.weight;
             RowSparse.Merged rows = e.rows.isEmpty() ? null
-                    : RowSparse.merge(w.name(), w.shape().dim(0), w.size() / w.shape().dim(0), e.rows,
-                            e.rowValues, workspace, rowSums.get(w));
-            if (rows != null && rows.floats() != null) {
-                rowSums.put(w, rows.floats());
-            }
+                    : RowSparse.merge(w.name(), w.shape().dim(0), w.size() / w.shape().dim(0), e.rows, workspace);
             if (e.dense == null) {
-                merged.put(w, rows.floats() != null
-                        ? WeightGradient.rows(w, rows.rows(), rows.rowLength(), rows.floats())
-                        : WeightGradient.rows(w, rows.rows(), rows.values()));
+                e.merged = rows.floats() != null
+                        ? WeightGradient.rows(w, rows.rows(), rows.count(), rows.rowLength(), rows.floats())
+                        : WeightGradient.rows(w, rows.distinctRows(), rows.values());
             } else {
                 if (rows != null) { // a weight that got both kinds: the rows join the dense gradient
-                    INDArray sum = RowSparse.gather(e.dense, rows.rows()).addi(rows.array());
-                    RowSparse.scatter(e.dense, rows.rows(), sum);
+                    long[] distinct = rows.distinctRows();
+                    INDArray sum = RowSparse.gather(e.dense, distinct).addi(rows.array());
+                    RowSparse.scatter(e.dense, distinct, sum);
                 }
-                merged.put(w, WeightGradient.dense(w, e.dense));
+                e.merged = WeightGradient.dense(w, e.dense);
             }
+            merged.add(e.merged);
         }
-        return merged;
     }
 
     private void requireOpen() {
-        if (merged != null) {
+        if (isMerged) {
             throw new IllegalStateException("this step's gradients were already merged; call clear() before "
                     + "sending the next step's gradients");
         }

@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tensorkit.core.Shape;
 import org.tensorkit.core.internal.NdArrays;
-import org.tensorkit.core.internal.ScratchArrays;
+import org.tensorkit.core.internal.StepArena;
 import org.tensorkit.core.internal.Seeds;
 import org.tensorkit.layers.SymbolicTensor;
 import org.tensorkit.layers.Weight;
@@ -49,8 +49,16 @@ public final class Trainer {
     private final boolean[] needsBackward;
     /** This trainer's gradient sink, cleared at every step (reused: its maps and scratch arrays stay warm). */
     private final GradientAccumulator accumulator = new GradientAccumulator();
-    /** The layers' work arrays, handed out again at every step. */
-    private final ScratchArrays scratch = new ScratchArrays();
+    /**
+     * The step's arrays (the layers' outputs and work arrays, the loss's gradient, the merged rows), handed out
+     * again at every step: a step after the first allocates no native memory and next to no Java garbage. It holds
+     * one step's arrays for as long as this trainer lives.
+     */
+    private final StepArena arena = new StepArena();
+    /** The graph's run, made ready again at every step. */
+    private final Execution run;
+    /** {@link #trainableCount(Graph)} when this trainer was made. */
+    private final int trainableCount;
 
     /**
      * A trainer of {@code graph} with what {@code compile} fixed, updating {@code trainable} (the model's
@@ -69,11 +77,34 @@ public final class Trainer {
         this.trainable = List.copyOf(trainable);
         this.output = graph.outputs().get(0);
         this.needsBackward = Execution.nodesNeedingBackward(graph);
+        this.run = Execution.forTraining(graph, arena);
+        this.trainableCount = trainableCount(graph);
     }
 
-    /** Whether this trainer still fits the model: same compile, graph and trainable weights. */
-    public boolean isFor(Graph graph, Compiled compiled, List<Weight> trainable) {
-        return this.graph == graph && this.compiled == compiled && this.trainable.equals(trainable);
+    /**
+     * Whether this trainer still fits the model, for a loop of single steps: the same compile and graph, every weight this trainer updates still trainable, and no other weight of the graph's layers
+     * become trainable (counted per layer, as at this trainer's start). Allocates nothing.
+     */
+    public boolean isStillFor(Graph graph, Compiled compiled) {
+        if (this.graph != graph || this.compiled != compiled) {
+            return false;
+        }
+        for (int k = 0; k < trainable.size(); k++) {
+            if (!trainable.get(k).isTrainable()) {
+                return false;
+            }
+        }
+        return trainableCount(graph) == trainableCount;
+    }
+
+    /** The trainable weights of the graph's layers, a weight counted once per layer that has it. */
+    private static int trainableCount(Graph graph) {
+        int n = 0;
+        List<org.tensorkit.layers.Layer> layers = graph.layers();
+        for (int k = 0; k < layers.size(); k++) {
+            n += layers.get(k).trainableWeightCount();
+        }
+        return n;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -110,6 +141,17 @@ public final class Trainer {
                 terminal, options.clock());
         History history = new History();
         Means means = new Means(compiled.metrics().size());
+        try {
+            fitEpochs(options, trainX, trainY, valX, valY, validate, seed, bar, history, means);
+        } finally {
+            arena.close(); // a fit's trainer is not used again: its step arrays go back to the pool now
+        }
+        return history;
+    }
+
+    private void fitEpochs(FitOptions options, List<INDArray> trainX, INDArray trainY, List<INDArray> valX,
+                           INDArray valY, boolean validate, long seed, ProgressBar bar, History history, Means means) {
+        long trainRows = trainY.size(0);
         for (int epoch = 0; epoch < options.epochs(); epoch++) {
             long epochSeed = Seeds.mix(seed, epoch);
             int[] order = options.shuffle() ? permutation(Math.toIntExact(trainRows), epochSeed) : null;
@@ -132,7 +174,6 @@ public final class Trainer {
             history.add(logs);
             bar.epochEnd(logs);
         }
-        return history;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -155,20 +196,27 @@ public final class Trainer {
      * are not computed.
      */
     private double step(List<INDArray> batch, INDArray targets, long rowOffset, long stepSeed, Means means) {
-        scratch.reset();
-        Execution run = Execution.forwardTraining(graph, batch, rowOffset, stepSeed, scratch);
-        INDArray prediction = run.value(output);
-        Loss.Result result = compiled.loss().compute(targets, prediction);
-        if (means != null) {
-            means.updateMetrics(targets, prediction);
+        double loss;
+        arena.enter();
+        try {
+            run.forwardTraining(batch, rowOffset, stepSeed);
+            INDArray prediction = run.value(output);
+            Loss.Result result = compiled.loss().compute(targets, prediction);
+            if (means != null) {
+                means.updateMetrics(targets, prediction);
+            }
+            accumulator.clear();
+            run.backward(output, result.gradient(), needsBackward, accumulator);
+            double penalty = accumulator.addRegularization(trainable);
+            compiled.optimizer().apply(accumulator.gradients());
+            loss = result.value() + penalty;
+        } finally {
+            arena.exit();
+            accumulator.clear();
+            // the step's other arrays go back to the pool now, not at the next GC (the arena's stay with it)
+            run.release();
         }
-        accumulator.clear();
-        run.backward(output, result.gradient(), needsBackward, accumulator);
-        double penalty = accumulator.addRegularization(trainable);
-        compiled.optimizer().apply(accumulator.gradients());
-        accumulator.clear();
-        run.release(); // the step's outputs and gradients go back to the pool now, not at the next GC
-        return result.value() + penalty;
+        return loss;
     }
 
     // ---------------------------------------------------------------------------------------------

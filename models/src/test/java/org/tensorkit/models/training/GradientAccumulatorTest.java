@@ -2,6 +2,7 @@ package org.tensorkit.models.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,6 +46,40 @@ class GradientAccumulatorTest {
                 Nd4j.createFromArray(new float[][] {{1, 1}})));
         acc.clear();
         assertEquals(List.of(), acc.gradients());
+    }
+
+    /**
+     * Ids sent as the looked-up array are read into arrays the next step reuses: a smaller step after a larger one
+     * shows only its own rows, and the gradient lists exactly its distinct rows.
+     */
+    @Test
+    void idsAreReadIntoArraysReusedFromStepToStep() {
+        Embedding e = table(8);
+        GradientAccumulator acc = new GradientAccumulator();
+        acc.addRowIds(e.embeddings(), Nd4j.createFromArray(new int[][] {{3}, {5}, {3}, {7}}),
+                Nd4j.createFromArray(new float[][][] {{{1, 1}}, {{2, 2}}, {{3, 3}}, {{4, 4}}}));
+        WeightGradient first = acc.gradients().get(0);
+        assertEquals(3, first.rowCount());
+        assertArrayEquals(new long[] {3, 5, 7}, first.rows());
+        acc.clear();
+
+        acc.addRowIds(e.embeddings(), Nd4j.createFromArray(new float[] {6, 6}),
+                Nd4j.createFromArray(new float[][] {{0.5f, 1}, {0.25f, 2}}));
+        WeightGradient next = acc.gradients().get(0);
+        assertEquals(1, next.rowCount());
+        assertArrayEquals(new long[] {6}, next.rows());
+        assertSame(first.rowIds(), next.rowIds(), "the rows are listed in the same array");
+        assertEquals(6, next.rowIds()[0]);
+        assertEquals(Nd4j.createFromArray(new float[][] {{0.75f, 3}}), next.rowValues());
+        acc.clear();
+    }
+
+    @Test
+    void aRowCountOutsideTheRowsIsRefused() {
+        Embedding e = table(4);
+        IllegalArgumentException x = assertThrows(IllegalArgumentException.class,
+                () -> WeightGradient.rows(e.embeddings(), new long[] {1, 2}, 3, 2, new float[6]));
+        assertEquals("rowCount 3 outside [0, 2]", x.getMessage());
     }
 
     @Test
