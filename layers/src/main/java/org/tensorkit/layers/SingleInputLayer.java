@@ -39,8 +39,12 @@ public abstract class SingleInputLayer extends Layer {
     @Override
     protected final List<INDArray> doBackward(List<INDArray> inputs, INDArray outputGradient, CallContext context,
                                               GradientSink sink) {
-        return Collections.singletonList(doBackward(inputs.get(0), outputGradient, context, sink));
+        INDArray g = doBackward(inputs.get(0), outputGradient, context, sink);
+        return g == null ? NO_INPUT_GRADIENT : Collections.singletonList(g); // ids have none: a shared list
     }
+
+    /** The input gradients of a call whose input has none (integer ids). */
+    private static final List<INDArray> NO_INPUT_GRADIENT = Collections.singletonList(null);
 
     @Override
     protected final int minInputs() {

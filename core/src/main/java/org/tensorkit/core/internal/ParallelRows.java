@@ -1,8 +1,5 @@
 package org.tensorkit.core.internal;
 
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -37,9 +34,12 @@ public final class ParallelRows {
      */
     static final long SPIN_NANOS = Long.getLong("tensorkit.parallel.spinMicros", 50) * 1000;
 
-    private static final int HELPERS = Integer.getInteger("tensorkit.parallel.helpers",
-            Math.min(3, Runtime.getRuntime().availableProcessors() - 1));
-    private static final ThreadPoolExecutor POOL = HELPERS <= 0 ? null : pool();
+    private static final int HELPERS = Math.min(64, Integer.getInteger("tensorkit.parallel.helpers",
+            Math.min(3, Runtime.getRuntime().availableProcessors() - 1)));
+    /** The helper threads, started at the first split loop. */
+    private static volatile Helper[] helpers;
+    /** Each thread's job, reused by its next split loop (a loop split from inside a job's body gets its own). */
+    private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
 
     private ParallelRows() {
     }
@@ -61,7 +61,8 @@ public final class ParallelRows {
      * the helpers when the loop moves at least {@link #MIN_BYTES} ({@code bytes}, the caller's estimate) and
      * there are helpers, else as one call {@code body.run(0, count)} on the caller. The body must give the same
      * result however the range is cut (positions independent of each other). Returns the least bad position or
-     * -1; a body's exception is rethrown on the caller once every claimed chunk is done.
+     * -1; a body's exception is rethrown on the caller once every claimed chunk is done. A split loop allocates
+     * nothing: the caller's job is reused, and it reaches the helpers through their mailboxes.
      */
     public static long run(int count, int chunk, long bytes, Range body) {
         if (bytes >= MIN_BYTES && HELPERS > 0 && count > chunk) {
@@ -72,52 +73,133 @@ public final class ParallelRows {
 
     /** Runs {@code body} over {@code [0, count)} in chunks of {@code chunk}; returns the least bad position or -1. */
     private static long run(int count, int chunk, Range body) {
-        Job job = new Job(count, chunk, body);
-        int helpers = Math.min(HELPERS, job.chunks - 1);
-        for (int i = 0; i < helpers; i++) {
-            POOL.execute(SPIN_NANOS > 0 ? job::runAndWatch : job);
+        Job job = JOBS.get();
+        if (job.body != null) {
+            job = new Job(); // a split loop inside a job's body on the same thread: a job of its own
         }
-        job.run();
-        job.await();
-        return job.firstBad.get() == Long.MAX_VALUE ? -1 : job.firstBad.get();
+        job.start(count, chunk, body);
+        try {
+            Helper[] all = startedHelpers();
+            int wanted = Math.min(all.length, job.chunks - 1);
+            for (int i = 0; i < all.length && job.published < wanted; i++) {
+                if (all[i].mailbox.compareAndSet(null, job)) { // a helper busy with another caller's job is skipped
+                    job.publishedTo |= 1L << i;
+                    job.published++;
+                    LockSupport.unpark(all[i].thread);
+                }
+            }
+            job.run();
+            for (int i = 0; i < all.length; i++) {
+                if ((job.publishedTo & (1L << i)) != 0 && all[i].mailbox.compareAndSet(job, null)) {
+                    job.published--; // taken back before the helper looked: it never sees this job
+                }
+            }
+            return job.await();
+        } finally {
+            job.body = null; // no helper holds the job any more: the next loop of this thread may reuse it
+        }
     }
 
-    private static ThreadPoolExecutor pool() {
-        AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor p = new ThreadPoolExecutor(HELPERS, HELPERS, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "tensorkit-rows-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        p.allowCoreThreadTimeOut(true);
-        return p;
+    private static Helper[] startedHelpers() {
+        Helper[] h = helpers;
+        if (h == null) {
+            synchronized (ParallelRows.class) {
+                h = helpers;
+                if (h == null) {
+                    h = new Helper[HELPERS];
+                    for (int i = 0; i < h.length; i++) {
+                        h[i] = new Helper(i + 1);
+                    }
+                    helpers = h;
+                }
+            }
+        }
+        return h;
     }
 
-    private static final class Job implements Runnable {
-        final int count;
-        final int chunk;
-        final int chunks;
-        final Range body;
-        final AtomicInteger next = new AtomicInteger();
-        final AtomicInteger done = new AtomicInteger();
-        final AtomicLong firstBad = new AtomicLong(Long.MAX_VALUE);
-        final AtomicReference<Throwable> failure = new AtomicReference<>();
-        volatile Thread waiter;
+    /** A daemon thread that runs the jobs put in its mailbox, one at a time. */
+    private static final class Helper implements Runnable {
+        final AtomicReference<Job> mailbox = new AtomicReference<>();
+        final Thread thread;
 
-        Job(int count, int chunk, Range body) {
-            this.count = count;
-            this.chunk = chunk;
-            this.chunks = (int) ((count + (long) chunk - 1) / chunk);
-            this.body = body;
+        Helper(int n) {
+            thread = new Thread(this, "tensorkit-rows-" + n);
+            thread.setDaemon(true);
+            thread.start();
         }
 
         @Override
         public void run() {
+            while (true) {
+                Job job = mailbox.getAndSet(null);
+                if (job == null) {
+                    idle();
+                    continue;
+                }
+                job.active.incrementAndGet(); // before taken: a caller that sees it taken then waits for active
+                job.taken.incrementAndGet();
+                try {
+                    job.run();
+                } finally {
+                    if (job.active.decrementAndGet() == 0) {
+                        job.wake();
+                    }
+                }
+            }
+        }
+
+        /** Watches the mailbox for {@link #SPIN_NANOS} (the next call of a serving loop), then parks. */
+        private void idle() {
+            long end = System.nanoTime() + SPIN_NANOS;
+            while (mailbox.get() == null && System.nanoTime() < end) {
+                Thread.onSpinWait();
+            }
+            if (mailbox.get() == null) {
+                LockSupport.park(this); // a caller unparks after filling the mailbox (a permit given first is kept)
+            }
+        }
+    }
+
+    /** One split loop: its range, the chunk counter the participants claim from, and how it ended. */
+    private static final class Job {
+        int count;
+        int chunk;
+        int chunks;
+        volatile Range body;
+        /** Helpers whose mailbox got this job (bits), and how many of them may still take or hold it. */
+        long publishedTo;
+        int published;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger done = new AtomicInteger();
+        final AtomicInteger taken = new AtomicInteger();
+        final AtomicInteger active = new AtomicInteger();
+        final AtomicLong firstBad = new AtomicLong();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        volatile Thread waiter;
+
+        void start(int count, int chunk, Range body) {
+            this.count = count;
+            this.chunk = chunk;
+            this.chunks = (int) ((count + (long) chunk - 1) / chunk);
+            this.publishedTo = 0;
+            this.published = 0;
+            next.set(0);
+            done.set(0);
+            taken.set(0);
+            active.set(0);
+            firstBad.set(Long.MAX_VALUE);
+            failure.set(null);
+            waiter = Thread.currentThread();
+            this.body = body; // last: the volatile write publishes the fields above with it
+        }
+
+        /** Claims and runs chunks until none is left. */
+        void run() {
+            Range b = body;
             for (int c; (c = next.getAndIncrement()) < chunks; ) {
                 try {
                     int lo = c * chunk;
-                    long bad = body.run(lo, (int) Math.min(count, (long) lo + chunk));
+                    long bad = b.run(lo, (int) Math.min(count, (long) lo + chunk));
                     if (bad >= 0) {
                         firstBad.accumulateAndGet(bad, Math::min);
                     }
@@ -125,28 +207,25 @@ public final class ParallelRows {
                     failure.compareAndSet(null, t);
                 } finally {
                     if (done.incrementAndGet() == chunks) {
-                        Thread w = waiter;
-                        if (w != null) {
-                            LockSupport.unpark(w);
-                        }
+                        wake();
                     }
                 }
             }
         }
 
-        /** A helper's run: the job's chunks, then a short watch for the next job (see {@link #SPIN_NANOS}). */
-        void runAndWatch() {
-            run();
-            long end = System.nanoTime() + SPIN_NANOS;
-            while (POOL.getQueue().isEmpty() && System.nanoTime() < end) {
-                Thread.onSpinWait();
+        void wake() {
+            Thread w = waiter;
+            if (w != null && w != Thread.currentThread()) {
+                LockSupport.unpark(w);
             }
         }
 
-        /** Waits for the chunks helpers claimed: spins briefly (they are short), then parks. */
-        void await() {
-            waiter = Thread.currentThread();
-            for (int spins = 0; done.get() < chunks; spins++) {
+        /**
+         * Waits until every chunk is done and every helper that took the job has left it (spins briefly: chunks
+         * are short; then parks), then returns the least bad position or -1, or rethrows a body's exception.
+         */
+        long await() {
+            for (int spins = 0; !finished(); spins++) {
                 if (spins < 1000) {
                     Thread.onSpinWait();
                 } else {
@@ -163,6 +242,12 @@ public final class ParallelRows {
             if (t != null) {
                 throw new IllegalStateException(t);
             }
+            long bad = firstBad.get();
+            return bad == Long.MAX_VALUE ? -1 : bad;
+        }
+
+        private boolean finished() {
+            return done.get() == chunks && taken.get() == published && active.get() == 0;
         }
     }
 }

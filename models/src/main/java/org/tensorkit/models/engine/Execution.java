@@ -216,11 +216,13 @@ public final class Execution {
      */
     public void release() {
         keep.clear();
-        for (SymbolicTensor input : graph.inputs()) {
-            keep.add(value(input));
+        List<SymbolicTensor> inputs = graph.inputs();
+        for (int k = 0; k < inputs.size(); k++) { // indexed loops: no iterator per step
+            keep.add(value(inputs.get(k)));
         }
-        for (Weight w : graphWeights()) {
-            keep.add(w.value());
+        List<Weight> weights = graphWeights();
+        for (int k = 0; k < weights.size(); k++) {
+            keep.add(weights.get(k).value());
         }
         released.clear();
         for (int k = 0; k < gradients.size(); k++) {

@@ -44,6 +44,8 @@ public final class Adam extends Optimizer {
      * Each thread's working arrays for a chunk of rows (weights, first and second moments, gradients), grown to the
      * largest chunk: the caller's and the {@link ParallelRows} helpers'.
      */
+    /** The body of the row step's loop, reused by every step. */
+    private final RowStep rowStep = new RowStep();
     /** Per first-moment array, the buffers of its weight's row step ({@link #tables}). */
     private final java.util.Map<INDArray, Tables> tables = new java.util.IdentityHashMap<>();
     private static final ThreadLocal<float[][]> WORK = ThreadLocal.withInitial(() -> new float[4][0]);
@@ -138,10 +140,50 @@ public final class Adam extends Optimizer {
         boolean flush = iteration % FLUSH_INTERVAL == FLUSH_INTERVAL - 1;
         int chunk = Math.max(1, ParallelRows.CHUNK_BYTES / Math.max(width * Float.BYTES, 1));
         long bytes = 6L * count * width * Float.BYTES; // three tables, read and written
-        ParallelRows.run(count, chunk, bytes, (lo, hi) -> {
+        RowStep step = rowStep;
+        step.set(tables, rows, chunk, width, grad, b1, b2, eps, rate, flush);
+        try {
+            ParallelRows.run(count, chunk, bytes, step);
+        } finally {
+            step.set(null, null, 0, 0, null, 0, 0, 0, 0, false); // keeps no table or gradient alive
+        }
+    }
+
+    /**
+     * The row step's loop body, one per optimizer, set for each step: a step hands {@link ParallelRows} this
+     * object instead of a new lambda capturing ten values. An optimizer steps one training loop at a time.
+     */
+    private static final class RowStep implements ParallelRows.Range {
+        private Tables tables;
+        private long[] rows;
+        private int chunk;
+        private int width;
+        private float[] grad;
+        private float b1;
+        private float b2;
+        private float eps;
+        private float rate;
+        private boolean flush;
+
+        void set(Tables tables, long[] rows, int chunk, int width, float[] grad, float b1, float b2, float eps,
+                 float rate, boolean flush) {
+            this.tables = tables;
+            this.rows = rows;
+            this.chunk = chunk;
+            this.width = width;
+            this.grad = grad;
+            this.b1 = b1;
+            this.b2 = b2;
+            this.eps = eps;
+            this.rate = rate;
+            this.flush = flush;
+        }
+
+        @Override
+        public long run(int lo, int hi) {
             stepRows(tables, rows, lo, hi, chunk, width, grad, b1, b2, eps, rate, flush);
             return -1;
-        });
+        }
     }
 
     /**

@@ -58,7 +58,8 @@ public abstract class Optimizer {
      * their arrays may be overwritten.
      */
     public final void apply(List<WeightGradient> gradients) {
-        for (WeightGradient given : gradients) {
+        for (int n = 0; n < gradients.size(); n++) { // indexed: no iterator per step
+            WeightGradient given = gradients.get(n);
             Weight w = given.weight();
             org.tensorkit.layers.RowSet frozen = w.frozenRows();
             WeightGradient g = given.withoutRows(frozen);

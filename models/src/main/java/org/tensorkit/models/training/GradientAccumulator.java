@@ -2,7 +2,6 @@ package org.tensorkit.models.training;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -144,10 +143,11 @@ public final class GradientAccumulator implements GradientSink {
      * each: {@code penalty = sum over touched rows r of R(w[r])}, gradient {@code R'(w[r])} on those rows. Rows
      * not in the step neither add to the loss nor decay, which keeps the step's cost that of the batch.
      */
-    public double addRegularization(Collection<Weight> weights) {
+    public double addRegularization(List<Weight> weights) {
         merge();
         boolean any = false;
-        for (Weight w : weights) {
+        for (int k = 0; k < weights.size(); k++) { // indexed: no iterator per step
+            Weight w = weights.get(k);
             any |= w.isTrainable() && w.regularizer().isPresent();
         }
         if (!any) {
@@ -198,8 +198,8 @@ public final class GradientAccumulator implements GradientSink {
      * used any more: the optimizer has stepped).
      */
     public void clear() {
-        for (WeightGradient g : merged) {
-            g.release();
+        for (int k = 0; k < merged.size(); k++) {
+            merged.get(k).release();
         }
         for (int k = 0; k < active.size(); k++) {
             Entry e = active.get(k);
