@@ -35,13 +35,13 @@ public final class Execution {
     private final List<INDArray>[] inputLists;
     /** The gradients the backward walk computed (see {@link #release}). */
     private final List<INDArray> gradients = new ArrayList<>();
-    /** The output gradients of the backward walk, per node. */
-    private final INDArray[] nodeGradients;
+    /** The output gradients of the backward walk, per node (made by the first backward walk). */
+    private INDArray[] nodeGradients;
     /** The training loop's arena, or {@code null} for a one-off run. */
     private final StepArena arena;
-    // what release() reuses from one step to the next
-    private final List<INDArray> keep = new ArrayList<>();
-    private final Set<DataBuffer> released = Collections.newSetFromMap(new IdentityHashMap<>());
+    // what release() reuses from one step to the next (made by the first release: an inference run has none)
+    private List<INDArray> keep;
+    private Set<DataBuffer> released;
     private List<Weight> weights;
     private int weightCount;
 
@@ -53,13 +53,8 @@ public final class Execution {
         this.values = new INDArray[n];
         this.contexts = new CallContext[n];
         this.masks = new INDArray[n];
-        this.nodeGradients = new INDArray[n];
         this.inputArrays = new INDArray[n][];
         this.inputLists = new List[n];
-        for (int i = 0; i < n; i++) {
-            inputArrays[i] = new INDArray[graph.nodes().get(i).inputs().size()];
-            inputLists[i] = Arrays.asList(inputArrays[i]);
-        }
     }
 
     /**
@@ -179,6 +174,9 @@ public final class Execution {
      */
     public void backward(SymbolicTensor output, INDArray outputGradient, boolean[] needsBackward, GradientSink sink) {
         List<Node> nodes = graph.nodes();
+        if (nodeGradients == null) {
+            nodeGradients = new INDArray[nodes.size()];
+        }
         INDArray[] gradients = nodeGradients;
         Arrays.fill(gradients, null);
         gradients[graph.indexOf(output.node())] = outputGradient;
@@ -215,6 +213,10 @@ public final class Execution {
      * nothing of the run is used any more: after the optimizer's step, the gradient sink cleared.
      */
     public void release() {
+        if (keep == null) {
+            keep = new ArrayList<>();
+            released = Collections.newSetFromMap(new IdentityHashMap<>());
+        }
         keep.clear();
         List<SymbolicTensor> inputs = graph.inputs();
         for (int k = 0; k < inputs.size(); k++) { // indexed loops: no iterator per step
@@ -267,6 +269,10 @@ public final class Execution {
     /** The arrays the node's layer consumed (the outputs of the nodes it reads), in the node's reused list. */
     private List<INDArray> inputsOf(int i) {
         List<SymbolicTensor> in = graph.nodes().get(i).inputs();
+        if (inputArrays[i] == null) { // made at a node's first run, then refilled at every step
+            inputArrays[i] = new INDArray[in.size()];
+            inputLists[i] = Arrays.asList(inputArrays[i]);
+        }
         INDArray[] arrays = inputArrays[i];
         for (int k = 0; k < arrays.length; k++) {
             arrays[k] = value(in.get(k));
