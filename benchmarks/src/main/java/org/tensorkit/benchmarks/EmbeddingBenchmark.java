@@ -75,6 +75,7 @@ public class EmbeddingBenchmark {
     private Embedding embedding;
     private Model model;
     private Tensor idsTensor;
+    private org.tensorkit.models.Predictor predictor;
 
     // DL4J
     private MultiLayerNetwork dl4j;
@@ -121,6 +122,9 @@ public class EmbeddingBenchmark {
         try (Tensor again = model.predict(idsTensor, w.b)) { // after a close: the recycled buffer, rewritten
             Checks.sameRows(w, tableArray, idArray, again.unwrap(), "tensorkitPredict");
         }
+        predictor = model.predictor();
+        Checks.sameRows(w, tableArray, idArray, tensorkitPredictor().unwrap(), "tensorkitPredictor");
+        Checks.sameRows(w, tableArray, idArray, tensorkitPredictor().unwrap(), "tensorkitPredictor");
         Checks.sameRows(w, tableArray, idArray, tensorkitLayer().unwrap(), "tensorkitLayer");
         Checks.sameRows(w, tableArray, idArray, tensorkitForward(), "tensorkitForward");
         Checks.sameRows(w, tableArray, idArray, nd4jGather(), "nd4jGather");
@@ -131,6 +135,7 @@ public class EmbeddingBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
+        predictor.close();
         gatherContext.close();
     }
 
@@ -149,6 +154,15 @@ public class EmbeddingBenchmark {
     @Benchmark
     public Tensor tensorkitPredictRetained() {
         return model.predict(idsTensor, w.b);
+    }
+
+    /**
+     * The same model through a {@link org.tensorkit.models.Predictor}: the result is never closed (the next call
+     * closes it and reuses its arrays), as a serving loop that forgets {@code close} would leave it.
+     */
+    @Benchmark
+    public Tensor tensorkitPredictor() {
+        return predictor.predict(idsTensor);
     }
 
     /** The Embedding layer called directly: {@code layer.call(ids)}, a fresh output per call. */

@@ -298,12 +298,31 @@ public abstract sealed class Network permits Model, Sequential {
     private List<Tensor> predict(List<Tensor> inputs, int batchSize, boolean singleOutput) {
         Objects.requireNonNull(inputs, "inputs");
         Inference.checkBatchSize("predict", batchSize);
+        PredictBatch batch = predictBatch(inputs, singleOutput);
+        return Inference.predict(batch.graph(), batch.data(), batchSize);
+    }
+
+    /** A predict's graph and its standardized data, checked: what {@link Predictor} runs as one batch. */
+    record PredictBatch(Graph graph, List<INDArray> data) {
+    }
+
+    /** Checks {@code inputs} for a predict and standardizes them (nothing runs yet). */
+    final PredictBatch predictBatch(List<Tensor> inputs, boolean singleOutput) {
         Graph graph = graphFor("predict", inputs);
         if (singleOutput && graph.outputs().size() != 1) {
             throw new IllegalStateException("Model \"" + name + "\" has " + graph.outputs().size()
                     + " outputs; use predict(List) to get one Tensor per output");
         }
-        return Inference.predict(graph, Inputs.standardize("predict", name, graph, inputs), batchSize);
+        return new PredictBatch(graph, Inputs.standardize("predict", name, graph, inputs));
+    }
+
+    /**
+     * A {@link Predictor} of this model: a serving loop's {@code predict} whose results are reused from call to
+     * call (each result is valid until the predictor's next call), so a loop that never closes them neither waits
+     * for the garbage collector nor grows the process. One thread at a time.
+     */
+    public final Predictor predictor() {
+        return new Predictor(this);
     }
 
     // ---------------------------------------------------------------------------------------------
