@@ -22,8 +22,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 public final class SummaryWriter {
     private static final String[] WORKLOADS = {"tiny", "medium", "sequence", "large"};
-    private static final String[] BENCHMARKS = {"tensorkitPredict", "tensorkitPredictRetained", "tensorkitLayer",
-        "tensorkitForward",
+    private static final String[] BENCHMARKS = {"tensorkitPredict", "tensorkitPredictRetained",
+        "tensorkitPredictor", "tensorkitLayer", "tensorkitForward",
         "nd4jGather", "nd4jPullRows", "dl4jEmbeddingSequence", "javaCopyBound"};
 
     private SummaryWriter() {
