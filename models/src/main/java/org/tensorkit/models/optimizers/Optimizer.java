@@ -90,7 +90,27 @@ public abstract class Optimizer {
     }
 
     /** A dense step that leaves the frozen rows of the value and of its slots exactly as they were. */
-    private void stepDense(INDArray table, INDArray gradient, INDArray[] state, org.tensorkit.layers.RowSet frozen) {
+    private void stepDense(INDArray table, INDArray gradient, INDArray[] slotViews, org.tensorkit.layers.RowSet frozen) {
+        INDArray[] state = slotViews;
+        boolean copied = false;
+        for (int k = 0; k < slotViews.length; k++) {
+            if (!org.tensorkit.core.internal.NdArrays.isDense(slotViews[k])) { // laid out by newSlots for row steps
+                if (!copied) {
+                    state = slotViews.clone();
+                    copied = true;
+                }
+                state[k] = slotViews[k].dup('c');
+            }
+        }
+        stepDenseOn(table, gradient, state, frozen);
+        for (int k = 0; copied && k < slotViews.length; k++) {
+            if (state[k] != slotViews[k]) {
+                slotViews[k].assign(state[k]);
+            }
+        }
+    }
+
+    private void stepDenseOn(INDArray table, INDArray gradient, INDArray[] state, org.tensorkit.layers.RowSet frozen) {
         if (frozen.isEmpty()) {
             step(table, gradient, state, iterations);
             return;
@@ -144,17 +164,22 @@ public abstract class Optimizer {
                     + slotCount() + " per trainable weight, " + weights.size() * slotCount() + " for "
                     + weights.size() + " weights");
         }
-        Map<Weight, INDArray[]> restored = new IdentityHashMap<>();
         for (int i = 0; i < weights.size(); i++) {
             Weight w = weights.get(i);
-            INDArray[] s = new INDArray[slotCount()];
-            for (int k = 0; k < s.length; k++) {
-                Tensor t = state.get(i * s.length + k);
+            for (int k = 0; k < slotCount(); k++) {
+                Tensor t = state.get(i * slotCount() + k);
                 if (!t.shape().equals(w.shape())) {
                     throw new IllegalArgumentException("optimizer state " + k + " of " + w.name() + " has shape "
                             + t.shape() + "; the weight has " + w.shape());
                 }
-                s[k] = t.unwrap().castTo(w.dtype().toNd4j()).dup('c');
+            }
+        }
+        Map<Weight, INDArray[]> restored = new IdentityHashMap<>();
+        for (int i = 0; i < weights.size(); i++) {
+            Weight w = weights.get(i);
+            INDArray[] s = newSlots(w);
+            for (int k = 0; k < s.length; k++) {
+                s[k].assign(state.get(i * s.length + k).unwrap().castTo(w.dtype().toNd4j()));
             }
             restored.put(w, s);
         }
@@ -186,11 +211,22 @@ public abstract class Optimizer {
     private INDArray[] slots(Weight w) {
         INDArray[] s = slots.get(w);
         if (s == null) {
-            s = new INDArray[slotCount()];
-            for (int i = 0; i < s.length; i++) {
-                s[i] = Nd4j.zeros(w.dtype().toNd4j(), w.shape().toArray());
-            }
+            s = newSlots(w);
             slots.put(w, s);
+        }
+        return s;
+    }
+
+    /**
+     * Hook: {@link #slotCount()} new zero arrays of {@code w}'s shape and dtype, this optimizer's state of it. The
+     * default makes separate dense arrays; an optimizer may lay them out as views of one buffer that its
+     * {@link #stepRowsInPlace} reads faster (Adam interleaves a table's two moments row by row). Whatever the
+     * layout, the arrays are written in place only.
+     */
+    protected INDArray[] newSlots(Weight w) {
+        INDArray[] s = new INDArray[slotCount()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = Nd4j.zeros(w.dtype().toNd4j(), w.shape().toArray());
         }
         return s;
     }

@@ -68,6 +68,19 @@ class AdamKernelTest {
             adam.apply(List.of(WeightGradient.rows(w, touched, g.dup('c'))));
             assertArrayEquals(refTable.data().asFloat(), w.value().data().asFloat(), 0f, "step " + step);
         }
+        // the moments too, read through state(): the table's are laid out interleaved, the reference's apart
+        List<Tensor> state = adam.state(List.of(w));
+        assertArrayEquals(refM.dup('c').data().asFloat(), state.get(0).toFloatArray(), 0f, "first moment");
+        assertArrayEquals(refV.dup('c').data().asFloat(), state.get(1).toFloatArray(), 0f, "second moment");
+
+        // restored into a new optimizer (as a loaded file does), the next step is the same bits as the reference's
+        Adam resumed = Adam.builder().learningRate(0.01).build();
+        resumed.restoreState(adam.iterations(), List.of(w), state);
+        long[] touched = {0, rows - 1};
+        INDArray g = Nd4j.ones(DataType.FLOAT, 2, width).muli(0.5);
+        referenceStep(refTable, refM, refV, touched, g, 0.01, steps);
+        resumed.apply(List.of(WeightGradient.rows(w, touched, g.dup('c'))));
+        assertArrayEquals(refTable.data().asFloat(), w.value().data().asFloat(), 0f, "after restoreState");
     }
 
     /**
