@@ -156,7 +156,7 @@ public final class BulkData {
             return a.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(start, end)).dup('c').reshape('c', shape);
         }
         long rowBytes = n == 0 ? 0 : a.length() / n * a.dataType().width();
-        INDArray out = org.nd4j.linalg.factory.Nd4j.createUninitialized(a.dataType(), shape, 'c');
+        INDArray out = OutputBuffers.uninitialized(a.dataType(), shape); // pooled: no native calls once warm
         int bytes = Math.toIntExact((end - start) * rowBytes);
         if (bytes > 0) {
             NdArrays.bytes(out).put(0, NdArrays.bytes(a), Math.toIntExact(start * rowBytes), bytes);
@@ -180,7 +180,7 @@ public final class BulkData {
         long n = d.size(0);
         long[] shape = d.shape().clone();
         shape[0] = to - from;
-        INDArray out = org.nd4j.linalg.factory.Nd4j.createUninitialized(d.dataType(), shape, 'c');
+        INDArray out = OutputBuffers.uninitialized(d.dataType(), shape); // pooled: no native calls once warm
         int rowBytes = n == 0 ? 0 : Math.toIntExact(d.length() / n * d.dataType().width());
         if (rowBytes == 0) {
             return out;

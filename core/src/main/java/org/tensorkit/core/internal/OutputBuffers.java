@@ -57,6 +57,13 @@ public final class OutputBuffers {
     /** Free buffers per size class ({@code 2^k} bytes). */
     @SuppressWarnings("unchecked")
     private static final ConcurrentLinkedDeque<Free>[] FREE = new ConcurrentLinkedDeque[CLASSES];
+    /**
+     * Buffers their owners gave back with their {@link DataBuffer}, per dtype ({@link #typeIndex}) and size class:
+     * the next output of that dtype and length reuses the DataBuffer too, with no native call. (One list per size
+     * class alone would hand a float32 output the int32 ids' buffer of the same size, and make it a new DataBuffer.)
+     */
+    @SuppressWarnings("unchecked")
+    private static final ConcurrentLinkedDeque<Free>[][] RECYCLED = new ConcurrentLinkedDeque[4][CLASSES];
     private static final ReferenceQueue<DataBuffer> QUEUE = new ReferenceQueue<>();
     /** The buffers in use, by native address. */
     private static final ConcurrentHashMap<Long, Lease> LEASES = new ConcurrentHashMap<>();
@@ -70,6 +77,9 @@ public final class OutputBuffers {
     static {
         for (int i = 0; i < CLASSES; i++) {
             FREE[i] = new ConcurrentLinkedDeque<>();
+            for (int t = 0; t < RECYCLED.length; t++) {
+                RECYCLED[t][i] = new ConcurrentLinkedDeque<>();
+            }
         }
     }
 
@@ -116,7 +126,7 @@ public final class OutputBuffers {
             return Nd4j.createUninitialized(type, shape, 'c');
         }
         int sizeClass = Math.max(MIN_CLASS, 64 - Long.numberOfLeadingZeros(bytes - 1)); // 2^sizeClass >= bytes
-        Free free = acquire(sizeClass);
+        Free free = acquire(type, sizeClass);
         DataBuffer buffer = free.buffer;
         if (buffer == null || buffer.dataType() != type || buffer.length() != length) {
             buffer = Nd4j.createBuffer(pointer(type, free.address, length), type, length, indexer(type, free.address,
@@ -160,7 +170,7 @@ public final class OutputBuffers {
             return false;
         }
         lease.clear(); // never enqueued now
-        FREE[lease.sizeClass].offerFirst(new Free(lease.address, buffer));
+        RECYCLED[typeIndex(buffer.dataType())][lease.sizeClass].offerFirst(new Free(lease.address, buffer));
         return true;
     }
 
@@ -178,9 +188,15 @@ public final class OutputBuffers {
         return type == DataType.FLOAT || type == DataType.DOUBLE || type == DataType.INT || type == DataType.LONG;
     }
 
-    private static Free acquire(int sizeClass) {
+    private static Free acquire(DataType type, int sizeClass) {
         drain();
-        Free free = FREE[sizeClass].pollFirst();
+        Free free = RECYCLED[typeIndex(type)][sizeClass].pollFirst();
+        if (free == null) {
+            free = FREE[sizeClass].pollFirst();
+        }
+        for (int t = 0; free == null && t < RECYCLED.length; t++) {
+            free = RECYCLED[t][sizeClass].pollFirst(); // another dtype's: its memory, a new DataBuffer
+        }
         if (free != null) {
             return free;
         }
@@ -202,7 +218,7 @@ public final class OutputBuffers {
     /** One thread at a time: collect, take back the dead outputs, and raise the bar if that freed too little. */
     private static Free collect(int sizeClass) {
         synchronized (COLLECTING) {
-            Free free = FREE[sizeClass].pollFirst();
+            Free free = pollAny(sizeClass);
             if (free != null || OWNED.get() + (1L << sizeClass) <= COLLECT_AT.get()) {
                 return free; // another thread collected meanwhile
             }
@@ -218,20 +234,45 @@ public final class OutputBuffers {
                 Thread.currentThread().interrupt();
             }
             drain();
-            free = FREE[sizeClass].pollFirst();
+            free = pollAny(sizeClass);
             if (free == null) {
                 // the outputs of this size are still in use: grow by the budget rather than collect again at
                 // once (collections stay rare relative to what is allocated)
                 COLLECT_AT.set(OWNED.get() + MAX_BYTES);
                 // free buffers of other sizes are not reusable here: give them back so the total stays bounded
                 for (int c = 0; c < CLASSES; c++) {
-                    for (Free a; c != sizeClass && (a = FREE[c].pollFirst()) != null; ) {
+                    for (Free a; c != sizeClass && (a = pollAny(c)) != null; ) {
                         Pointer.free(new RawFloat(a.address, 0));
                         OWNED.addAndGet(-(1L << c));
                     }
                 }
             }
             return free;
+        }
+    }
+
+    /** A free buffer of the size class, of any dtype or none, or {@code null}. */
+    private static Free pollAny(int sizeClass) {
+        Free free = FREE[sizeClass].pollFirst();
+        for (int t = 0; free == null && t < RECYCLED.length; t++) {
+            free = RECYCLED[t][sizeClass].pollFirst();
+        }
+        return free;
+    }
+
+    /** The index of a pooled dtype in {@link #RECYCLED}. */
+    private static int typeIndex(DataType type) {
+        switch (type) {
+            case FLOAT:
+                return 0;
+            case DOUBLE:
+                return 1;
+            case INT:
+                return 2;
+            case LONG:
+                return 3;
+            default:
+                throw new AssertionError(type);
         }
     }
 

@@ -54,4 +54,21 @@ class OutputBuffersTest {
         }
         assertTrue(OutputBuffers.ownedBytes() > 0);
     }
+
+    /** A buffer given back keeps its DataBuffer for the next output of its own dtype, whatever came back after it. */
+    @Test
+    void aRecycledBufferGoesToTheNextOutputOfItsDtype() {
+        INDArray floats = OutputBuffers.uninitialized(DataType.FLOAT, 3, 1000);
+        INDArray ints = OutputBuffers.uninitialized(DataType.INT, 3, 1000); // the same size class
+        org.nd4j.linalg.api.buffer.DataBuffer floatBuffer = floats.data();
+        org.nd4j.linalg.api.buffer.DataBuffer intBuffer = ints.data();
+        OutputBuffers.release(floats);
+        OutputBuffers.release(ints); // last in: a single list per size class would hand it to the next float output
+        INDArray nextFloats = OutputBuffers.uninitialized(DataType.FLOAT, 3, 1000);
+        INDArray nextInts = OutputBuffers.uninitialized(DataType.INT, 3, 1000);
+        org.junit.jupiter.api.Assertions.assertSame(floatBuffer, nextFloats.data());
+        org.junit.jupiter.api.Assertions.assertSame(intBuffer, nextInts.data());
+        OutputBuffers.release(nextFloats);
+        OutputBuffers.release(nextInts);
+    }
 }
