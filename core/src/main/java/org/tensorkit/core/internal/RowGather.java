@@ -56,7 +56,7 @@ public final class RowGather {
         long bad;
         try {
             int chunk = Math.max(1, ParallelRows.CHUNK_BYTES / Math.max(rowBytes, 1));
-            bad = ParallelRows.run(rows, chunk, (long) rows * rowBytes, copy::copy);
+            bad = ParallelRows.run(rows, chunk, (long) rows * rowBytes, copy);
         } finally {
             // The copy works on raw addresses, which keep nothing alive: without these fences a table that
             // setWeights has just replaced could be collected, and its buffer freed, in the middle of the copy.
@@ -73,10 +73,12 @@ public final class RowGather {
     static final boolean UNSAFE_COPY = NativeMemory.AVAILABLE
             && !"nio".equals(System.getProperty("tensorkit.gather.copy"));
 
-    /** Validates and copies the rows of positions {@code [lo, hi)}; returns the first bad position, or -1. */
+    /**
+     * Validates and copies the rows of positions {@code [lo, hi)}; returns the first bad position, or -1. A
+     * {@link ParallelRows.Range} itself, so a split gather hands it over without a wrapper.
+     */
     @FunctionalInterface
-    private interface Rows {
-        long copy(int lo, int hi);
+    private interface Rows extends ParallelRows.Range {
     }
 
     /**

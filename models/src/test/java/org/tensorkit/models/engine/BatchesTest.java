@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.tensorkit.core.internal.OutputBuffers;
 
 class BatchesTest {
     private final INDArray x = Nd4j.createFromArray(new int[][] {{0}, {1}, {2}, {3}, {4}});
@@ -32,7 +34,7 @@ class BatchesTest {
     }
 
     @Test
-    void copiesFollowTheOrderAndAreFreedOnRelease() {
+    void copiesFollowTheOrderAndGoBackToThePoolOnRelease() {
         Batches b = Batches.copies(List.of(x), y, 3, new int[] {4, 0, 2, 1, 3});
         assertTrue(b.next());
         INDArray first = b.inputs().get(0);
@@ -40,8 +42,14 @@ class BatchesTest {
         assertArrayEquals(new int[] {4, 0, 2}, first.data().asInt());
         assertArrayEquals(new float[] {14, 10, 12}, targets.toFloatVector(), 0f);
         b.releaseCopies();
-        assertTrue(first.data().wasClosed() && targets.data().wasClosed(), "the batch's copies are freed");
-        assertFalse(x.data().wasClosed(), "the data itself is not");
+        // back in the output pool: the next outputs of their dtype and size are made over the same buffers
+        INDArray nextInts = OutputBuffers.uninitialized(DataType.INT, 3, 1);
+        INDArray nextFloats = OutputBuffers.uninitialized(DataType.FLOAT, 3);
+        assertSame(first.data(), nextInts.data(), "the ids' copy went back to the pool");
+        assertSame(targets.data(), nextFloats.data(), "the targets' copy went back to the pool");
+        OutputBuffers.release(nextInts);
+        OutputBuffers.release(nextFloats);
+        assertFalse(x.data().wasClosed(), "the data itself is not released");
         assertTrue(b.next());
         assertArrayEquals(new int[] {1, 3}, b.inputs().get(0).data().asInt());
         assertFalse(b.next());
