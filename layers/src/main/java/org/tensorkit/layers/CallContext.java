@@ -22,6 +22,7 @@ public final class CallContext {
     private long seed;
     private Object saved;
     private List<INDArray> inputMasks = List.of();
+    private java.util.function.IntFunction<float[]> floatSource;
 
     private CallContext(boolean training, long rowOffset, boolean seeded, long seed, StepArena arena) {
         if (rowOffset < 0) {
@@ -98,6 +99,14 @@ public final class CallContext {
      */
     public float[] floats(int n) {
         return arena != null ? arena.floats(n) : new float[n];
+    }
+
+    /** {@link #floats} as a function, made once per context (a reused loop context allocates it once). */
+    public java.util.function.IntFunction<float[]> floatSource() {
+        if (floatSource == null) {
+            floatSource = this::floats;
+        }
+        return floatSource;
     }
 
     /** Whether this run trains: random layers are active and layers keep what their backward pass needs. */

@@ -113,7 +113,8 @@ public final class Dot extends Merge {
     protected INDArray doForward(List<INDArray> inputs, CallContext context) {
         List<INDArray> xy = cast(inputs);
         int[] ax = resolvedAxes(xy.get(0).rank(), xy.get(1).rank());
-        BatchDot.Result r = BatchDot.forward(xy.get(0), xy.get(1), ax[0], ax[1], normalize, context::floats);
+        BatchDot.Result r = BatchDot.forward(xy.get(0), xy.get(1), ax[0], ax[1], normalize,
+                context.floatSource());
         if (context.isTraining()) {
             context.save(r.saved());
         }
@@ -128,7 +129,8 @@ public final class Dot extends Merge {
     @Override
     protected List<INDArray> doBackward(List<INDArray> inputs, INDArray outputGradient, CallContext context,
                                         GradientSink sink) {
-        INDArray[] d = BatchDot.backward(outputGradient, context.saved(BatchDot.Saved.class), context::floats);
+        INDArray[] d = BatchDot.backward(outputGradient, context.saved(BatchDot.Saved.class),
+                context.floatSource());
         return Arrays.asList(inputGradient(inputs.get(0), d[0]), inputGradient(inputs.get(1), d[1]));
     }
 
