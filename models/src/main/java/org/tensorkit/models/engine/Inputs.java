@@ -133,34 +133,18 @@ public final class Inputs {
     /** tf.keras 2.1's {@code standardize_input_data} check, batch axis ignored. */
     private static void checkShape(SymbolicTensor input, INDArray data) {
         Shape expected = input.shape();
-        if (fits(expected, data.shape())) {
-            return; // the common case, without making the array's Shape
-        }
-        Shape got = Shape.of(data.shape());
+        long[] got = data.shape(); // read as it is: a Shape is made only for a message
         String name = input.layer().name();
-        if (got.rank() != expected.rank()) {
+        if (got.length != expected.rank()) {
             throw new IllegalArgumentException("Error when checking input: expected " + name + " to have "
-                    + expected.rank() + " dimensions, but got array with shape " + got);
+                    + expected.rank() + " dimensions, but got array with shape " + Shape.of(got));
         }
-        for (int axis = 1; axis < expected.rank(); axis++) {
-            if (expected.isKnown(axis) && expected.dim(axis) != got.dim(axis)) {
+        for (int axis = 1; axis < got.length; axis++) {
+            if (expected.isKnown(axis) && expected.dim(axis) != got[axis]) {
                 throw new IllegalArgumentException("Error when checking input: expected " + name
-                        + " to have shape " + expected.drop(1) + " but got array with shape " + got.drop(1));
+                        + " to have shape " + expected.drop(1) + " but got array with shape " + Shape.of(got).drop(1));
             }
         }
-    }
-
-    /** Whether {@code shape} has {@code expected}'s rank and its known sizes after the batch axis. */
-    private static boolean fits(Shape expected, long[] shape) {
-        if (shape.length != expected.rank()) {
-            return false;
-        }
-        for (int axis = 1; axis < shape.length; axis++) {
-            if (expected.isKnown(axis) && expected.dim(axis) != shape[axis]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static void checkSameSamples(List<INDArray> data) {
