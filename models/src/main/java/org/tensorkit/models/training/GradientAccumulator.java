@@ -37,7 +37,6 @@ public final class GradientAccumulator implements GradientSink {
         final Weight weight;
         INDArray dense;
         final RowSparse.Rows rows = new RowSparse.Rows();
-        WeightGradient merged;
 
         Entry(Weight weight) {
             this.weight = weight;
@@ -49,6 +48,7 @@ public final class GradientAccumulator implements GradientSink {
     private final List<Entry> active = new ArrayList<>();
     /** What each merge reuses (the distinct rows' index, the read array), across weights and steps. */
     private final RowSparse.Workspace workspace = new RowSparse.Workspace();
+    /** The merged gradients, {@code merged.get(k)} for {@code active.get(k)}. */
     private final List<WeightGradient> merged = new ArrayList<>();
     private final List<WeightGradient> mergedView = Collections.unmodifiableList(merged);
     private boolean isMerged;
@@ -160,8 +160,8 @@ public final class GradientAccumulator implements GradientSink {
                 continue;
             }
             Regularizer r = w.regularizer().get();
-            Entry e = entries.get(w);
-            WeightGradient g = e != null && active.contains(e) ? e.merged : null;
+            int k = active.indexOf(entries.get(w)); // merged.get(k) is active.get(k)'s gradient
+            WeightGradient g = k < 0 ? null : merged.get(k);
             if (w.isRowSparse() && (g == null || g.isRowSparse())) {
                 if (g != null) {
                     INDArray values = RowSparse.gather(w.value(), g.rows());
@@ -172,16 +172,12 @@ public final class GradientAccumulator implements GradientSink {
                 INDArray value = w.value();
                 penalty += r.penalty(value);
                 INDArray grad = r.gradient(value);
-                WeightGradient dense = g == null ? WeightGradient.dense(w, grad)
-                        : WeightGradient.dense(w, g.dense().addi(grad));
                 if (g == null) {
-                    e = entry(w);
-                    e.dense = grad; // ours to free at clear()
-                    merged.add(dense);
+                    entry(w).dense = grad; // ours to free at clear()
+                    merged.add(WeightGradient.dense(w, grad));
                 } else {
-                    merged.set(merged.indexOf(g), dense);
+                    g.dense().addi(grad); // the dense sum the gradient already holds
                 }
-                e.merged = dense;
             }
         }
         return penalty;
@@ -208,7 +204,6 @@ public final class GradientAccumulator implements GradientSink {
                 e.dense = null;
             }
             e.rows.clear();
-            e.merged = null;
         }
         active.clear();
         merged.clear();
@@ -226,18 +221,17 @@ public final class GradientAccumulator implements GradientSink {
             RowSparse.Merged rows = e.rows.isEmpty() ? null
                     : RowSparse.merge(w.name(), w.shape().dim(0), w.size() / w.shape().dim(0), e.rows, workspace);
             if (e.dense == null) {
-                e.merged = rows.floats() != null
+                merged.add(rows.floats() != null
                         ? WeightGradient.rows(w, rows.rows(), rows.count(), rows.rowLength(), rows.floats())
-                        : WeightGradient.rows(w, rows.distinctRows(), rows.values());
+                        : WeightGradient.rows(w, rows.distinctRows(), rows.values()));
             } else {
                 if (rows != null) { // a weight that got both kinds: the rows join the dense gradient
                     long[] distinct = rows.distinctRows();
                     INDArray sum = RowSparse.gather(e.dense, distinct).addi(rows.array());
                     RowSparse.scatter(e.dense, distinct, sum);
                 }
-                e.merged = WeightGradient.dense(w, e.dense);
+                merged.add(WeightGradient.dense(w, e.dense));
             }
-            merged.add(e.merged);
         }
     }
 
