@@ -139,22 +139,20 @@ public final class Adam extends Optimizer {
         values.subi(update);
     }
 
-    /** float32 tables and a row set of at most a few million values step in a Java loop, in place. */
+    /**
+     * float32 tables step in a Java loop, in place: a row set of at most a few million values, or any row set when
+     * the moments are interleaved (the base's gather cannot read those).
+     */
     @Override
     protected boolean stepRowsInPlace(INDArray table, INDArray[] slots, WeightGradient g, long iteration) {
-        if (!javaRows(table, g) && !(interleaved(slots[0], slots[1]) != null && table.dataType() == DataType.FLOAT
-                && NdArrays.isDense(table) && table.length() <= Integer.MAX_VALUE)) {
-            return false; // interleaved moments always step here: the base's gather cannot read them
+        boolean javaTable = table.dataType() == DataType.FLOAT && NdArrays.isDense(table)
+                && table.length() <= Integer.MAX_VALUE;
+        if (!javaTable || g.rowValueCount() > RowSparse.JAVA_MAX_ELEMENTS && interleaved(slots[0], slots[1]) == null) {
+            return false;
         }
         lazyStepInJava(tables(table, slots[0], slots[1]), g.rowIds(), g.rowCount(), Math.toIntExact(g.rowLength()),
                 g.rowFloats(), Math.toIntExact(iteration));
         return true;
-    }
-
-    /** Whether a row-sparse step runs in Java: float32 tables and a row set of at most a few million values. */
-    private static boolean javaRows(INDArray table, WeightGradient g) {
-        return table.dataType() == DataType.FLOAT && NdArrays.isDense(table) && table.length() <= Integer.MAX_VALUE
-                && g.rowValueCount() <= RowSparse.JAVA_MAX_ELEMENTS;
     }
 
     /**
