@@ -4,8 +4,9 @@ import java.lang.reflect.Field;
 
 /**
  * Reads and copies native memory by address ({@code sun.misc.Unsafe}), for {@link RowGather}'s row loop and
- * {@link BulkData}'s copies between dense arrays and Java arrays: no {@code ByteBuffer} views per call and no per-row bounds checks beyond the ones the loop does itself (every id
- * is checked against the table before its row is read, and the output's size is checked before the loop).
+ * {@link BulkData}'s copies between dense arrays and Java arrays: no {@code ByteBuffer} views per call and no
+ * per-row bounds checks beyond the ones the loop does itself (every id is checked against the table before its row
+ * is read, and the output's size is checked before the loop).
  * {@link #AVAILABLE} is false if the JVM hides Unsafe; callers then use NIO buffers.
  */
 final class NativeMemory {

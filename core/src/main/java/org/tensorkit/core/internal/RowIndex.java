@@ -58,11 +58,6 @@ public final class RowIndex {
         System.arraycopy(rows, 0, into, 0, size);
     }
 
-    /** The distinct rows since the last reset, in order of first appearance (a new array). */
-    public long[] rows() {
-        return Arrays.copyOf(rows, size);
-    }
-
     private void put(long[] e, int i, long row, int slot) {
         e[2 * i] = row;
         e[2 * i + 1] = ((long) generation << 32) | (slot & 0xFFFFFFFFL);

@@ -252,8 +252,9 @@ public final class Execution {
     /** The weights of the graph's layers, listed again only when their number changed (a layer built later). */
     private List<Weight> graphWeights() {
         int count = 0;
-        for (Layer layer : graph.layers()) {
-            count += layer.weightCount();
+        List<Layer> layers = graph.layers();
+        for (int k = 0; k < layers.size(); k++) { // indexed: no iterator per step
+            count += layers.get(k).weightCount();
         }
         if (weights == null || count != weightCount) {
             List<Weight> all = new ArrayList<>();

@@ -82,8 +82,9 @@ public final class Trainer {
     }
 
     /**
-     * Whether this trainer still fits the model, for a loop of single steps: the same compile and graph, every weight this trainer updates still trainable, and no other weight of the graph's layers
-     * become trainable (counted per layer, as at this trainer's start). Allocates nothing.
+     * Whether this trainer still fits the model, for a loop of single steps: the same compile and graph, every
+     * weight this trainer updates still trainable, and no other weight of the graph's layers become trainable
+     * (counted per layer, as at this trainer's start). Allocates nothing.
      */
     public boolean isStillFor(Graph graph, Compiled compiled) {
         if (this.graph != graph || this.compiled != compiled) {
@@ -205,8 +206,7 @@ public final class Trainer {
             if (means != null) {
                 means.updateMetrics(targets, prediction);
             }
-            accumulator.clear();
-            run.backward(output, result.gradient(), needsBackward, accumulator);
+            run.backward(output, result.gradient(), needsBackward, accumulator); // cleared by the last step's end
             double penalty = accumulator.addRegularization(trainable);
             compiled.optimizer().apply(accumulator.gradients());
             loss = result.value() + penalty;
