@@ -37,4 +37,14 @@ public final class Models {
     public static Network load(Path path, boolean compile) throws IOException {
         return KerasFiles.load(path, compile);
     }
+
+    /**
+     * Keras's {@code model_from_json}: the model a {@link Network#toJson()} text describes, with new weights drawn
+     * by the layers' initializers, and compiled with a fresh optimizer when the text has compile settings.
+     *
+     * @throws IllegalArgumentException if the text is not JSON or describes a model tensorkit cannot build
+     */
+    public static Network fromJson(String json) {
+        return KerasFiles.fromJson(json);
+    }
 }

@@ -368,6 +368,17 @@ public abstract sealed class Network permits Model, Sequential {
     // Saving (the formats live in org.tensorkit.models.saving)
 
     /**
+     * Keras's {@code to_json}, with the compile settings when compiled: the {@code config.json} that {@link #save}
+     * puts in a {@code .keras} archive (architecture, compile settings; no weights). {@link Models#fromJson}
+     * rebuilds the model from it.
+     *
+     * @throws IllegalStateException if the model is not built
+     */
+    public final String toJson() {
+        return KerasFiles.toJson(this);
+    }
+
+    /**
      * Keras's {@code model.save(path)}: the whole model (architecture, weights, and when compiled the compile
      * settings and the optimizer's state, so that training resumes exactly) as a Keras 3 {@code .keras} archive,
      * which Keras loads with {@code keras.models.load_model}. Atomic: the file is complete or untouched.

@@ -289,6 +289,51 @@ class FitTest {
     }
 
     @Test
+    void aFitResumedAtItsInitialEpochRepeatsTheUninterruptedFitToTheLastBit() {
+        int[] users = TestData.ids(300, 20, 1);
+        int[] items = TestData.ids(300, 30, 2);
+        List<Tensor> x = List.of(Tensor.of(users), Tensor.of(items));
+        Tensor y = Tensor.of(ratings(users, items));
+        FitOptions.Builder options = quiet().batchSize(16).validationSplit(0.2).shuffle(true).seed(42);
+
+        Model whole = recommender(7);
+        whole.compile(Adam.create(), Losses.mae(), Metrics.mse());
+        History all = whole.fit(x, y, options.epochs(3).build());
+
+        Model resumed = recommender(7);
+        resumed.compile(Adam.create(), Losses.mae(), Metrics.mse());
+        History first = resumed.fit(x, y, options.epochs(1).build());
+        History rest = resumed.fit(x, y, options.epochs(3).initialEpoch(1).build());
+
+        assertEquals(List.of(0), first.epoch());
+        assertEquals(List.of(1, 2), rest.epoch(), "Keras numbers resumed epochs from initial_epoch");
+        for (String key : all.history().keySet()) {
+            List<Double> expected = all.get(key);
+            List<Double> got = new ArrayList<>(first.get(key));
+            got.addAll(rest.get(key));
+            for (int e = 0; e < expected.size(); e++) {
+                assertEquals(Double.doubleToRawLongBits(expected.get(e)), Double.doubleToRawLongBits(got.get(e)),
+                        key + " of epoch " + e);
+            }
+        }
+        assertEquals(whole.getWeights(), resumed.getWeights(), "the same shuffles and dropout masks");
+        assertEquals(0, resumed.fit(x, y, options.epochs(2).initialEpoch(2).build()).epochs(),
+                "initialEpoch >= epochs trains nothing, as in Keras");
+    }
+
+    @Test
+    void historyOfNumbersItsEntriesAndRefusesMixedKeys() {
+        History h = History.of(4, List.of(Map.of("loss", 1.0), Map.of("loss", 0.5)));
+        assertEquals(List.of(4, 5), h.epoch());
+        assertEquals(List.of(1.0, 0.5), h.get("loss"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> History.of(0, List.of(Map.of("loss", 1.0), Map.of("val_loss", 0.5))));
+        assertTrue(e.getMessage().contains("val_loss") && e.getMessage().contains("loss"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> History.of(-1, List.of()));
+        assertTrue(e.getMessage().contains("firstEpoch") && e.getMessage().contains("-1"), e.getMessage());
+    }
+
+    @Test
     void dropoutIsOffInPredictAndEvaluateAndOnInFit() {
         SymbolicTensor in = Input.shape(4);
         Dense dense = Dense.builder().units(1).useBias(false).kernelInitializer(Initializer.constant(1))
@@ -373,6 +418,8 @@ class FitTest {
             assertTrue(e.getMessage().contains("validationSplit") && e.getMessage().contains(Double.toString(bad)),
                     e.getMessage());
         }
+        e = assertThrows(IllegalArgumentException.class, () -> FitOptions.builder().initialEpoch(-1));
+        assertTrue(e.getMessage().contains("initialEpoch") && e.getMessage().contains("-1"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> FitOptions.builder().verbose(3));
         assertTrue(e.getMessage().contains("3"), e.getMessage());
     }

@@ -72,15 +72,49 @@ public final class KerasFiles {
         save(model, path, overwrite, StreamWrapper.NONE);
     }
 
+    /**
+     * What {@link #save} writes as the archive's {@code config.json}: the architecture, and when compiled the
+     * compile settings; no weights.
+     *
+     * @throws IllegalStateException if the model is not built, or a setting has no Keras description
+     */
+    public static String toJson(Network model) {
+        Objects.requireNonNull(model, "model");
+        requireBuilt(model);
+        Map<String, Object> config = ModelConfig.serialize(model);
+        model.compiled().ifPresent(c -> config.put("compile_config", compileConfig(c)));
+        return new String(Json.write(config), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The model a {@link #toJson} text describes: new layers, their weights drawn by their initializers, compiled
+     * with a fresh optimizer when the text has compile settings.
+     *
+     * @throws IllegalArgumentException if the text is not JSON or describes a model tensorkit cannot build
+     */
+    public static Network fromJson(String json) {
+        Objects.requireNonNull(json, "json");
+        Map<String, Object> config;
+        try {
+            config = Json.parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), "the model's JSON");
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        Network model = ModelConfig.deserialize(config);
+        if (config.get("compile_config") instanceof Map<?, ?> cc) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> compileConfig = (Map<String, Object>) cc;
+            compile(model, compileConfig);
+        }
+        return model;
+    }
+
     /** {@link #save} through {@code wrapper}, for tests that make the write fail halfway. */
     static void save(Network model, Path path, boolean overwrite, StreamWrapper wrapper) throws IOException {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(path, "path");
         requireSuffix(path, ".keras", "a whole model");
-        requireBuilt(model);
-        Map<String, Object> config = ModelConfig.serialize(model);
-        model.compiled().ifPresent(c -> config.put("compile_config", compileConfig(c)));
-        byte[] configJson = Json.write(config);
+        byte[] configJson = toJson(model).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("keras_version", KERAS_VERSION);
         metadata.put("date_saved", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd@HH:mm:ss")));

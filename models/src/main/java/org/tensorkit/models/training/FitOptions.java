@@ -16,6 +16,7 @@ import java.util.function.LongSupplier;
 public final class FitOptions {
     private final int batchSize;
     private final int epochs;
+    private final int initialEpoch;
     private final double validationSplit;
     private final boolean shuffle;
     private final OptionalLong seed;
@@ -27,6 +28,7 @@ public final class FitOptions {
     private FitOptions(Builder b) {
         this.batchSize = b.batchSize;
         this.epochs = b.epochs;
+        this.initialEpoch = b.initialEpoch;
         this.validationSplit = b.validationSplit;
         this.shuffle = b.shuffle;
         this.seed = b.seed;
@@ -54,6 +56,15 @@ public final class FitOptions {
     /** The number of passes over the training rows. */
     public int epochs() {
         return epochs;
+    }
+
+    /**
+     * Keras's {@code initial_epoch}: the epoch to start from (epochs {@code initialEpoch .. epochs - 1} run). Each
+     * epoch's shuffle and random layers draw from the seed and the epoch's number, so a fit resumed at epoch
+     * {@code k} from the state epoch {@code k} began with repeats the rest of an uninterrupted fit to the last bit.
+     */
+    public int initialEpoch() {
+        return initialEpoch;
     }
 
     /** The fraction of the rows, cut from the end, that validate instead of training. */
@@ -95,6 +106,7 @@ public final class FitOptions {
     public static final class Builder {
         private int batchSize = 32;
         private int epochs = 1;
+        private int initialEpoch;
         private double validationSplit;
         private boolean shuffle = true;
         private OptionalLong seed = OptionalLong.empty();
@@ -121,6 +133,20 @@ public final class FitOptions {
                 throw new IllegalArgumentException("epochs must be >= 0, got " + epochs);
             }
             this.epochs = epochs;
+            return this;
+        }
+
+        /**
+         * Keras's {@code initial_epoch} (default 0): the epoch to resume at; the History then has
+         * {@code epochs - initialEpoch} entries (none when {@code initialEpoch >= epochs}, as in Keras).
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder initialEpoch(int initialEpoch) {
+            if (initialEpoch < 0) {
+                throw new IllegalArgumentException("initialEpoch must be >= 0, got " + initialEpoch);
+            }
+            this.initialEpoch = initialEpoch;
             return this;
         }
 

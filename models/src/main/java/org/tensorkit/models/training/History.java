@@ -18,12 +18,29 @@ public final class History {
     History() {
     }
 
-    /** Appends one epoch's logs. */
-    void add(Map<String, Double> logs) {
-        if (!epoch.isEmpty() && !logs.keySet().equals(values.keySet())) {
-            throw new IllegalStateException("epoch logs " + logs.keySet() + " differ from " + values.keySet());
+    /**
+     * The History of epochs (or rounds) numbered from {@code firstEpoch}, one map of logs each, all with the same
+     * keys: what a training loop outside {@code fit} (a distributed one, say) reports in {@code fit}'s shape.
+     *
+     * @throws IllegalArgumentException if {@code firstEpoch} is negative or the logs' keys differ
+     */
+    public static History of(int firstEpoch, List<Map<String, Double>> logs) {
+        if (firstEpoch < 0) {
+            throw new IllegalArgumentException("firstEpoch must be >= 0, got " + firstEpoch);
         }
-        epoch.add(epoch.size());
+        History h = new History();
+        for (int i = 0; i < logs.size(); i++) {
+            h.add(firstEpoch + i, logs.get(i));
+        }
+        return h;
+    }
+
+    /** Appends the logs of epoch {@code number}. */
+    void add(int number, Map<String, Double> logs) {
+        if (!epoch.isEmpty() && !logs.keySet().equals(values.keySet())) {
+            throw new IllegalArgumentException("epoch logs " + logs.keySet() + " differ from " + values.keySet());
+        }
+        epoch.add(number);
         logs.forEach((k, v) -> values.computeIfAbsent(k, key -> new ArrayList<>()).add(v));
     }
 

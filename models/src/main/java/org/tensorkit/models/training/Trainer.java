@@ -153,7 +153,7 @@ public final class Trainer {
     private void fitEpochs(FitOptions options, List<INDArray> trainX, INDArray trainY, List<INDArray> valX,
                            INDArray valY, boolean validate, long seed, ProgressBar bar, History history, Means means) {
         long trainRows = trainY.size(0);
-        for (int epoch = 0; epoch < options.epochs(); epoch++) {
+        for (int epoch = options.initialEpoch(); epoch < options.epochs(); epoch++) {
             long epochSeed = Seeds.mix(seed, epoch);
             int[] order = options.shuffle() ? permutation(Math.toIntExact(trainRows), epochSeed) : null;
             Batches batches = Batches.copies(trainX, trainY, options.batchSize(), order);
@@ -172,7 +172,7 @@ public final class Trainer {
             if (validate) {
                 logs.putAll(evaluateBatches(Batches.views(valX, valY, options.batchSize()), "val_"));
             }
-            history.add(logs);
+            history.add(epoch, logs);
             bar.epochEnd(logs);
         }
     }

@@ -123,6 +123,39 @@ public class KerasFilesTest {
     }
 
     @Test
+    void toJsonIsTheArchivesConfigAndFromJsonRebuildsTheModelWithNewWeights() throws IOException {
+        Model model = dotModel();
+        model.compile(Adam.builder().learningRate(0.01).build(), Losses.mse(), org.tensorkit.models.losses.Metrics.mae());
+        Path file = dir.resolve("dot.keras");
+        model.save(file);
+        String json = model.toJson();
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            String stored = new String(zip.getInputStream(zip.getEntry("config.json")).readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(stored, json, "the same text save writes");
+        }
+
+        Network rebuilt = Models.fromJson(json);
+        assertInstanceOf(Model.class, rebuilt);
+        assertEquals(model.summaryString(), rebuilt.summaryString());
+        assertTrue(rebuilt.isCompiled(), "compiled from the compile settings");
+        Adam adam = (Adam) rebuilt.compiled().orElseThrow().optimizer();
+        assertEquals(0.01, adam.learningRate());
+        assertEquals(0, adam.iterations(), "a fresh optimizer");
+        assertEquals(List.of("mae"), rebuilt.compiled().orElseThrow().metrics().stream()
+                .map(org.tensorkit.models.losses.Metric::name).toList());
+        // the layers' seeds are in their configs: the same initial weights
+        assertSameWeights(model, rebuilt);
+
+        Names.reset();
+        Network plain = Models.fromJson(dotModel().toJson());
+        assertTrue(!plain.isCompiled(), "no compile settings, not compiled");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Models.fromJson("{not json"));
+        assertTrue(e.getMessage().contains("the model's JSON"), e.getMessage());
+    }
+
+    @Test
     void aSequentialComesBackAsASequential() throws IOException {
         Sequential model = Sequential.builder().name("stack")
                 .add(Embedding.builder().inputDim(20).outputDim(3).inputLength(2).seed(3).build(), Flatten.create(),
