@@ -151,6 +151,32 @@ public final class TensorkitSpark {
     }
 
     /**
+     * Keras's {@code fit} of {@code model} on {@code data}, data-parallel with row-sharded tables
+     * ({@link ShardedModel}): the tables are sharded over as many partitions as Spark's default parallelism, trained
+     * for {@code options.rounds()} rounds, and the trained state (weights, optimizer step count and slots) is written
+     * back into {@code model}, as {@code fit} leaves it. For tables too large for the driver, use
+     * {@link ShardedModel} and keep them sharded.
+     *
+     * @param model a compiled model (changed in place when the call succeeds)
+     * @param data the rows
+     * @param inputColumns one column per model input, in the model's input order (integer ids for tables)
+     * @param targetColumn the targets
+     * @param options the settings
+     * @return the History, one entry per round
+     */
+    public static org.tensorkit.models.training.History fit(Network model, Dataset<Row> data,
+                                                            List<String> inputColumns, String targetColumn,
+                                                            SparkFitOptions options) {
+        Objects.requireNonNull(data, "data");
+        try (ShardedModel sharded = ShardedModel.of(data.sparkSession(), model,
+                data.sparkSession().sparkContext().defaultParallelism())) {
+            org.tensorkit.models.training.History h = sharded.fit(data, inputColumns, targetColumn, options);
+            sharded.collectInto(model);
+            return h;
+        }
+    }
+
+    /**
      * Learns {@code lookup}'s vocabulary from a string (or array of strings) column, counted by Spark.
      *
      * @param lookup the lookup (not given a vocabulary, not in tf-idf mode)

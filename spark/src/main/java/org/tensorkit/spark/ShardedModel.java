@@ -1,0 +1,499 @@
+package org.tensorkit.spark;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction2;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.tensorkit.core.Tensor;
+import org.tensorkit.layers.Weight;
+import org.tensorkit.models.Network;
+import org.tensorkit.models.optimizers.Optimizer;
+import org.tensorkit.models.training.History;
+import org.tensorkit.spark.internal.Block;
+import org.tensorkit.spark.internal.Columns;
+import org.tensorkit.spark.internal.DenseState;
+import org.tensorkit.spark.internal.ExactPartitioner;
+import org.tensorkit.spark.internal.LocalRound;
+import org.tensorkit.spark.internal.Means;
+import org.tensorkit.spark.internal.Plan;
+import scala.Tuple2;
+
+/**
+ * A compiled model trained data-parallel on Spark, its embedding tables <b>row-sharded</b>: every table's rows,
+ * with their optimizer state (Adam's two moments per row), live in one cached, hash-partitioned RDD keyed by
+ * (table, row), never whole on the driver nor broadcast; all other weights (Dense kernels, biases) are small and
+ * broadcast.
+ *
+ * <p><b>A round</b> ({@link #fit}): every data partition receives exactly the table rows its ids use (a join of
+ * the partition's distinct ids with the sharded rows, the way MLlib's ALS ships factor blocks to rating blocks),
+ * rebuilds the model with each table cut to those rows, trains one epoch over its rows with the model's own
+ * {@code fit} (starting from the optimizer's global step), and sends back only the rows its ids touched. A row's
+ * new value and optimizer state are the mean of the partitions that touched it; untouched rows are not moved. The
+ * broadcast weights and their optimizer state are the mean over all partitions ({@code treeAggregate}); the step
+ * count advances by the most steps a partition took. With one data partition a round is exactly an epoch of
+ * single-machine {@code fit}: the same History and weights, to the last bit.
+ *
+ * <p>Every mean is taken in an order Spark's scheduling cannot change (rows in partition order, broadcast weights
+ * and logs summed exactly), so the same data, partitioning and seed give the same model on every run.
+ *
+ * <p>Not thread-safe; {@link #close()} releases the cached state.
+ */
+public final class ShardedModel implements AutoCloseable {
+    /** Table rows per chunk when a driver's table is first sharded. */
+    private static final int CHUNK_ROWS = 4096;
+
+    private final SparkSession spark;
+    private final JavaSparkContext jsc;
+    private final Plan plan;
+    private final Network template;
+    private final String json;
+    private final HashPartitioner tablePartitioner;
+    private JavaPairRDD<Long, float[]> table;
+    private DenseState dense;
+    private final List<Round> rounds = new ArrayList<>();
+    private boolean closed;
+
+    private ShardedModel(SparkSession spark, Plan plan, Network template, String json, int tablePartitions,
+                         JavaPairRDD<Long, float[]> table, DenseState dense) {
+        this.spark = spark;
+        this.jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        this.plan = plan;
+        this.template = template;
+        this.json = json;
+        this.tablePartitioner = new HashPartitioner(tablePartitions);
+        this.table = table;
+        this.dense = dense;
+    }
+
+    /**
+     * {@code model}'s tables sharded into {@code tablePartitions} partitions, its other weights and the optimizer's
+     * state (step count, slots) taken as they are now: a model trained before goes on from where it is.
+     *
+     * @param spark the session
+     * @param model a compiled model whose tables are each fed straight by model inputs
+     * @param tablePartitions partitions of the sharded tables, at least 1
+     * @throws IllegalStateException if the model is not compiled
+     * @throws IllegalArgumentException if a table is fed by another layer than an input, an input that feeds a table
+     *     also feeds another kind of layer, a table has frozen rows or a regularizer, or the partition count is
+     *     below 1
+     */
+    public static ShardedModel of(SparkSession spark, Network model, int tablePartitions) {
+        Objects.requireNonNull(spark, "spark");
+        Objects.requireNonNull(model, "model");
+        if (tablePartitions < 1) {
+            throw new IllegalArgumentException("tablePartitions must be at least 1, got " + tablePartitions);
+        }
+        Plan plan = Plan.of(model);
+        List<Weight> weights = model.weights();
+        Optimizer optimizer = model.compiled().orElseThrow().optimizer();
+        List<Tensor> state = optimizer.state(model.trainableWeights());
+        long[][] shapes = new long[weights.size()][];
+        float[][] values = new float[weights.size()][];
+        float[][][] slots = new float[weights.size()][][];
+        List<Chunk> chunks = new ArrayList<>();
+        for (int k = 0; k < weights.size(); k++) {
+            shapes[k] = weights.get(k).shape().toArray();
+            int ti = plan.trainableIndex(k);
+            float[] v = weights.get(k).read().toFloatArray();
+            float[][] s = new float[ti >= 0 ? plan.slots() : 0][];
+            for (int j = 0; j < s.length; j++) {
+                s[j] = state.get(ti * plan.slots() + j).toFloatArray();
+            }
+            int t = plan.weightTable(k);
+            if (t < 0) {
+                values[k] = v;
+                slots[k] = ti >= 0 ? s : null;
+            } else {
+                chunks.addAll(chunks(plan, t, v, s));
+            }
+        }
+        state.forEach(Tensor::close);
+        HashPartitioner partitioner = new HashPartitioner(tablePartitions);
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        JavaPairRDD<Long, float[]> table = jsc.parallelize(chunks, Math.max(1, Math.min(chunks.size(),
+                        tablePartitions)))
+                .flatMapToPair(Chunk::rows)
+                .partitionBy(partitioner)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        table.count();
+        int[] one = new int[plan.spaces()];
+        java.util.Arrays.fill(one, 1);
+        return new ShardedModel(spark, plan, plan.localModel(one), model.toJson(), tablePartitions, table,
+                new DenseState(optimizer.iterations(), shapes, values, slots));
+    }
+
+    /** A run of a table's rows, each with its optimizer slots, as the driver ships them once. */
+    private record Chunk(long[] keys, int width, float[] states) implements java.io.Serializable {
+        Iterator<Tuple2<Long, float[]>> rows() {
+            List<Tuple2<Long, float[]>> out = new ArrayList<>(keys.length);
+            for (int r = 0; r < keys.length; r++) {
+                out.add(new Tuple2<>(keys[r], java.util.Arrays.copyOfRange(states, r * width, (r + 1) * width)));
+            }
+            return out.iterator();
+        }
+    }
+
+    private static List<Chunk> chunks(Plan plan, int t, float[] values, float[][] slots) {
+        Plan.Table table = plan.tables().get(t);
+        int width = table.width();
+        int stateWidth = plan.stateWidth(t);
+        int copies = stateWidth / width;
+        List<Chunk> out = new ArrayList<>();
+        for (long start = 0; start < table.rows(); start += CHUNK_ROWS) {
+            int n = (int) Math.min(CHUNK_ROWS, table.rows() - start);
+            long[] keys = new long[n];
+            float[] states = new float[n * stateWidth];
+            for (int r = 0; r < n; r++) {
+                long row = start + r;
+                keys[r] = plan.key(t, row);
+                for (int c = 0; c < copies; c++) {
+                    float[] from = c == 0 ? values : slots[c - 1];
+                    System.arraycopy(from, (int) (row * width), states, r * stateWidth + c * width, width);
+                }
+            }
+            out.add(new Chunk(keys, stateWidth, states));
+        }
+        return out;
+    }
+
+    /**
+     * Trains for {@code options.rounds()} rounds on {@code data}; the History has one entry per round ({@code loss}
+     * and the compiled metrics as sample-weighted means over the partitions' epochs, then {@code val_} logs when
+     * validation rows are given), as {@code fit} has one per epoch. The data's rows are read and checked once,
+     * before the first round: a null, a wrong type or an id outside its table fails the call before anything
+     * trains.
+     *
+     * @param data the rows
+     * @param inputColumns one column per model input, in the model's input order (integer ids for tables)
+     * @param targetColumn the targets
+     * @param options the settings
+     * @return the History, one entry per round
+     * @throws IllegalArgumentException for columns that do not fit the model (named), or bad rows (found on the
+     *     executors, so inside Spark's {@code SparkException}, naming the row, the partition and the value)
+     */
+    public History fit(Dataset<Row> data, List<String> inputColumns, String targetColumn, SparkFitOptions options) {
+        requireOpen();
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(inputColumns, "inputColumns");
+        Objects.requireNonNull(targetColumn, "targetColumn");
+        Objects.requireNonNull(options, "options");
+        Columns columns = Columns.of(data.schema(), inputColumns, template, targetColumn, plan);
+        Columns valColumns = options.validation().isPresent()
+                ? Columns.of(options.validation().get().schema(), inputColumns, template, targetColumn, plan) : null;
+        long seed = options.seed().orElseGet(() -> new SplittableRandom().nextLong());
+        JavaRDD<Block> blocks = blocks(data, columns, options.partitions(), options.storageLevel());
+        JavaRDD<Block> valBlocks = valColumns == null ? null
+                : blocks(options.validation().get(), valColumns, 0, options.storageLevel());
+        try {
+            blocks.count();       // reads and checks every row before anything trains
+            if (valBlocks != null) {
+                valBlocks.count();
+            }
+            List<Map<String, Double>> logs = new ArrayList<>();
+            for (int r = 0; r < options.rounds(); r++) {
+                long start = System.nanoTime();
+                Map<String, Double> roundLogs = round(blocks, new LocalRound.Settings(options.batchSize(), r,
+                        options.shuffle(), seed), options.storageLevel(), start);
+                if (valBlocks != null) {
+                    roundLogs.putAll(evaluate(valBlocks, options.batchSize()).logs("val_"));
+                }
+                logs.add(roundLogs);
+                Round last = rounds.get(rounds.size() - 1);
+                int round = r;
+                options.output().ifPresent(out -> out.println(line(round, options.rounds(), last, roundLogs)));
+            }
+            return History.of(0, logs);
+        } finally {
+            blocks.unpersist(false);
+            if (valBlocks != null) {
+                valBlocks.unpersist(false);
+            }
+        }
+    }
+
+    private static String line(int round, int rounds, Round r, Map<String, Double> logs) {
+        StringBuilder b = new StringBuilder("Round " + (round + 1) + "/" + rounds + " - "
+                + String.format(java.util.Locale.ROOT, "%.1fs", r.seconds()));
+        logs.forEach((k, v) -> b.append(" - ").append(k).append(": ")
+                .append(String.format(java.util.Locale.ROOT, "%.4f", v)));
+        b.append(String.format(java.util.Locale.ROOT, " - rows shipped: %d (%.1f MB), returned: %d (%.1f MB)",
+                r.rowsShipped(), r.bytesShipped() / 1e6, r.rowsReturned(), r.bytesReturned() / 1e6));
+        return b.toString();
+    }
+
+    /**
+     * Keras's {@code evaluate} over {@code data} with the sharded model: each partition evaluates its rows with the
+     * table rows its ids use, in batches of {@code batchSize}; the logs are the sample-weighted means.
+     *
+     * @throws IllegalArgumentException as {@link #fit}, or a batch size below 1
+     */
+    public Map<String, Double> evaluate(Dataset<Row> data, List<String> inputColumns, String targetColumn,
+                                        int batchSize) {
+        requireOpen();
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be a positive integer, got " + batchSize);
+        }
+        Columns columns = Columns.of(data.schema(), inputColumns, template, targetColumn, plan);
+        JavaRDD<Block> blocks = blocks(data, columns, 0, StorageLevel.MEMORY_AND_DISK());
+        try {
+            return evaluate(blocks, batchSize).logs("");
+        } finally {
+            blocks.unpersist(false);
+        }
+    }
+
+    private Means.Sum evaluate(JavaRDD<Block> blocks, int batchSize) {
+        Plan p = plan;
+        Broadcast<DenseState> state = jsc.broadcast(dense);
+        try {
+            JavaRDD<LocalRound.Result> results = blocks.zipPartitions(shipped(blocks),
+                    (FlatMapFunction2<Iterator<Block>, Iterator<Tuple2<Integer, Tuple2<Long, float[]>>>,
+                            LocalRound.Result>) (bs, rows) -> {
+                        Block b = bs.hasNext() ? bs.next() : null;
+                        return b == null || b.rows() == 0 ? java.util.Collections.emptyIterator()
+                                : List.of(LocalRound.evaluate(p, b, values(rows), state.value(), batchSize)).iterator();
+                    });
+            return results.treeAggregate(new Means.Sum(), Means.Sum::add, Means.Sum::merge);
+        } finally {
+            state.destroy(false);
+        }
+    }
+
+    private Map<String, Double> round(JavaRDD<Block> blocks, LocalRound.Settings settings, StorageLevel level,
+                                      long start) {
+        Plan p = plan;
+        Broadcast<DenseState> state = jsc.broadcast(dense);
+        JavaRDD<LocalRound.Result> results = blocks.zipPartitions(shipped(blocks),
+                (FlatMapFunction2<Iterator<Block>, Iterator<Tuple2<Integer, Tuple2<Long, float[]>>>,
+                        LocalRound.Result>) (bs, rows) -> {
+                    Block b = bs.hasNext() ? bs.next() : null;
+                    return b == null || b.rows() == 0 ? java.util.Collections.emptyIterator()
+                            : List.of(LocalRound.train(p, b, values(rows), state.value(), settings)).iterator();
+                }).persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            Means.Sum sum = results.treeAggregate(new Means.Sum(), Means.Sum::add, Means.Sum::merge);
+            JavaPairRDD<Long, float[]> averaged = results
+                    .flatMapToPair(r -> {
+                        List<Tuple2<Long, Means.Contribution>> out = new ArrayList<>(r.keys().length);
+                        for (int k = 0; k < r.keys().length; k++) {
+                            out.add(new Tuple2<>(r.keys()[k], new Means.Contribution(r.partition(), r.states()[k])));
+                        }
+                        return out.iterator();
+                    })
+                    .combineByKey(ShardedModel::listOf, ShardedModel::added, ShardedModel::joined, tablePartitioner)
+                    .mapValues(Means::rows);
+            JavaPairRDD<Long, float[]> next = table.leftOuterJoin(averaged, tablePartitioner)
+                    .mapValues(v -> v._2().isPresent() ? v._2().get() : v._1());
+            next.persist(level);
+            next.rdd().localCheckpoint();    // a round's lineage ends at its cached rows: no growth over rounds
+            next.count();
+            table.unpersist(false);
+            table = next;
+            float[][] mean = sum.denseMean();
+            long steps = dense.iterations() + sum.maxSteps();
+            dense = mean != null ? dense.with(mean, steps) : dense.with(dense.flat(), steps);
+            rounds.add(new Round(rounds.size(), (System.nanoTime() - start) / 1e9, sum.samples(), sum.maxSteps(),
+                    sum.rowsReceived(), sum.bytesReceived(), sum.rowsReturned(), sum.bytesReturned()));
+            return sum.logs("");
+        } finally {
+            results.unpersist(false);
+            state.destroy(false);
+        }
+    }
+
+    private static List<Means.Contribution> listOf(Means.Contribution c) {
+        List<Means.Contribution> l = new ArrayList<>(2);
+        l.add(c);
+        return l;
+    }
+
+    private static List<Means.Contribution> added(List<Means.Contribution> l, Means.Contribution c) {
+        l.add(c);
+        return l;
+    }
+
+    private static List<Means.Contribution> joined(List<Means.Contribution> a, List<Means.Contribution> b) {
+        a.addAll(b);
+        return a;
+    }
+
+    private static Iterator<Tuple2<Long, float[]>> values(Iterator<Tuple2<Integer, Tuple2<Long, float[]>>> rows) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return rows.hasNext();
+            }
+
+            @Override
+            public Tuple2<Long, float[]> next() {
+                return rows.next()._2();
+            }
+        };
+    }
+
+    /** Each data partition's table rows: its distinct ids joined with the shards, then sent to the partition. */
+    private JavaPairRDD<Integer, Tuple2<Long, float[]>> shipped(JavaRDD<Block> blocks) {
+        Plan p = plan;
+        JavaPairRDD<Long, Integer> requests = blocks.flatMapToPair(b -> {
+            long[][] spaces = LocalRound.spaceIds(p, b);
+            List<Tuple2<Long, Integer>> out = new ArrayList<>();
+            for (int t = 0; t < p.tables().size(); t++) {
+                Plan.Table table = p.tables().get(t);
+                if (b.rows() == 0) {
+                    break;
+                }
+                for (long id : spaces[table.space()]) {
+                    if (id < table.rows()) {
+                        out.add(new Tuple2<>(p.key(t, id), b.partition()));
+                    }
+                }
+            }
+            return out.iterator();
+        });
+        return table.join(requests, tablePartitioner)
+                .mapToPair(e -> new Tuple2<>(e._2()._2(), new Tuple2<>(e._1(), e._2()._1())))
+                .partitionBy(new ExactPartitioner(blocks.getNumPartitions()));
+    }
+
+    private JavaRDD<Block> blocks(Dataset<Row> data, Columns columns, int partitions, StorageLevel level) {
+        JavaRDD<Row> rows = data.javaRDD();
+        if (partitions > 0) {
+            rows = rows.repartition(partitions);
+        }
+        return rows.mapPartitionsWithIndex((index, it) -> {
+            List<Row> list = new ArrayList<>();
+            it.forEachRemaining(list::add);
+            return List.of(Block.read(list, columns, index)).iterator();
+        }, true).persist(level);
+    }
+
+    /** The rounds run so far, over every {@link #fit} call. */
+    public List<Round> rounds() {
+        return List.copyOf(rounds);
+    }
+
+    /** The optimizer's step count. */
+    public long iterations() {
+        return dense.iterations();
+    }
+
+    /**
+     * The rows of Embedding {@code layer}'s table, {@code (row id, values)}, as they are sharded (a view: no row
+     * moves to the driver).
+     *
+     * @throws IllegalArgumentException if the model has no sharded table of that name
+     */
+    public JavaPairRDD<Long, float[]> rows(String layer) {
+        requireOpen();
+        int t = tableIndex(layer);
+        Plan p = plan;
+        int width = plan.tables().get(t).width();
+        return table.filter(e -> p.tableOf(e._1()) == t)
+                .mapToPair(e -> new Tuple2<>(p.rowOf(e._1()), java.util.Arrays.copyOf(e._2(), width)));
+    }
+
+    private int tableIndex(String layer) {
+        for (int t = 0; t < plan.tables().size(); t++) {
+            if (plan.tables().get(t).layer().equals(layer)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("model \"" + plan.modelName() + "\" has no sharded table \"" + layer
+                + "\"; its tables are " + plan.tables().stream().map(Plan.Table::layer).toList());
+    }
+
+    /**
+     * Writes the trained state into {@code model} (the model this was made from, or one of the same architecture
+     * and compile settings): every table row and broadcast weight, and the optimizer's step count and slots. The
+     * tables come to the driver one shard at a time.
+     *
+     * @throws IllegalArgumentException if {@code model} has another architecture or compile settings
+     */
+    public void collectInto(Network model) {
+        requireOpen();
+        Objects.requireNonNull(model, "model");
+        if (!model.isCompiled() || !model.toJson().equals(json)) {
+            throw new IllegalArgumentException("model \"" + model.name() + "\" is not of the architecture and compile "
+                    + "settings this sharded model was made from");
+        }
+        List<Weight> weights = model.weights();
+        float[][] values = new float[weights.size()][];
+        float[][][] slots = new float[weights.size()][plan.slots()][];
+        for (int k = 0; k < weights.size(); k++) {
+            int t = plan.weightTable(k);
+            if (t < 0) {
+                values[k] = dense.values(k);
+                for (int s = 0; s < plan.slots() && plan.trainableIndex(k) >= 0; s++) {
+                    slots[k][s] = dense.slot(k, s);
+                }
+                continue;
+            }
+            Plan.Table tb = plan.tables().get(t);
+            long n = tb.rows() * tb.width();
+            values[k] = new float[Math.toIntExact(n)];
+            if (tb.trainable()) {
+                for (int s = 0; s < plan.slots(); s++) {
+                    slots[k][s] = new float[Math.toIntExact(n)];
+                }
+            }
+        }
+        Iterator<Tuple2<Long, float[]>> it = table.toLocalIterator();
+        while (it.hasNext()) {
+            Tuple2<Long, float[]> e = it.next();
+            int t = plan.tableOf(e._1());
+            Plan.Table tb = plan.tables().get(t);
+            int w = tb.width();
+            int at = Math.toIntExact(plan.rowOf(e._1()) * w);
+            System.arraycopy(e._2(), 0, values[tb.weight()], at, w);
+            for (int s = 0; tb.trainable() && s < plan.slots(); s++) {
+                System.arraycopy(e._2(), (1 + s) * w, slots[tb.weight()][s], at, w);
+            }
+        }
+        List<Tensor> newValues = new ArrayList<>();
+        List<Tensor> state = new ArrayList<>();
+        for (int k = 0; k < weights.size(); k++) {
+            newValues.add(Tensor.of(values[k]).reshape(weights.get(k).shape().toArray()));
+        }
+        List<Weight> trainable = model.trainableWeights();
+        for (Weight w : trainable) {
+            int k = weights.indexOf(w);
+            for (int s = 0; s < plan.slots(); s++) {
+                state.add(Tensor.of(slots[k][s]).reshape(w.shape().toArray()));
+            }
+        }
+        model.setWeights(newValues);
+        model.compiled().orElseThrow().optimizer().restoreState(dense.iterations(), trainable, state);
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("the sharded model of \"" + plan.modelName() + "\" is closed");
+        }
+    }
+
+    /** Unpersists the sharded tables. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            table.unpersist(false);
+        }
+    }
+
+    SparkSession session() {
+        return spark;
+    }
+}

@@ -1,0 +1,172 @@
+package org.tensorkit.spark;
+
+import java.io.PrintStream;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The settings of {@link ShardedModel#fit}: Keras's {@code fit} settings where they mean the same (batch size,
+ * shuffling, seed, validation data), the number of rounds (a round is one local epoch of every data partition),
+ * how many partitions the data is split into, and where the sharded state is kept.
+ */
+public final class SparkFitOptions {
+    private final int batchSize;
+    private final int rounds;
+    private final boolean shuffle;
+    private final OptionalLong seed;
+    private final int partitions;
+    private final Dataset<Row> validation;
+    private final StorageLevel storageLevel;
+    private final PrintStream output;
+
+    private SparkFitOptions(Builder b) {
+        this.batchSize = b.batchSize;
+        this.rounds = b.rounds;
+        this.shuffle = b.shuffle;
+        this.seed = b.seed;
+        this.partitions = b.partitions;
+        this.validation = b.validation;
+        this.storageLevel = b.storageLevel;
+        this.output = b.output;
+    }
+
+    /** The options, starting from batches of 32, one round, shuffled. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Rows per optimizer step in a data partition. */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** How many rounds {@code fit} runs. */
+    public int rounds() {
+        return rounds;
+    }
+
+    /** Whether each partition shuffles its rows before every round. */
+    public boolean shuffle() {
+        return shuffle;
+    }
+
+    /** The seed of the shuffles and random layers, if set. */
+    public OptionalLong seed() {
+        return seed;
+    }
+
+    /** How many data partitions (0: the data's own partitioning). */
+    public int partitions() {
+        return partitions;
+    }
+
+    /** The rows {@code val_} logs are computed on after every round, if any. */
+    public Optional<Dataset<Row>> validation() {
+        return Optional.ofNullable(validation);
+    }
+
+    /** Where the sharded tables and the data's blocks are kept. */
+    public StorageLevel storageLevel() {
+        return storageLevel;
+    }
+
+    /** Where a line per round is printed, if anywhere. */
+    public Optional<PrintStream> output() {
+        return Optional.ofNullable(output);
+    }
+
+    /** The builder of {@link SparkFitOptions}. */
+    public static final class Builder {
+        private int batchSize = 32;
+        private int rounds = 1;
+        private boolean shuffle = true;
+        private OptionalLong seed = OptionalLong.empty();
+        private int partitions;
+        private Dataset<Row> validation;
+        private StorageLevel storageLevel = StorageLevel.MEMORY_AND_DISK();
+        private PrintStream output;
+
+        private Builder() {
+        }
+
+        /**
+         * Rows per step (default 32).
+         *
+         * @throws IllegalArgumentException if below 1
+         */
+        public Builder batchSize(int batchSize) {
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("batchSize must be a positive integer, got " + batchSize);
+            }
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * Rounds to run (default 1): in each, every data partition trains one epoch over its rows.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder rounds(int rounds) {
+            if (rounds < 0) {
+                throw new IllegalArgumentException("rounds must be >= 0, got " + rounds);
+            }
+            this.rounds = rounds;
+            return this;
+        }
+
+        /** Whether each partition shuffles its rows every round (default true). */
+        public Builder shuffle(boolean shuffle) {
+            this.shuffle = shuffle;
+            return this;
+        }
+
+        /** The seed: partition {@code p} shuffles with {@code seed + p}, as {@code fit} with that seed would. */
+        public Builder seed(long seed) {
+            this.seed = OptionalLong.of(seed);
+            return this;
+        }
+
+        /**
+         * Split the data into this many partitions ({@code Dataset.repartition}); 0 (the default) keeps the data's
+         * partitioning.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder partitions(int partitions) {
+            if (partitions < 0) {
+                throw new IllegalArgumentException("partitions must be >= 0, got " + partitions);
+            }
+            this.partitions = partitions;
+            return this;
+        }
+
+        /** Rows (the same columns as the training data) to compute {@code val_} logs on after every round. */
+        public Builder validation(Dataset<Row> validation) {
+            this.validation = Objects.requireNonNull(validation, "validation");
+            return this;
+        }
+
+        /** Where the tables and the data's blocks are kept (default {@code MEMORY_AND_DISK}: they spill). */
+        public Builder storageLevel(StorageLevel storageLevel) {
+            this.storageLevel = Objects.requireNonNull(storageLevel, "storageLevel");
+            return this;
+        }
+
+        /** Print a line per round (time, logs, traffic) to {@code output}. */
+        public Builder output(PrintStream output) {
+            this.output = Objects.requireNonNull(output, "output");
+            return this;
+        }
+
+        /** The options. */
+        public SparkFitOptions build() {
+            return new SparkFitOptions(this);
+        }
+    }
+}

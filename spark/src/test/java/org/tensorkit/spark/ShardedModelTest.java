@@ -1,0 +1,222 @@
+package org.tensorkit.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tensorkit.core.Tensor;
+import org.tensorkit.layers.Add;
+import org.tensorkit.layers.Dense;
+import org.tensorkit.layers.Dot;
+import org.tensorkit.layers.Embedding;
+import org.tensorkit.layers.Flatten;
+import org.tensorkit.layers.Input;
+import org.tensorkit.layers.SymbolicTensor;
+import org.tensorkit.models.Model;
+import org.tensorkit.models.Network;
+import org.tensorkit.models.losses.Losses;
+import org.tensorkit.models.losses.Metrics;
+import org.tensorkit.models.optimizers.Adam;
+import org.tensorkit.models.training.FitOptions;
+import org.tensorkit.models.training.History;
+import org.tensorkit.models.training.Verbosity;
+
+/** Data-parallel training with row-sharded tables, in local[2], against one JVM's fit. */
+class ShardedModelTest {
+    private static SparkSession spark;
+    private static final StructType SCHEMA = new StructType().add("user", DataTypes.IntegerType, false)
+            .add("item", DataTypes.LongType, false).add("rating", DataTypes.FloatType, false);
+
+    @BeforeAll
+    static void start() {
+        spark = SparkSession.builder().master("local[2]").appName("tensorkit-sharded-test")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1").config("spark.sql.shuffle.partitions", "3")
+                .getOrCreate();
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    /** Users and items with a bias per user and a dense head: tables in two spaces, broadcast weights. */
+    static Model recommender() {
+        SymbolicTensor user = Input.builder().shape(1).name("user").build();
+        SymbolicTensor item = Input.builder().shape(1).name("item").build();
+        SymbolicTensor u = Flatten.create().call(Embedding.builder().inputDim(40).outputDim(6).name("users").seed(1)
+                .build().call(user));
+        SymbolicTensor bias = Flatten.create().call(Embedding.builder().inputDim(40).outputDim(1).name("user_bias")
+                .seed(2).build().call(user));
+        SymbolicTensor i = Flatten.create().call(Embedding.builder().inputDim(70).outputDim(6).name("items").seed(3)
+                .build().call(item));
+        SymbolicTensor dot = Dot.builder().axes(1).build().call(u, i);
+        SymbolicTensor out = Dense.builder().units(1).seed(4).name("head").build()
+                .call(Add.create().call(dot, bias));
+        Model m = Model.builder().inputs(user, item).outputs(out).name("recommender").build();
+        m.compile(Adam.builder().learningRate(0.01).build(), Losses.mse(), Metrics.mae());
+        return m;
+    }
+
+    record Data(int[][] users, long[][] items, float[] ratings, List<Row> rows) {
+        Dataset<Row> frame(int partitions) {
+            Dataset<Row> one = spark.createDataFrame(rows, SCHEMA).coalesce(1);
+            return partitions == 1 ? one : one.repartition(partitions);   // round robin: 2000 rows, 500 each
+        }
+
+        List<Tensor> x() {
+            return List.of(Tensor.of(users), Tensor.of(items));
+        }
+    }
+
+    static Data data(int n, long seed) {
+        Random rng = new Random(seed);
+        int[][] users = new int[n][1];
+        long[][] items = new long[n][1];
+        float[] ratings = new float[n];
+        List<Row> rows = new ArrayList<>();
+        for (int r = 0; r < n; r++) {
+            users[r][0] = rng.nextInt(40);
+            items[r][0] = rng.nextInt(70);
+            ratings[r] = 1 + ((users[r][0] * 7 + items[r][0] * 3) % 5);
+            rows.add(RowFactory.create(users[r][0], items[r][0], ratings[r]));
+        }
+        return new Data(users, items, ratings, rows);
+    }
+
+    private static void assertSameBits(List<Double> expected, List<Double> got, String what) {
+        assertEquals(expected.size(), got.size(), what);
+        for (int k = 0; k < expected.size(); k++) {
+            assertEquals(Double.doubleToRawLongBits(expected.get(k)), Double.doubleToRawLongBits(got.get(k)),
+                    what + " " + k + ": " + expected + " vs " + got);
+        }
+    }
+
+    @Test
+    void withOnePartitionEveryRoundIsExactlyAnEpochOfSingleMachineFit() {
+        Data train = data(300, 1);
+        Data val = data(75, 2);
+        Model alone = recommender();
+        // single machine: the validation rows are the last ones of the data, as validationSplit cuts them
+        List<Row> all = new ArrayList<>(train.rows());
+        all.addAll(val.rows());
+        Data joined = new Data(concat(train.users(), val.users()), concat(train.items(), val.items()),
+                concat(train.ratings(), val.ratings()), all);
+        History expected = alone.fit(joined.x(), Tensor.of(joined.ratings()), FitOptions.builder().batchSize(16)
+                .epochs(3).validationSplit(0.2).shuffle(true).seed(9).verbose(Verbosity.SILENT).build());
+
+        Model sharded = recommender();
+        History got;
+        try (ShardedModel s = ShardedModel.of(spark, sharded, 3)) {
+            got = s.fit(train.frame(1), List.of("user", "item"), "rating", SparkFitOptions.builder().batchSize(16)
+                    .rounds(3).shuffle(true).seed(9).validation(val.frame(1)).build());
+            assertEquals(3 * 19, s.iterations(), "19 steps of 16 rows a round");
+            s.collectInto(sharded);
+        }
+        assertEquals(expected.history().keySet(), got.history().keySet());
+        for (String key : expected.history().keySet()) {
+            assertSameBits(expected.get(key), got.get(key), key);
+        }
+        List<Tensor> a = alone.getWeights();
+        List<Tensor> b = sharded.getWeights();
+        for (int k = 0; k < a.size(); k++) {
+            assertArrayEquals(a.get(k).toFloatArray(), b.get(k).toFloatArray(), 0f, "weight " + k);
+        }
+        List<Tensor> sa = alone.compiled().orElseThrow().optimizer().state(alone.trainableWeights());
+        List<Tensor> sb = sharded.compiled().orElseThrow().optimizer().state(sharded.trainableWeights());
+        for (int k = 0; k < sa.size(); k++) {
+            assertArrayEquals(sa.get(k).toFloatArray(), sb.get(k).toFloatArray(), 0f, "Adam slot " + k);
+        }
+        assertEquals(alone.compiled().orElseThrow().optimizer().iterations(),
+                sharded.compiled().orElseThrow().optimizer().iterations());
+    }
+
+    @Test
+    void manyPartitionsLearnRepeatAndShipOnlyTheRowsTheirIdsUse() {
+        Data train = data(2000, 3);
+        Model first = recommender();
+        History h1;
+        List<Round> rounds;
+        try (ShardedModel s = ShardedModel.of(spark, first, 4)) {
+            h1 = s.fit(train.frame(4), List.of("user", "item"), "rating", SparkFitOptions.builder().batchSize(32)
+                    .rounds(6).seed(5).build());
+            rounds = s.rounds();
+            s.collectInto(first);
+        }
+        List<Double> loss = h1.get("loss");
+        assertTrue(loss.get(5) < 0.5 * loss.get(0), "the loss falls: " + loss);
+        Model second = recommender();
+        History h2 = TensorkitSpark.fit(second, train.frame(4), List.of("user", "item"), "rating",
+                SparkFitOptions.builder().batchSize(32).rounds(6).seed(5).build());
+        assertEquals(h1, h2, "the same data, partitions and seed: the same run, whatever Spark's scheduling");
+        assertEquals(first.getWeights(), second.getWeights());
+
+        // every partition of 500 rows uses at most all 40 users (twice: vector and bias) and 70 items
+        for (Round r : rounds) {
+            assertEquals(2000, r.samples());
+            assertEquals(16, r.steps(), "500 rows in batches of 32");
+            assertTrue(r.rowsShipped() <= 4 * (40 + 40 + 70), r.toString());
+            assertTrue(r.rowsReturned() <= r.rowsShipped(), r.toString());
+            long rowBytes = 8 + 4 * 3 * 6;   // a key, then the row and Adam's two moments
+            assertTrue(r.bytesShipped() >= r.rowsShipped() * (8 + 4 * 3) && r.bytesShipped()
+                    <= r.rowsShipped() * rowBytes, r.toString());
+        }
+    }
+
+    @Test
+    void aTableRowUsedByNoPartitionKeepsItsValueAndState() {
+        Data train = data(200, 4);
+        Model model = recommender();
+        float[] before = model.getLayer("items").getWeights().get(0).toFloatArray();
+        // no row uses item 69 or above 60 (ids drawn below 70, then filtered)
+        Dataset<Row> rows = train.frame(2).where("item < 60");
+        History h = TensorkitSpark.fit(model, rows, List.of("user", "item"), "rating",
+                SparkFitOptions.builder().rounds(2).seed(1).build());
+        assertEquals(2, h.epochs());
+        float[] after = model.getLayer("items").getWeights().get(0).toFloatArray();
+        for (int row = 60; row < 70; row++) {
+            for (int k = 0; k < 6; k++) {
+                assertEquals(Float.floatToIntBits(before[row * 6 + k]), Float.floatToIntBits(after[row * 6 + k]),
+                        "unused row " + row);
+            }
+        }
+        List<Tensor> state = model.compiled().orElseThrow().optimizer().state(model.trainableWeights());
+        Network n = model;
+        int items = n.trainableWeights().indexOf(model.getLayer("items").weights().get(0));
+        float[] m = state.get(2 * items).toFloatArray();
+        for (int k = 60 * 6; k < 70 * 6; k++) {
+            assertEquals(0f, m[k], "an unused row has no moment");
+        }
+    }
+
+    static int[][] concat(int[][] a, int[][] b) {
+        int[][] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    static long[][] concat(long[][] a, long[][] b) {
+        long[][] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    static float[] concat(float[] a, float[] b) {
+        float[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
