@@ -39,6 +39,8 @@ import org.tensorkit.layers.preprocessing.IntegerLookup;
 import org.tensorkit.layers.preprocessing.StringLookup;
 import org.tensorkit.models.Models;
 import org.tensorkit.models.Network;
+import org.tensorkit.spark.internal.Block;
+import org.tensorkit.spark.internal.Columns;
 
 /**
  * tensorkit on Apache Spark: a saved model scoring a {@code Dataset<Row>} on the executors, and lookup vocabularies
@@ -111,22 +113,9 @@ public final class TensorkitSpark {
             throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
         }
         Network model = model(savedModel);
-        List<Shape> shapes = model.inputShapes();
-        if (shapes.size() != inputColumns.size()) {
-            throw new IllegalArgumentException("the model has " + shapes.size() + " inputs and " + inputColumns.size()
-                    + " input columns were given " + inputColumns);
-        }
         StructType schema = data.schema();
+        Columns columns = Columns.of(schema, inputColumns, model, null, null);
         List<String> names = List.of(schema.fieldNames());
-        int[] positions = new int[inputColumns.size()];
-        for (int i = 0; i < positions.length; i++) {
-            String c = inputColumns.get(i);
-            if (!names.contains(c)) {
-                throw new IllegalArgumentException("input column '" + c + "' is not a column of the data " + names);
-            }
-            positions[i] = schema.fieldIndex(c);
-            checkColumn(schema.fields()[positions[i]], shapes.get(i), model.inputs().get(i).dtype(), i);
-        }
         if (names.contains(outputColumn)) {
             throw new IllegalArgumentException("output column '" + outputColumn + "' is already a column of the data");
         }
@@ -136,17 +125,8 @@ public final class TensorkitSpark {
         StructType outSchema = schema.add(outputColumn, outType, false);
         Broadcast<byte[]> bytes = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext())
                 .broadcast(savedModel);
-        DType[] dtypes = new DType[positions.length];
-        long[][] dims = new long[positions.length][];
-        boolean[] integral = new boolean[positions.length];
-        for (int i = 0; i < positions.length; i++) {
-            dtypes[i] = model.inputs().get(i).dtype();
-            dims[i] = shapes.get(i).toArray();
-            integral[i] = isIntegral(elementType(schema.fields()[positions[i]].dataType()));
-        }
-        String[] columns = inputColumns.toArray(String[]::new);
-        MapPartitionsFunction<Row, Row> score = rows -> new Batches(rows, model(bytes.value()), positions, columns,
-                dtypes, dims, integral, scalar, batchSize);
+        MapPartitionsFunction<Row, Row> score = rows -> new Batches(rows, model(bytes.value()), columns, scalar,
+                batchSize, org.apache.spark.TaskContext.getPartitionId());
         return data.mapPartitions(score, Encoders.row(outSchema));
     }
 
@@ -365,7 +345,7 @@ public final class TensorkitSpark {
         DataType type = schema.fields()[schema.fieldIndex(column)].dataType();
         boolean array = type instanceof ArrayType;
         DataType element = array ? ((ArrayType) type).elementType() : type;
-        boolean fits = want == DataTypes.StringType ? element == DataTypes.StringType : isIntegral(element);
+        boolean fits = want == DataTypes.StringType ? element == DataTypes.StringType : Columns.isIntegral(element);
         if (!fits) {
             throw new IllegalArgumentException("column '" + column + "' holds " + type.simpleString() + "; expected "
                     + (want == DataTypes.StringType ? "strings" : "integers") + " or arrays of them");
@@ -373,33 +353,6 @@ public final class TensorkitSpark {
         org.apache.spark.sql.Column keys = array ? functions.explode(functions.col(column)) : functions.col(column);
         return data.select(keys.as("key")).where(functions.col("key").isNotNull()).groupBy("key").count()
                 .collectAsList();
-    }
-
-    private static DataType elementType(DataType t) {
-        return t instanceof ArrayType a ? a.elementType() : t;
-    }
-
-    private static boolean isIntegral(DataType t) {
-        return t == DataTypes.IntegerType || t == DataTypes.LongType || t == DataTypes.ShortType
-                || t == DataTypes.ByteType;
-    }
-
-    private static void checkColumn(StructField field, Shape shape, DType dtype, int input) {
-        DataType t = field.dataType();
-        boolean array = t instanceof ArrayType;
-        DataType element = array ? ((ArrayType) t).elementType() : t;
-        boolean perRowVector = shape.rank() == 2 && shape.dim(1) != 1;
-        if (shape.rank() > 2 || (array != perRowVector)) {
-            throw new IllegalArgumentException("input " + input + " has shape " + shape + "; column '" + field.name()
-                    + "' of " + t.simpleString() + " cannot fill it (" + (perRowVector ? "an array column" : "a "
-                    + "column of single values") + " can)");
-        }
-        boolean strings = element == DataTypes.StringType;
-        boolean numbers = isIntegral(element) || element == DataTypes.FloatType || element == DataTypes.DoubleType;
-        if (strings != (dtype == DType.STRING) || (!strings && !numbers)) {
-            throw new IllegalArgumentException("input " + input + " is " + dtype + "; column '" + field.name()
-                    + "' holds " + t.simpleString());
-        }
     }
 
     /** The model of {@code bytes}, loaded once per JVM (while it is among the {@value #CACHED_MODELS} last used). */
@@ -452,27 +405,20 @@ public final class TensorkitSpark {
     private static final class Batches implements Iterator<Row> {
         private final Iterator<Row> rows;
         private final Network model;
-        private final int[] positions;
-        private final String[] columns;
-        private final DType[] dtypes;
-        private final long[][] dims;
-        private final boolean[] integral;
+        private final Columns columns;
         private final boolean scalar;
         private final int batchSize;
+        private final int partition;
         private final List<Row> pending = new ArrayList<>();
         private Iterator<Row> ready = java.util.Collections.emptyIterator();
 
-        Batches(Iterator<Row> rows, Network model, int[] positions, String[] columns, DType[] dtypes, long[][] dims,
-                boolean[] integral, boolean scalar, int batchSize) {
+        Batches(Iterator<Row> rows, Network model, Columns columns, boolean scalar, int batchSize, int partition) {
             this.rows = rows;
             this.model = model;
-            this.positions = positions;
             this.columns = columns;
-            this.dtypes = dtypes;
-            this.dims = dims;
-            this.integral = integral;
             this.scalar = scalar;
             this.batchSize = batchSize;
+            this.partition = partition;
         }
 
         @Override
@@ -496,9 +442,10 @@ public final class TensorkitSpark {
             while (pending.size() < batchSize && rows.hasNext()) {
                 pending.add(rows.next());
             }
+            Block block = Block.read(pending, columns, partition);
             List<Tensor> inputs = new ArrayList<>();
-            for (int i = 0; i < positions.length; i++) {
-                inputs.add(column(i));
+            for (int i = 0; i < columns.inputs(); i++) {
+                inputs.add(block.input(i));
             }
             List<Row> out = new ArrayList<>(pending.size());
             try (Tensor predicted = model.predict(inputs, pending.size()).get(0)) {
@@ -509,10 +456,9 @@ public final class TensorkitSpark {
                     if (scalar) {
                         result = values[r];
                     } else {
-                        float[] row = java.util.Arrays.copyOfRange(values, r * width, (r + 1) * width);
                         Float[] boxed = new Float[width];
                         for (int k = 0; k < width; k++) {
-                            boxed[k] = row[k];
+                            boxed[k] = values[r * width + k];
                         }
                         result = boxed;
                     }
@@ -528,81 +474,6 @@ public final class TensorkitSpark {
                 inputs.forEach(Tensor::close);
             }
             ready = out.iterator();
-        }
-
-        /** Input {@code i} of the pending rows as the tensor the model's input takes. */
-        private Tensor column(int i) {
-            int n = pending.size();
-            int p = positions[i];
-            for (Row row : pending) {
-                if (row.isNullAt(p)) {
-                    throw new IllegalArgumentException("input column '" + columns[i] + "' holds a null in row " + row
-                            + "; a model input needs a value in every row");
-                }
-            }
-            boolean vector = dims[i].length == 2 && dims[i][1] != 1;
-            int width = vector ? -1 : 1;
-            if (dtypes[i] == DType.STRING) {
-                String[][] keys = new String[n][];
-                for (int r = 0; r < n; r++) {
-                    keys[r] = vector ? pending.get(r).<String>getList(p).toArray(String[]::new)
-                            : new String[] {pending.get(r).getString(p)};
-                }
-                return dims[i].length == 1 ? Tensor.of(flat(keys)) : Tensor.of(keys);
-            }
-            Number[][] values = new Number[n][];
-            for (int r = 0; r < n; r++) {
-                Row row = pending.get(r);
-                values[r] = vector ? row.<Number>getList(p).toArray(Number[]::new) : new Number[] {(Number) row.get(p)};
-                if (width < 0) {
-                    width = values[r].length;
-                } else if (values[r].length != width) {
-                    throw new IllegalArgumentException("input column '" + columns[i] + "': a row holds "
-                            + values[r].length
-                            + " values where the batch's first holds " + width + " (an input of shape "
-                            + Shape.of(dims[i]) + " takes arrays of one length)");
-                }
-            }
-            if (integral[i]) {          // exact: never through a double
-                long[][] ids = new long[n][width];
-                for (int r = 0; r < n; r++) {
-                    for (int k = 0; k < width; k++) {
-                        ids[r][k] = values[r][k].longValue();
-                    }
-                }
-                return dims[i].length == 1 ? Tensor.of(flatLongs(ids)) : Tensor.of(ids);
-            }
-            float[][] floats = new float[n][width];
-            for (int r = 0; r < n; r++) {
-                for (int k = 0; k < width; k++) {
-                    floats[r][k] = values[r][k].floatValue();
-                }
-            }
-            return dims[i].length == 1 ? Tensor.of(flatFloats(floats)) : Tensor.of(floats);
-        }
-
-        private static String[] flat(String[][] keys) {
-            String[] out = new String[keys.length];
-            for (int r = 0; r < keys.length; r++) {
-                out[r] = keys[r][0];
-            }
-            return out;
-        }
-
-        private static long[] flatLongs(long[][] v) {
-            long[] out = new long[v.length];
-            for (int r = 0; r < v.length; r++) {
-                out[r] = v[r][0];
-            }
-            return out;
-        }
-
-        private static float[] flatFloats(float[][] v) {
-            float[] out = new float[v.length];
-            for (int r = 0; r < v.length; r++) {
-                out[r] = v[r][0];
-            }
-            return out;
         }
     }
 }

@@ -269,7 +269,7 @@ class TensorkitSparkTest {
                 new StructType().add("user", DataTypes.IntegerType).add("item", DataTypes.IntegerType));
         SparkException e = assertThrows(SparkException.class, () -> TensorkitSpark.predict(nulls, model,
                 List.of("user", "item"), "r").collectAsList());
-        assertTrue(e.getMessage().contains("input column 'item' holds a null in row [1,null]; a model input needs a "
-                + "value in every row"), e.getMessage());
+        assertTrue(e.getMessage().contains("input column 'item' holds a null in row [1,null] (partition 0); a model "
+                + "input needs a value in every row"), e.getMessage());
     }
 }
