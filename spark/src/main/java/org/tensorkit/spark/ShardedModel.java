@@ -206,7 +206,8 @@ public final class ShardedModel implements AutoCloseable {
             for (int r = 0; r < options.rounds(); r++) {
                 long start = System.nanoTime();
                 Map<String, Double> roundLogs = round(blocks, new LocalRound.Settings(options.batchSize(), r,
-                        options.shuffle(), seed), options.storageLevel(), start);
+                        options.shuffle(), seed), options.storageLevel(),
+                        options.rowUpdate() == SparkFitOptions.RowUpdate.ADD_CHANGES, start);
                 if (valBlocks != null) {
                     roundLogs.putAll(evaluate(valBlocks, options.batchSize()).logs("val_"));
                 }
@@ -273,7 +274,7 @@ public final class ShardedModel implements AutoCloseable {
     }
 
     private Map<String, Double> round(JavaRDD<Block> blocks, LocalRound.Settings settings, StorageLevel level,
-                                      long start) {
+                                      boolean addChanges, long start) {
         Plan p = plan;
         Broadcast<DenseState> state = jsc.broadcast(dense);
         JavaRDD<LocalRound.Result> results = blocks.zipPartitions(shipped(blocks),
@@ -285,7 +286,7 @@ public final class ShardedModel implements AutoCloseable {
                 }).persist(StorageLevel.MEMORY_AND_DISK());
         try {
             Means.Sum sum = results.treeAggregate(new Means.Sum(), Means.Sum::add, Means.Sum::merge);
-            JavaPairRDD<Long, float[]> averaged = results
+            JavaPairRDD<Long, List<Means.Contribution>> changed = results
                     .flatMapToPair(r -> {
                         List<Tuple2<Long, Means.Contribution>> out = new ArrayList<>(r.keys().length);
                         for (int k = 0; k < r.keys().length; k++) {
@@ -293,10 +294,19 @@ public final class ShardedModel implements AutoCloseable {
                         }
                         return out.iterator();
                     })
-                    .combineByKey(ShardedModel::listOf, ShardedModel::added, ShardedModel::joined, tablePartitioner)
-                    .mapValues(Means::rows);
-            JavaPairRDD<Long, float[]> next = table.leftOuterJoin(averaged, tablePartitioner)
-                    .mapValues(v -> v._2().isPresent() ? v._2().get() : v._1());
+                    .combineByKey(ShardedModel::listOf, ShardedModel::added, ShardedModel::joined, tablePartitioner);
+            boolean add = addChanges;
+            JavaPairRDD<Long, float[]> next = table.leftOuterJoin(changed, tablePartitioner)
+                    .mapPartitionsToPair(it -> {
+                        List<Tuple2<Long, float[]>> out = new ArrayList<>();
+                        while (it.hasNext()) {
+                            var e = it.next();
+                            float[] old = e._2()._1();
+                            out.add(new Tuple2<>(e._1(), e._2()._2().isPresent() ? Means.row(old, e._2()._2().get(),
+                                    p.tables().get(p.tableOf(e._1())).width(), add) : old));
+                        }
+                        return out.iterator();
+                    }, true);
             next.persist(level);
             next.rdd().localCheckpoint();    // a round's lineage ends at its cached rows: no growth over rounds
             next.count();

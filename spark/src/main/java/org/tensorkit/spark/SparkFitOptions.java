@@ -15,6 +15,19 @@ import org.apache.spark.storage.StorageLevel;
  * how many partitions the data is split into, and where the sharded state is kept.
  */
 public final class SparkFitOptions {
+    /** How a round combines the new values of a table row that several data partitions changed. */
+    public enum RowUpdate {
+        /** The mean of the partitions' new values (model averaging, row by row). */
+        AVERAGE,
+        /**
+         * The old value plus every partition's change: as if the partitions' steps had been taken one after
+         * another from the same start (as asynchronous, Hogwild-style embedding training approximates). Rows seen by
+         * one partition are unaffected; a row all P partitions move by the same step moves P times that step
+         * instead of once, so a round makes about as much progress on the tables as an epoch on one machine.
+         */
+        ADD_CHANGES
+    }
+
     private final int batchSize;
     private final int rounds;
     private final boolean shuffle;
@@ -23,8 +36,10 @@ public final class SparkFitOptions {
     private final Dataset<Row> validation;
     private final StorageLevel storageLevel;
     private final PrintStream output;
+    private final RowUpdate rowUpdate;
 
     private SparkFitOptions(Builder b) {
+        this.rowUpdate = b.rowUpdate;
         this.batchSize = b.batchSize;
         this.rounds = b.rounds;
         this.shuffle = b.shuffle;
@@ -75,6 +90,11 @@ public final class SparkFitOptions {
         return storageLevel;
     }
 
+    /** How a row several partitions changed is combined (the optimizer's slots are averaged either way). */
+    public RowUpdate rowUpdate() {
+        return rowUpdate;
+    }
+
     /** Where a line per round is printed, if anywhere. */
     public Optional<PrintStream> output() {
         return Optional.ofNullable(output);
@@ -90,6 +110,7 @@ public final class SparkFitOptions {
         private Dataset<Row> validation;
         private StorageLevel storageLevel = StorageLevel.MEMORY_AND_DISK();
         private PrintStream output;
+        private RowUpdate rowUpdate = RowUpdate.AVERAGE;
 
         private Builder() {
         }
@@ -155,6 +176,12 @@ public final class SparkFitOptions {
         /** Where the tables and the data's blocks are kept (default {@code MEMORY_AND_DISK}: they spill). */
         public Builder storageLevel(StorageLevel storageLevel) {
             this.storageLevel = Objects.requireNonNull(storageLevel, "storageLevel");
+            return this;
+        }
+
+        /** How a row several partitions changed is combined (default {@link RowUpdate#AVERAGE}). */
+        public Builder rowUpdate(RowUpdate rowUpdate) {
+            this.rowUpdate = Objects.requireNonNull(rowUpdate, "rowUpdate");
             return this;
         }
 

@@ -4,7 +4,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /** What the example programs' {@code main}s share: parse the command line, or print the usage, or exit 2. */
-final class CommandLines {
+public final class CommandLines {
     private CommandLines() {
     }
 
@@ -12,7 +12,7 @@ final class CommandLines {
      * The parsed options; {@code null} after printing the usage for {@code --help}; on a bad command line, its
      * message on stderr and exit status 2.
      */
-    static <T> T parseOrExit(String[] args, Function<String[], T> parse, Function<T, Optional<String>> help) {
+    public static <T> T parseOrExit(String[] args, Function<String[], T> parse, Function<T, Optional<String>> help) {
         T options;
         try {
             options = parse.apply(args);

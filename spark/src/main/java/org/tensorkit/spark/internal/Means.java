@@ -23,24 +23,28 @@ public final class Means {
     public record Contribution(int partition, float[] state) implements Serializable {
     }
 
-    /** The element-wise mean of the contributions, summed in partition order. */
-    public static float[] rows(List<Contribution> contributions) {
+    /**
+     * A table row's new state from the partitions that touched it, summed in partition order: its optimizer slots
+     * (after the first {@code width} floats) are their mean; its values are their mean too, or, with
+     * {@code addChanges}, the old values plus every partition's change. One contribution is taken as it is.
+     */
+    public static float[] row(float[] old, List<Contribution> contributions, int width, boolean addChanges) {
         if (contributions.size() == 1) {
             return contributions.get(0).state();
         }
         List<Contribution> sorted = new ArrayList<>(contributions);
         sorted.sort(Comparator.comparingInt(Contribution::partition));
-        int width = sorted.get(0).state().length;
-        double[] sum = new double[width];
+        int n = old.length;
+        double[] sum = new double[n];
         for (Contribution c : sorted) {
             float[] s = c.state();
-            for (int k = 0; k < width; k++) {
-                sum[k] += s[k];
+            for (int k = 0; k < n; k++) {
+                sum[k] += k < width && addChanges ? (double) s[k] - old[k] : s[k];
             }
         }
-        float[] out = new float[width];
-        for (int k = 0; k < width; k++) {
-            out[k] = (float) (sum[k] / sorted.size());
+        float[] out = new float[n];
+        for (int k = 0; k < n; k++) {
+            out[k] = k < width && addChanges ? (float) (old[k] + sum[k]) : (float) (sum[k] / sorted.size());
         }
         return out;
     }
