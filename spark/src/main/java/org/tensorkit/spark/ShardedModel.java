@@ -29,6 +29,7 @@ import org.tensorkit.spark.internal.ExactPartitioner;
 import org.tensorkit.spark.internal.LocalRound;
 import org.tensorkit.spark.internal.Means;
 import org.tensorkit.spark.internal.Plan;
+import org.tensorkit.spark.internal.TableInit;
 import scala.Tuple2;
 
 /**
@@ -61,13 +62,15 @@ public final class ShardedModel implements AutoCloseable {
     private final Network template;
     private final String json;
     private final HashPartitioner tablePartitioner;
+    private final StorageLevel tableLevel;
     private JavaPairRDD<Long, float[]> table;
     private DenseState dense;
     private final List<Round> rounds = new ArrayList<>();
     private boolean closed;
 
     private ShardedModel(SparkSession spark, Plan plan, Network template, String json, int tablePartitions,
-                         JavaPairRDD<Long, float[]> table, DenseState dense) {
+                         StorageLevel tableLevel, JavaPairRDD<Long, float[]> table, DenseState dense) {
+        this.tableLevel = tableLevel;
         this.spark = spark;
         this.jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         this.plan = plan;
@@ -91,11 +94,18 @@ public final class ShardedModel implements AutoCloseable {
      *     below 1
      */
     public static ShardedModel of(SparkSession spark, Network model, int tablePartitions) {
+        return of(spark, model, tablePartitions, StorageLevel.MEMORY_AND_DISK());
+    }
+
+    /**
+     * {@link #of(SparkSession, Network, int)} with the tables kept at {@code level} (every round's new rows too):
+     * {@code MEMORY_AND_DISK_SER} keeps them compact, and any level with disk lets them spill.
+     */
+    public static ShardedModel of(SparkSession spark, Network model, int tablePartitions, StorageLevel level) {
         Objects.requireNonNull(spark, "spark");
         Objects.requireNonNull(model, "model");
-        if (tablePartitions < 1) {
-            throw new IllegalArgumentException("tablePartitions must be at least 1, got " + tablePartitions);
-        }
+        Objects.requireNonNull(level, "level");
+        checkPartitions(tablePartitions);
         Plan plan = Plan.of(model);
         List<Weight> weights = model.weights();
         Optimizer optimizer = model.compiled().orElseThrow().optimizer();
@@ -127,12 +137,114 @@ public final class ShardedModel implements AutoCloseable {
                         tablePartitions)))
                 .flatMapToPair(Chunk::rows)
                 .partitionBy(partitioner)
-                .persist(StorageLevel.MEMORY_AND_DISK());
+                .persist(level);
         table.count();
         int[] one = new int[plan.spaces()];
         java.util.Arrays.fill(one, 1);
-        return new ShardedModel(spark, plan, plan.localModel(one), model.toJson(), tablePartitions, table,
+        return new ShardedModel(spark, plan, plan.localModel(one), model.toJson(), tablePartitions, level, table,
                 new DenseState(optimizer.iterations(), shapes, values, slots));
+    }
+
+    private static void checkPartitions(int tablePartitions) {
+        if (tablePartitions < 1) {
+            throw new IllegalArgumentException("tablePartitions must be at least 1, got " + tablePartitions);
+        }
+    }
+
+    /**
+     * The compiled model a {@link Network#toJson()} text describes, built without ever holding a table whole: the
+     * broadcast weights are drawn on the driver by their initializers (as {@code Models.fromJson} draws them), and
+     * every table's rows are drawn on the executors, chunk by chunk, by the table's initializer
+     * ({@code embeddings_initializer}; see {@link TableInit} for how the draws are split), with zero optimizer
+     * state. So a table larger than the driver's memory, or any one executor's, trains.
+     *
+     * @param spark the session
+     * @param json a compiled model's JSON (it has {@code compile_config})
+     * @param tablePartitions partitions of the sharded tables, at least 1
+     * @param level where the tables are kept
+     * @throws IllegalArgumentException if the text is not a compiled model's JSON, or describes a model
+     *     {@link #of} refuses
+     */
+    public static ShardedModel fromJson(SparkSession spark, String json, int tablePartitions, StorageLevel level) {
+        Objects.requireNonNull(spark, "spark");
+        Objects.requireNonNull(json, "json");
+        Objects.requireNonNull(level, "level");
+        checkPartitions(tablePartitions);
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode root;
+        try {
+            root = mapper.readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("the model's JSON is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (!root.has("compile_config")) {
+            throw new IllegalArgumentException("the model's JSON has no compile_config: compile the model before "
+                    + "it trains on Spark");
+        }
+        Map<String, Long> rows = new java.util.HashMap<>();
+        Map<String, Map<String, Object>> initializers = new java.util.HashMap<>();
+        for (com.fasterxml.jackson.databind.JsonNode layer : root.path("config").path("layers")) {
+            if ("Embedding".equals(layer.path("class_name").asText())) {
+                com.fasterxml.jackson.databind.node.ObjectNode config =
+                        (com.fasterxml.jackson.databind.node.ObjectNode) layer.path("config");
+                String name = config.path("name").asText();
+                rows.put(name, config.path("input_dim").asLong());
+                @SuppressWarnings("unchecked")
+                Map<String, Object> init = mapper.convertValue(config.path("embeddings_initializer"), Map.class);
+                // an unseeded initializer gets its seed here, once, so that every chunk draws from the same one
+                initializers.put(name, org.tensorkit.layers.Initializer.fromConfig(init).config());
+                config.put("input_dim", 1);
+            }
+        }
+        Network small = org.tensorkit.models.Models.fromJson(root.toString());
+        Plan plan = Plan.of(small).withRows(rows);
+        List<Weight> weights = small.weights();
+        long[][] shapes = new long[weights.size()][];
+        float[][] values = new float[weights.size()][];
+        float[][][] slots = new float[weights.size()][][];
+        List<Tuple2<Integer, TableInit>> tagged = new ArrayList<>();
+        for (int k = 0; k < weights.size(); k++) {
+            shapes[k] = weights.get(k).shape().toArray();
+            int t = plan.weightTable(k);
+            int ti = plan.trainableIndex(k);
+            if (t < 0) {
+                values[k] = weights.get(k).read().toFloatArray();
+                slots[k] = ti >= 0 ? new float[plan.slots()][values[k].length] : null;
+                continue;
+            }
+            Plan.Table tb = plan.tables().get(t);
+            shapes[k] = new long[] {tb.rows(), tb.width()};
+            long chunk = 0;
+            for (long start = 0; start < tb.rows(); start += CHUNK_ROWS, chunk++) {
+                tagged.add(new Tuple2<>(t, new TableInit(initializers.get(tb.layer()), tb.rows(), tb.width(), start,
+                        (int) Math.min(CHUNK_ROWS, tb.rows() - start), chunk)));
+            }
+        }
+        Plan p = plan;
+        HashPartitioner partitioner = new HashPartitioner(tablePartitions);
+        JavaPairRDD<Long, float[]> table = JavaSparkContext.fromSparkContext(spark.sparkContext())
+                .parallelize(tagged, Math.max(1, Math.min(tagged.size(), tablePartitions)))
+                .flatMapToPair(e -> {
+                    int t = e._1();
+                    TableInit c = e._2();
+                    float[] v = c.values();
+                    int width = c.width();
+                    int stateWidth = p.stateWidth(t);
+                    List<Tuple2<Long, float[]>> out = new ArrayList<>(c.count());
+                    for (int r = 0; r < c.count(); r++) {
+                        float[] state = new float[stateWidth];
+                        System.arraycopy(v, r * width, state, 0, width);
+                        out.add(new Tuple2<>(p.key(t, c.start() + r), state));
+                    }
+                    return out.iterator();
+                })
+                .partitionBy(partitioner)
+                .persist(level);
+        table.count();
+        int[] one = new int[plan.spaces()];
+        java.util.Arrays.fill(one, 1);
+        return new ShardedModel(spark, plan, plan.localModel(one), json, tablePartitions, level, table,
+                new DenseState(0, shapes, values, slots));
     }
 
     /** A run of a table's rows, each with its optimizer slots, as the driver ships them once. */
@@ -206,8 +318,7 @@ public final class ShardedModel implements AutoCloseable {
             for (int r = 0; r < options.rounds(); r++) {
                 long start = System.nanoTime();
                 Map<String, Double> roundLogs = round(blocks, new LocalRound.Settings(options.batchSize(), r,
-                        options.shuffle(), seed), options.storageLevel(),
-                        options.rowUpdate() == SparkFitOptions.RowUpdate.ADD_CHANGES, start);
+                        options.shuffle(), seed), options.rowUpdate() == SparkFitOptions.RowUpdate.ADD_CHANGES, start);
                 if (valBlocks != null) {
                     roundLogs.putAll(evaluate(valBlocks, options.batchSize()).logs("val_"));
                 }
@@ -273,8 +384,8 @@ public final class ShardedModel implements AutoCloseable {
         }
     }
 
-    private Map<String, Double> round(JavaRDD<Block> blocks, LocalRound.Settings settings, StorageLevel level,
-                                      boolean addChanges, long start) {
+    private Map<String, Double> round(JavaRDD<Block> blocks, LocalRound.Settings settings, boolean addChanges,
+                                      long start) {
         Plan p = plan;
         Broadcast<DenseState> state = jsc.broadcast(dense);
         JavaRDD<LocalRound.Result> results = blocks.zipPartitions(shipped(blocks),
@@ -307,7 +418,7 @@ public final class ShardedModel implements AutoCloseable {
                         }
                         return out.iterator();
                     }, true);
-            next.persist(level);
+            next.persist(tableLevel);
             next.rdd().localCheckpoint();    // a round's lineage ends at its cached rows: no growth over rounds
             next.count();
             table.unpersist(false);
@@ -435,7 +546,7 @@ public final class ShardedModel implements AutoCloseable {
     public void collectInto(Network model) {
         requireOpen();
         Objects.requireNonNull(model, "model");
-        if (!model.isCompiled() || !model.toJson().equals(json)) {
+        if (!model.isCompiled() || !sameJson(model.toJson(), json)) {
             throw new IllegalArgumentException("model \"" + model.name() + "\" is not of the architecture and compile "
                     + "settings this sharded model was made from");
         }
@@ -486,6 +597,15 @@ public final class ShardedModel implements AutoCloseable {
         }
         model.setWeights(newValues);
         model.compiled().orElseThrow().optimizer().restoreState(dense.iterations(), trainable, state);
+    }
+
+    private static boolean sameJson(String a, String b) {
+        try {
+            com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+            return m.readTree(a).equals(m.readTree(b));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return false;
+        }
     }
 
     private void requireOpen() {

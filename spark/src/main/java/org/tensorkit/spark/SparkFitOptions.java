@@ -85,7 +85,7 @@ public final class SparkFitOptions {
         return Optional.ofNullable(validation);
     }
 
-    /** Where the sharded tables and the data's blocks are kept. */
+    /** Where the data's rows, read into blocks, are kept while the fit runs. */
     public StorageLevel storageLevel() {
         return storageLevel;
     }
@@ -173,7 +173,7 @@ public final class SparkFitOptions {
             return this;
         }
 
-        /** Where the tables and the data's blocks are kept (default {@code MEMORY_AND_DISK}: they spill). */
+        /** Where the data's blocks are kept (default {@code MEMORY_AND_DISK}: they spill). */
         public Builder storageLevel(StorageLevel storageLevel) {
             this.storageLevel = Objects.requireNonNull(storageLevel, "storageLevel");
             return this;

@@ -202,6 +202,57 @@ class ShardedModelTest {
         }
     }
 
+    @Test
+    void aModelFromJsonDrawsItsTablesOnTheExecutorsRepeatablyAndTrains() {
+        Model described = recommender();
+        String json = described.toJson();
+        Data train = data(1000, 6);
+        float[] first;
+        try (ShardedModel a = ShardedModel.fromJson(spark, json, 3, org.apache.spark.storage.StorageLevel
+                .MEMORY_AND_DISK_SER());
+             ShardedModel b = ShardedModel.fromJson(spark, json, 2, org.apache.spark.storage.StorageLevel
+                .MEMORY_AND_DISK())) {
+            first = table(a, "items", 70, 6);
+            assertArrayEquals(first, table(b, "items", 70, 6), 0f, "the same draws whatever the partitioning");
+            for (float v : first) {
+                assertTrue(v >= -0.05f && v < 0.05f && v != 0f, "U(-0.05, 0.05): " + v);
+            }
+            History h = a.fit(train.frame(2), List.of("user", "item"), "rating", SparkFitOptions.builder()
+                    .rounds(4).batchSize(32).seed(3).build());
+            assertTrue(h.last("loss") < h.get("loss").get(0), h.get("loss").toString());
+            Network collected = org.tensorkit.models.Models.fromJson(json);
+            List<Tensor> dense = collected.getLayer("head").getWeights();
+            // before training the broadcast weights are what Models.fromJson draws (their seeds are in the JSON)
+            assertEquals(described.getLayer("head").getWeights(), dense);
+            a.collectInto(collected);
+            assertEquals(4 * 16, collected.compiled().orElseThrow().optimizer().iterations());
+            float[] after = collected.getLayer("items").getWeights().get(0).toFloatArray();
+            assertArrayEquals(table(a, "items", 70, 6), after, 0f, "collected as sharded");
+        }
+        org.tensorkit.layers.Names.reset();
+        SymbolicTensor in = Input.builder().shape(1).name("u").build();
+        Model plain = Model.builder().inputs(in).outputs(Flatten.create().call(Embedding.builder().inputDim(3)
+                .outputDim(2).build().call(in))).build();
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ShardedModel.fromJson(spark, plain.toJson(), 2, org.apache.spark.storage.StorageLevel
+                        .MEMORY_AND_DISK()));
+        assertTrue(e.getMessage().contains("has no compile_config"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ShardedModel.fromJson(spark, "{oops", 2, org.apache.spark.storage.StorageLevel
+                        .MEMORY_AND_DISK()));
+        assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
+    }
+
+    /** A sharded table's rows, collected in row order. */
+    private static float[] table(ShardedModel s, String layer, int rows, int width) {
+        float[] out = new float[rows * width];
+        for (scala.Tuple2<Long, float[]> r : s.rows(layer).collect()) {
+            assertEquals(width, r._2().length);
+            System.arraycopy(r._2(), 0, out, (int) (r._1() * width), width);
+        }
+        return out;
+    }
+
     static int[][] concat(int[][] a, int[][] b) {
         int[][] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

@@ -178,6 +178,22 @@ public final class Plan implements Serializable {
         return new Plan(model.toJson(), model.name(), tables, inputSpace, spaces, weightTable, trainableIndex, slots);
     }
 
+    /**
+     * This plan with the tables' row counts of {@code rows} (by layer name; others unchanged): the plan of a model
+     * built with small tables, for tables that are only ever sharded.
+     */
+    public Plan withRows(Map<String, Long> rows) {
+        Table[] t = tables.clone();
+        for (int k = 0; k < t.length; k++) {
+            Long n = rows.get(t[k].layer());
+            if (n != null) {
+                t[k] = new Table(t[k].layer(), t[k].weight(), n, t[k].width(), t[k].trainable(), t[k].maskZero(),
+                        t[k].space(), t[k].inputs());
+            }
+        }
+        return new Plan(json, modelName, t, inputSpace, spaces, weightTable, trainableIndex, slots);
+    }
+
     private static int find(int[] parent, int k) {
         while (parent[k] != k) {
             parent[k] = parent[parent[k]];
