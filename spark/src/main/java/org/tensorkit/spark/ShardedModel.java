@@ -526,6 +526,102 @@ public final class ShardedModel implements AutoCloseable {
                 .mapToPair(e -> new Tuple2<>(p.rowOf(e._1()), java.util.Arrays.copyOf(e._2(), width)));
     }
 
+    /** Rows per block of a table in {@link #recommendForAllUsers}. */
+    private static final int TOP_BLOCK = 16384;
+
+    /**
+     * The {@code k} items with the highest dot product with each user's row, from two sharded tables, in MLlib's
+     * {@code recommendForAllUsers} shape: rows {@code user: int, recommendations: array<struct<item: int, rating:
+     * float>>}, best first, ties by the smaller item. Neither table is ever whole anywhere: both are cut into blocks
+     * of rows, every block of users meets every block of items ({@code cartesian}), each user's best {@code k} of
+     * a block are found by {@code Neighbours} one user at a time, and the partial lists are reduced by user. Equal
+     * to {@link TensorkitSpark#recommendForAllUsers} of the same tables. Lazy, as any Dataset: it is computed
+     * from the shards when used, so use it before the next {@link #fit} or {@link #close()}.
+     *
+     * @param userLayer the Embedding of users
+     * @param itemLayer the Embedding of items (of the users' width)
+     * @param k items per user, in {@code [1, items]}
+     * @return one row per user row of the table
+     * @throws IllegalArgumentException for a layer that is not a sharded table, tables of different widths, or
+     *     {@code k} out of range
+     */
+    public Dataset<Row> recommendForAllUsers(String userLayer, String itemLayer, int k) {
+        requireOpen();
+        Plan.Table users = plan.tables().get(tableIndex(userLayer));
+        Plan.Table items = plan.tables().get(tableIndex(itemLayer));
+        if (users.width() != items.width()) {
+            throw new IllegalArgumentException("users have dimension " + users.width() + " and items "
+                    + items.width() + "; a dot product needs one dimension");
+        }
+        if (k < 1 || k > items.rows()) {
+            throw new IllegalArgumentException("k = " + k + " must be in [1, " + items.rows() + "]: the item table "
+                    + "has " + items.rows() + " rows");
+        }
+        int width = users.width();
+        JavaRDD<Tuple2<long[], float[]>> userBlocks = blocksOf(rows(userLayer), width);
+        JavaRDD<Tuple2<long[], float[]>> itemBlocks = blocksOf(rows(itemLayer), width);
+        JavaPairRDD<Long, org.tensorkit.spark.internal.TopList> best = userBlocks.cartesian(itemBlocks)
+                .flatMapToPair(pair -> {
+                    long[] itemIds = pair._2()._1();
+                    int kk = Math.min(k, itemIds.length);
+                    org.tensorkit.core.neighbours.Neighbours search = org.tensorkit.core.neighbours.Neighbours
+                            .of(Tensor.of(pair._2()._2()).reshape(itemIds.length, width),
+                                    org.tensorkit.core.neighbours.Metric.DOT);
+                    long[] userIds = pair._1()._1();
+                    float[] u = pair._1()._2();
+                    List<Tuple2<Long, org.tensorkit.spark.internal.TopList>> out = new ArrayList<>(userIds.length);
+                    for (int r = 0; r < userIds.length; r++) {
+                        try (Tensor q = Tensor.of(java.util.Arrays.copyOfRange(u, r * width, (r + 1) * width))) {
+                            org.tensorkit.core.neighbours.Nearest n = search.nearestToVectors(q, kk);
+                            int[] local = n.ids(0);
+                            long[] ids = new long[local.length];
+                            for (int j = 0; j < ids.length; j++) {
+                                ids[j] = itemIds[local[j]];
+                            }
+                            out.add(new Tuple2<>(userIds[r], new org.tensorkit.spark.internal.TopList(ids,
+                                    n.scores(0))));
+                        }
+                    }
+                    return out.iterator();
+                })
+                .reduceByKey((a, b) -> a.merge(b, k));
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                .add("user", org.apache.spark.sql.types.DataTypes.IntegerType, false)
+                .add("recommendations", TensorkitSpark.recommendations("item", "rating"), false);
+        JavaRDD<Row> rowsOut = best.map(e -> {
+            Row[] recs = new Row[e._2().ids().length];
+            for (int j = 0; j < recs.length; j++) {
+                recs[j] = org.apache.spark.sql.RowFactory.create((int) e._2().ids()[j], e._2().scores()[j]);
+            }
+            return org.apache.spark.sql.RowFactory.create(e._1().intValue(), recs);
+        });
+            return spark.createDataFrame(rowsOut, schema);
+    }
+
+    /** A table's rows in blocks of up to {@link #TOP_BLOCK}, per partition: (row ids, rows in C order). */
+    private static JavaRDD<Tuple2<long[], float[]>> blocksOf(JavaPairRDD<Long, float[]> rows, int width) {
+        return rows.mapPartitions(it -> new Iterator<Tuple2<long[], float[]>>() {
+            @Override
+            public boolean hasNext() {
+                return it.hasNext();
+            }
+
+            @Override
+            public Tuple2<long[], float[]> next() {
+                long[] ids = new long[TOP_BLOCK];
+                float[] values = new float[TOP_BLOCK * width];
+                int n = 0;
+                while (n < TOP_BLOCK && it.hasNext()) {
+                    Tuple2<Long, float[]> r = it.next();
+                    ids[n] = r._1();
+                    System.arraycopy(r._2(), 0, values, n * width, width);
+                    n++;
+                }
+                return new Tuple2<>(java.util.Arrays.copyOf(ids, n), java.util.Arrays.copyOf(values, n * width));
+            }
+        });
+    }
+
     private int tableIndex(String layer) {
         for (int t = 0; t < plan.tables().size(); t++) {
             if (plan.tables().get(t).layer().equals(layer)) {

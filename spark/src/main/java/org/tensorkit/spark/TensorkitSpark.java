@@ -277,7 +277,7 @@ public final class TensorkitSpark {
 
     private static final String USER = "user";
 
-    private static ArrayType recommendations(String id, String score) {
+    static ArrayType recommendations(String id, String score) {
         return DataTypes.createArrayType(new StructType().add(id, DataTypes.IntegerType, false)
                 .add(score, DataTypes.FloatType, false), false);
     }

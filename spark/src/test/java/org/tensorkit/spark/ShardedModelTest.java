@@ -213,6 +213,20 @@ class ShardedModelTest {
              ShardedModel b = ShardedModel.fromJson(spark, json, 2, org.apache.spark.storage.StorageLevel
                 .MEMORY_AND_DISK())) {
             first = table(a, "items", 70, 6);
+            // top-k from the shards, block by block, is the single-machine search over the whole tables
+            Tensor users = Tensor.of(table(a, "users", 40, 6)).reshape(40, 6);
+            Tensor items = Tensor.of(first).reshape(70, 6);
+            List<Row> sharded = a.recommendForAllUsers("users", "items", 7).orderBy("user").collectAsList();
+            List<Row> whole = TensorkitSpark.recommendForAllUsers(spark, users, items, 7).orderBy("user")
+                    .collectAsList();
+            assertEquals(40, sharded.size());
+            assertEquals(whole, sharded);
+            IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> a.recommendForAllUsers("users", "items", 71));
+            assertTrue(bad.getMessage().contains("k = 71 must be in [1, 70]"), bad.getMessage());
+            bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> a.recommendForAllUsers("users", "user_bias", 1));
+            assertTrue(bad.getMessage().contains("users have dimension 6 and items 1"), bad.getMessage());
             assertArrayEquals(first, table(b, "items", 70, 6), 0f, "the same draws whatever the partitioning");
             for (float v : first) {
                 assertTrue(v >= -0.05f && v < 0.05f && v != 0f, "U(-0.05, 0.05): " + v);
