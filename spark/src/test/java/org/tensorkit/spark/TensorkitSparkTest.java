@@ -271,5 +271,12 @@ class TensorkitSparkTest {
                 List.of("user", "item"), "r").collectAsList());
         assertTrue(e.getMessage().contains("input column 'item' holds a null in row [1,null] (partition 0); a model "
                 + "input needs a value in every row"), e.getMessage());
+        Dataset<Row> outside = spark.createDataFrame(List.of(RowFactory.create(1, 2), RowFactory.create(3, 60)),
+                new StructType().add("user", DataTypes.IntegerType).add("item", DataTypes.IntegerType)).coalesce(1);
+        e = assertThrows(SparkException.class, () -> TensorkitSpark.predict(outside, model, List.of("user", "item"),
+                "r").collectAsList());
+        assertTrue(e.getMessage().contains("input column 'item' holds id 60 in row [3,60] (partition 0); Embedding "
+                + "layer"), e.getMessage());
+        assertTrue(e.getMessage().contains("has rows [0, 60)"), e.getMessage());
     }
 }

@@ -49,7 +49,8 @@ public final class Columns implements Serializable {
 
     /**
      * The inputs' columns of {@code schema} for {@code model}, and the target's when {@code target} is not null;
-     * with a plan, the inputs that feed tables are checked to be integer columns and their ids to be rows.
+     * with a plan, the inputs that feed tables are checked to be integer columns and their ids to be rows; without
+     * one (scoring), an integer column that feeds an Embedding straight has its ids checked against it.
      *
      * @throws IllegalArgumentException if the count of columns differs from the model's inputs, a column is
      *     missing, or a column's type cannot fill its input (or the target)
@@ -67,6 +68,8 @@ public final class Columns implements Serializable {
         long[][] dims = new long[n][];
         long[] idLimit = new long[n];
         String[] idTable = new String[n];
+        java.util.Map<Integer, java.util.Map.Entry<Long, String>> limits = plan == null ? Plan.idLimits(model)
+                : java.util.Map.of();
         for (int i = 0; i < n; i++) {
             StructField field = field(schema, names[i], "input");
             positions[i] = schema.fieldIndex(names[i]);
@@ -77,6 +80,10 @@ public final class Columns implements Serializable {
                     : Kind.FLOAT;
             dims[i] = shapes.get(i).toArray();
             idLimit[i] = -1;
+            if (plan == null && kinds[i] == Kind.INTEGRAL && limits.containsKey(i)) {
+                idLimit[i] = limits.get(i).getKey();
+                idTable[i] = limits.get(i).getValue();
+            }
             if (plan != null && plan.inputSpace(i) >= 0) {
                 if (kinds[i] != Kind.INTEGRAL) {
                     throw new IllegalArgumentException("input column '" + names[i] + "' holds "

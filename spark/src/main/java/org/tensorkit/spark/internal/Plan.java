@@ -194,6 +194,29 @@ public final class Plan implements Serializable {
         return new Plan(json, modelName, t, inputSpace, spaces, weightTable, trainableIndex, slots);
     }
 
+    /**
+     * For scoring: per model input, the row count of the smallest {@link Embedding} it feeds straight, and that
+     * layer's name, so that a bad id is refused naming its row and partition before the batch runs; inputs that feed
+     * no Embedding straight have no entry.
+     */
+    public static Map<Integer, Map.Entry<Long, String>> idLimits(Network model) {
+        List<SymbolicTensor> inputs = model.inputs();
+        Map<Layer, Integer> inputOf = new IdentityHashMap<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            inputOf.put(inputs.get(i).layer(), i);
+        }
+        Map<Integer, Map.Entry<Long, String>> out = new java.util.HashMap<>();
+        for (Node n : Graph.trace(model.name(), inputs, model.outputs()).nodes()) {
+            if (n.layer() instanceof Embedding e) {
+                Integer i = inputOf.get(n.inputs().get(0).layer());
+                if (i != null && (!out.containsKey(i) || out.get(i).getKey() > e.inputDim())) {
+                    out.put(i, Map.entry((long) e.inputDim(), e.name()));
+                }
+            }
+        }
+        return out;
+    }
+
     private static int find(int[] parent, int k) {
         while (parent[k] != k) {
             parent[k] = parent[parent[k]];
