@@ -310,9 +310,12 @@ public final class ShardedModel implements AutoCloseable {
         JavaRDD<Block> valBlocks = valColumns == null ? null
                 : blocks(options.validation().get(), valColumns, 0, options.storageLevel());
         try {
-            blocks.count();       // reads and checks every row before anything trains
-            if (valBlocks != null) {
-                valBlocks.count();
+            // reads and checks every row before anything trains
+            if (blocks.map(Block::rows).fold(0, Integer::sum) == 0) {
+                throw new IllegalArgumentException("fit: the data has no rows; expected at least one");
+            }
+            if (valBlocks != null && valBlocks.map(Block::rows).fold(0, Integer::sum) == 0) {
+                throw new IllegalArgumentException("fit: the validation data has no rows; expected at least one");
             }
             List<Map<String, Double>> logs = new ArrayList<>();
             for (int r = 0; r < options.rounds(); r++) {

@@ -145,6 +145,8 @@ class ShardedModelErrorsTest {
                     List.of("user"), "rating", options));
             assertContains(nullTarget.getMessage(), "target column 'rating' holds a null in row [1,null]");
 
+            assertContains(message(IllegalArgumentException.class, () -> sharded.fit(rows(1L, 2f).where("user > 1"),
+                    List.of("user"), "rating", options)), "fit: the data has no rows; expected at least one");
             assertEquals(List.of(), sharded.rounds(), "no round ran");
             assertEquals(0, sharded.iterations());
             sharded.collectInto(model);
