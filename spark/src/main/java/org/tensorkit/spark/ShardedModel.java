@@ -560,37 +560,72 @@ public final class ShardedModel implements AutoCloseable {
             throw new IllegalArgumentException("k = " + k + " must be in [1, " + items.rows() + "]: the item table "
                     + "has " + items.rows() + " rows");
         }
-        int width = users.width();
-        JavaRDD<Tuple2<long[], float[]>> userBlocks = blocksOf(rows(userLayer), width);
-        JavaRDD<Tuple2<long[], float[]>> itemBlocks = blocksOf(rows(itemLayer), width);
-        JavaPairRDD<Long, org.tensorkit.spark.internal.TopList> best = userBlocks.cartesian(itemBlocks)
+        return topK(userLayer, itemLayer, users.width(), k, org.tensorkit.core.neighbours.Metric.DOT, false,
+                "user", "recommendations", "rating");
+    }
+
+    /**
+     * The {@code k} items most similar to each item by cosine (itself excluded), from a sharded table, in
+     * {@link TensorkitSpark#similarItems}' shape ({@code item: int, similar: array<struct<item: int, similarity:
+     * float>>}) and equal to it, the table never whole: blocks of items meet blocks of items as in
+     * {@link #recommendForAllUsers}. Lazy, as any Dataset.
+     *
+     * @param itemLayer the Embedding of items
+     * @param k neighbours per item, in {@code [1, items - 1]}
+     * @return one row per item
+     * @throws IllegalArgumentException for a layer that is not a sharded table, or {@code k} out of range
+     */
+    public Dataset<Row> similarItems(String itemLayer, int k) {
+        requireOpen();
+        Plan.Table items = plan.tables().get(tableIndex(itemLayer));
+        if (k < 1 || k > items.rows() - 1) {
+            throw new IllegalArgumentException("k = " + k + " must be in [1, " + (items.rows() - 1) + "]: the item "
+                    + "table has " + items.rows() + " rows, less each item itself");
+        }
+        return topK(itemLayer, itemLayer, items.width(), k, org.tensorkit.core.neighbours.Metric.COSINE, true,
+                "item", "similar", "similarity");
+    }
+
+    /** Each query row's best {@code k} rows of another (or the same) sharded table, block by block. */
+    private Dataset<Row> topK(String queryLayer, String tableLayer, int width, int k,
+                              org.tensorkit.core.neighbours.Metric metric, boolean excludeSelf, String queryName,
+                              String listName, String scoreName) {
+        JavaRDD<Tuple2<long[], float[]>> queryBlocks = blocksOf(rows(queryLayer), width);
+        JavaRDD<Tuple2<long[], float[]>> rowBlocks = blocksOf(rows(tableLayer), width);
+        JavaPairRDD<Long, org.tensorkit.spark.internal.TopList> best = queryBlocks.cartesian(rowBlocks)
                 .flatMapToPair(pair -> {
-                    long[] itemIds = pair._2()._1();
-                    int kk = Math.min(k, itemIds.length);
+                    long[] rowIds = pair._2()._1();
                     org.tensorkit.core.neighbours.Neighbours search = org.tensorkit.core.neighbours.Neighbours
-                            .of(Tensor.of(pair._2()._2()).reshape(itemIds.length, width),
-                                    org.tensorkit.core.neighbours.Metric.DOT);
-                    long[] userIds = pair._1()._1();
-                    float[] u = pair._1()._2();
-                    List<Tuple2<Long, org.tensorkit.spark.internal.TopList>> out = new ArrayList<>(userIds.length);
-                    for (int r = 0; r < userIds.length; r++) {
-                        try (Tensor q = Tensor.of(java.util.Arrays.copyOfRange(u, r * width, (r + 1) * width))) {
-                            org.tensorkit.core.neighbours.Nearest n = search.nearestToVectors(q, kk);
+                            .of(Tensor.of(pair._2()._2()).reshape(rowIds.length, width), metric);
+                    // one more when the query may be among the rows, then the query itself is dropped
+                    int asked = Math.min(excludeSelf ? k + 1 : k, rowIds.length);
+                    long[] queryIds = pair._1()._1();
+                    float[] q = pair._1()._2();
+                    List<Tuple2<Long, org.tensorkit.spark.internal.TopList>> out = new ArrayList<>(queryIds.length);
+                    for (int r = 0; r < queryIds.length; r++) {
+                        try (Tensor query = Tensor.of(java.util.Arrays.copyOfRange(q, r * width, (r + 1) * width))) {
+                            org.tensorkit.core.neighbours.Nearest n = search.nearestToVectors(query, asked);
                             int[] local = n.ids(0);
+                            float[] scores = n.scores(0);
                             long[] ids = new long[local.length];
-                            for (int j = 0; j < ids.length; j++) {
-                                ids[j] = itemIds[local[j]];
+                            float[] kept = new float[local.length];
+                            int m = 0;
+                            for (int j = 0; j < local.length && m < k; j++) {
+                                if (!(excludeSelf && rowIds[local[j]] == queryIds[r])) {
+                                    ids[m] = rowIds[local[j]];
+                                    kept[m++] = scores[j];
+                                }
                             }
-                            out.add(new Tuple2<>(userIds[r], new org.tensorkit.spark.internal.TopList(ids,
-                                    n.scores(0))));
+                            out.add(new Tuple2<>(queryIds[r], new org.tensorkit.spark.internal.TopList(
+                                    java.util.Arrays.copyOf(ids, m), java.util.Arrays.copyOf(kept, m))));
                         }
                     }
                     return out.iterator();
                 })
                 .reduceByKey((a, b) -> a.merge(b, k));
         org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
-                .add("user", org.apache.spark.sql.types.DataTypes.IntegerType, false)
-                .add("recommendations", TensorkitSpark.recommendations("item", "rating"), false);
+                .add(queryName, org.apache.spark.sql.types.DataTypes.IntegerType, false)
+                .add(listName, TensorkitSpark.recommendations("item", scoreName), false);
         JavaRDD<Row> rowsOut = best.map(e -> {
             Row[] recs = new Row[e._2().ids().length];
             for (int j = 0; j < recs.length; j++) {
@@ -598,7 +633,7 @@ public final class ShardedModel implements AutoCloseable {
             }
             return org.apache.spark.sql.RowFactory.create(e._1().intValue(), recs);
         });
-            return spark.createDataFrame(rowsOut, schema);
+        return spark.createDataFrame(rowsOut, schema);
     }
 
     /** A table's rows in blocks of up to {@link #TOP_BLOCK}, per partition: (row ids, rows in C order). */

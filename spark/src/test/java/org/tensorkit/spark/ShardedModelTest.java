@@ -221,6 +221,11 @@ class ShardedModelTest {
                     .collectAsList();
             assertEquals(40, sharded.size());
             assertEquals(whole, sharded);
+            assertEquals(TensorkitSpark.similarItems(spark, items, 5).orderBy("item").collectAsList(),
+                    a.similarItems("items", 5).orderBy("item").collectAsList(), "cosine, each item itself left out");
+            IllegalArgumentException tooMany = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> a.similarItems("items", 70));
+            assertTrue(tooMany.getMessage().contains("k = 70 must be in [1, 69]"), tooMany.getMessage());
             IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(
                     IllegalArgumentException.class, () -> a.recommendForAllUsers("users", "items", 71));
             assertTrue(bad.getMessage().contains("k = 71 must be in [1, 70]"), bad.getMessage());
