@@ -208,9 +208,13 @@ public final class LocalRound {
             int copies = ti >= 0 ? 1 + plan.slots() : 1;
             float[][] arrays = new float[copies][ids.length * width];
             for (int j = 0; j < ids.length; j++) {
-                float[] row = ids[j] < table.rows() ? rows.get(plan.key(t, ids[j])) : null;
-                if (row == null) {
+                if (ids[j] >= table.rows()) {
                     continue;   // a row of the space this table does not have (another table's id): never read
+                }
+                float[] row = rows.get(plan.key(t, ids[j]));
+                if (row == null) {
+                    throw new IllegalStateException("row " + ids[j] + " of Embedding layer \"" + table.layer()
+                            + "\" was not shipped to partition " + block.partition());
                 }
                 for (int c = 0; c < copies; c++) {
                     System.arraycopy(row, c * width, arrays[c], j * width, width);
