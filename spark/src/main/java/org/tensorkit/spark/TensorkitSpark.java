@@ -91,6 +91,30 @@ public final class TensorkitSpark {
     }
 
     /**
+     * {@link #predict(Dataset, byte[], List, String, int)} of the {@code .keras} file at {@code savedModel}, read on
+     * the driver: the executors receive its bytes by broadcast, so they never need to reach the path (a driver-local
+     * file scores on any cluster).
+     *
+     * @param data the rows
+     * @param savedModel a {@code .keras} file the driver can read
+     * @param inputColumns one column per model input, in the model's input order
+     * @param outputColumn the name of the new column
+     * @return {@code data} with the prediction column added
+     * @throws IOException if the driver cannot read the file (named)
+     */
+    public static Dataset<Row> predict(Dataset<Row> data, Path savedModel, List<String> inputColumns,
+                                       String outputColumn) throws IOException {
+        Objects.requireNonNull(savedModel, "savedModel");
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(savedModel);
+        } catch (IOException e) {
+            throw new IOException("cannot read the saved model " + savedModel + ": " + e, e);
+        }
+        return predict(data, bytes, inputColumns, outputColumn, DEFAULT_BATCH);
+    }
+
+    /**
      * The model saved in {@code savedModel} applied to every row of {@code data}, on the executors.
      *
      * @param data the rows
@@ -112,7 +136,13 @@ public final class TensorkitSpark {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
         }
-        Network model = model(savedModel);
+        Network model;
+        try {
+            model = model(savedModel);
+        } catch (UncheckedIOException e) {
+            throw new IllegalArgumentException("savedModel (" + savedModel.length + " bytes) is not a .keras model "
+                    + "tensorkit loads: " + e.getCause().getMessage(), e);
+        }
         StructType schema = data.schema();
         Columns columns = Columns.of(schema, inputColumns, model, null, null);
         List<String> names = List.of(schema.fieldNames());

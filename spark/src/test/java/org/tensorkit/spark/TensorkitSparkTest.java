@@ -271,6 +271,21 @@ class TensorkitSparkTest {
                 List.of("user", "item"), "r").collectAsList());
         assertTrue(e.getMessage().contains("input column 'item' holds a null in row [1,null] (partition 0); a model "
                 + "input needs a value in every row"), e.getMessage());
+        Path missing = dir.resolve("missing.keras");
+        IOException io = assertThrows(IOException.class, () -> TensorkitSpark.predict(nulls, missing,
+                List.of("user", "item"), "r"));
+        assertTrue(io.getMessage().startsWith("cannot read the saved model " + missing), io.getMessage());
+        IllegalArgumentException junk = assertThrows(IllegalArgumentException.class, () -> TensorkitSpark.predict(
+                nulls, new byte[] {1, 2, 3}, List.of("user", "item"), "r"));
+        assertTrue(junk.getMessage().startsWith("savedModel (3 bytes) is not a .keras model tensorkit loads: "),
+                junk.getMessage());
+        Path file = dir.resolve("dot-again.keras");
+        java.nio.file.Files.write(file, model);
+        Dataset<Row> fine = spark.createDataFrame(List.of(RowFactory.create(1, 2)),
+                new StructType().add("user", DataTypes.IntegerType).add("item", DataTypes.IntegerType));
+        assertEquals(TensorkitSpark.predict(fine, model, List.of("user", "item"), "r").collectAsList(),
+                TensorkitSpark.predict(fine, file, List.of("user", "item"), "r").collectAsList(),
+                "a path is read on the driver and scores as its bytes do");
         Dataset<Row> outside = spark.createDataFrame(List.of(RowFactory.create(1, 2), RowFactory.create(3, 60)),
                 new StructType().add("user", DataTypes.IntegerType).add("item", DataTypes.IntegerType)).coalesce(1);
         e = assertThrows(SparkException.class, () -> TensorkitSpark.predict(outside, model, List.of("user", "item"),
