@@ -50,6 +50,11 @@ import scala.Tuple2;
  * <p>Every mean is taken in an order Spark's scheduling cannot change (rows in partition order, broadcast weights
  * and logs summed exactly), so the same data, partitioning and seed give the same model on every run.
  *
+ * <p>Made from a model on the driver ({@link #of}), or from a model's JSON with every table drawn on the executors
+ * ({@link #fromJson}: no table is ever whole anywhere). Top-k answers come from the shards too
+ * ({@link #recommendForAllUsers}, {@link #similarItems}); {@link #collectInto} brings the trained state back to an
+ * ordinary model when it fits on the driver.
+ *
  * <p>Not thread-safe; {@link #close()} releases the cached state.
  */
 public final class ShardedModel implements AutoCloseable {
@@ -755,9 +760,5 @@ public final class ShardedModel implements AutoCloseable {
             closed = true;
             table.unpersist(false);
         }
-    }
-
-    SparkSession session() {
-        return spark;
     }
 }

@@ -59,6 +59,9 @@ import org.tensorkit.spark.internal.Columns;
  * array-of-floats column. Each row's result equals a single-machine {@code predict} of the same row to the last bit
  * for models whose layers compute row by row (lookups, embeddings, dot products, element-wise layers).
  *
+ * <p><b>Training.</b> {@link #fit} trains a compiled model data-parallel with row-sharded tables (see
+ * {@link ShardedModel}) and leaves the trained state in the model, as {@code fit} does.
+ *
  * <p><b>Vocabularies.</b> {@link #adapt(StringLookup, Dataset, String)} counts the column's keys with Spark
  * ({@code groupBy().count()}, arrays exploded, nulls dropped), brings the counts to the driver and installs them
  * with {@code adaptCounts}: Keras's ordering and {@code max_tokens} rule, so the vocabulary is exactly the one
