@@ -217,6 +217,52 @@ class ShardedModelTest {
     }
 
     @Test
+    void addChangesMovesARowBothPartitionsChangedByBothChangesAndLeavesTheOthersAsAveraging() {
+        // partition 0 holds users 0..19, partition 1 users 20..39; both hold every item
+        Data all = data(400, 7);
+        List<Row> low = new ArrayList<>();
+        List<Row> high = new ArrayList<>();
+        for (Row r : all.rows()) {
+            (r.getInt(0) < 20 ? low : high).add(r);
+        }
+        int firstHalf = Math.min(low.size(), high.size());
+        List<Row> rows = new ArrayList<>(low.subList(0, firstHalf));   // parallelize cuts a list in equal halves
+        rows.addAll(high.subList(0, firstHalf));
+        Dataset<Row> two = spark.createDataFrame(org.apache.spark.api.java.JavaSparkContext
+                .fromSparkContext(spark.sparkContext()).parallelize(rows, 2), SCHEMA);
+        assertEquals(firstHalf, two.javaRDD().glom().collect().get(0).size(), "the halves are the partitions");
+        float[] start = recommender().getLayer("items").getWeights().get(0).toFloatArray();
+        float[][] users = new float[2][];
+        float[][] items = new float[2][];
+        for (SparkFitOptions.RowUpdate mode : SparkFitOptions.RowUpdate.values()) {
+            Model m = recommender();
+            TensorkitSpark.fit(m, two, List.of("user", "item"), "rating", SparkFitOptions.builder().batchSize(16)
+                    .rounds(1).shuffle(false).rowUpdate(mode).build());
+            users[mode.ordinal()] = m.getLayer("users").getWeights().get(0).toFloatArray();
+            items[mode.ordinal()] = m.getLayer("items").getWeights().get(0).toFloatArray();
+        }
+        assertArrayEquals(users[0], users[1], 0f, "a user row one partition changed is that partition's, either way");
+        java.util.Set<Long> inLow = new java.util.HashSet<>();
+        java.util.Set<Long> inHigh = new java.util.HashSet<>();
+        for (int r = 0; r < rows.size(); r++) {
+            (r < firstHalf ? inLow : inHigh).add(rows.get(r).getLong(1));
+        }
+        int both = 0;
+        for (int k = 0; k < start.length; k++) {
+            long item = k / 6;
+            float averaged = items[0][k] - start[k];
+            float added = items[1][k] - start[k];
+            if (inLow.contains(item) && inHigh.contains(item)) {
+                both++;
+                assertEquals(2 * averaged, added, 1e-6f, "item element " + k + ", changed by both partitions");
+            } else {
+                assertEquals(items[0][k], items[1][k], 0f, "item element " + k + ", changed by one partition or none");
+            }
+        }
+        assertTrue(both > 0);
+    }
+
+    @Test
     void aTableRowUsedByNoPartitionKeepsItsValueAndState() {
         Data train = data(200, 4);
         Model model = recommender();
