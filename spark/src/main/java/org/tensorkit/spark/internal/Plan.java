@@ -310,8 +310,8 @@ public final class Plan implements Serializable {
     }
 
     /**
-     * The model with every table cut to its space's row count ({@code rows[space]}), new weights, compiled with a
-     * fresh optimizer.
+     * The model with every table cut to its space's row count ({@code rows[space]}), compiled with a fresh
+     * optimizer; its weights are uninitialized (the caller sets every one).
      */
     public Network localModel(int[] rows) {
         try {
@@ -326,7 +326,10 @@ public final class Plan implements Serializable {
                     }
                 }
             }
-            return Models.fromJson(mapper.writeValueAsString(root));
+            String local = mapper.writeValueAsString(root);
+            // every weight is set from the shards and the broadcast afterwards: no initializer needs to run
+            return org.tensorkit.layers.WeightBudget.within(Long.MAX_VALUE, "a sharded model's local copy",
+                    () -> Models.fromJson(local));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("the plan's model JSON cannot be read back: " + e.getMessage(), e);
         }
