@@ -69,12 +69,7 @@ public final class SparkRun {
     }
 
     static SparkSession session(int threads) {
-        SparkSession spark = SparkSession.builder().master("local[" + threads + "]").appName("SparkRun")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1")
-                .config("spark.sql.shuffle.partitions", String.valueOf(threads)).getOrCreate();
-        spark.sparkContext().setLogLevel("WARN");
-        return spark;
+        return TensorkitSpark.localSession("SparkRun", threads);
     }
 
     private record Ratings(int[] users, int[] items, float[] ratings) {

@@ -8,6 +8,8 @@ import java.util.OptionalLong;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
+import org.tensorkit.models.training.FitOptions;
+import org.tensorkit.models.training.Verbosity;
 
 /**
  * The settings of {@link ShardedModel#fit}: Keras's {@code fit} settings where they mean the same (batch size,
@@ -28,10 +30,9 @@ public final class SparkFitOptions {
         ADD_CHANGES
     }
 
-    private final int batchSize;
+    /** A partition's local epoch: batch size, shuffling and seed, as single-machine {@code fit} reads them. */
+    private final FitOptions local;
     private final int rounds;
-    private final boolean shuffle;
-    private final OptionalLong seed;
     private final int partitions;
     private final Dataset<Row> validation;
     private final StorageLevel storageLevel;
@@ -40,10 +41,8 @@ public final class SparkFitOptions {
 
     private SparkFitOptions(Builder b) {
         this.rowUpdate = b.rowUpdate;
-        this.batchSize = b.batchSize;
+        this.local = b.local.build();
         this.rounds = b.rounds;
-        this.shuffle = b.shuffle;
-        this.seed = b.seed;
         this.partitions = b.partitions;
         this.validation = b.validation;
         this.storageLevel = b.storageLevel;
@@ -57,7 +56,7 @@ public final class SparkFitOptions {
 
     /** Rows per optimizer step in a data partition. */
     public int batchSize() {
-        return batchSize;
+        return local.batchSize();
     }
 
     /** How many rounds {@code fit} runs. */
@@ -67,12 +66,12 @@ public final class SparkFitOptions {
 
     /** Whether each partition shuffles its rows before every round. */
     public boolean shuffle() {
-        return shuffle;
+        return local.shuffle();
     }
 
     /** The seed of the shuffles and random layers, if set. */
     public OptionalLong seed() {
-        return seed;
+        return local.seed();
     }
 
     /** How many data partitions (0: the data's own partitioning). */
@@ -102,10 +101,8 @@ public final class SparkFitOptions {
 
     /** The builder of {@link SparkFitOptions}. */
     public static final class Builder {
-        private int batchSize = 32;
+        private final FitOptions.Builder local = FitOptions.builder().verbose(Verbosity.SILENT);
         private int rounds = 1;
-        private boolean shuffle = true;
-        private OptionalLong seed = OptionalLong.empty();
         private int partitions;
         private Dataset<Row> validation;
         private StorageLevel storageLevel = StorageLevel.MEMORY_AND_DISK();
@@ -116,15 +113,12 @@ public final class SparkFitOptions {
         }
 
         /**
-         * Rows per step (default 32).
+         * Rows per step (default 32), checked as {@code FitOptions.batchSize} checks it.
          *
          * @throws IllegalArgumentException if below 1
          */
         public Builder batchSize(int batchSize) {
-            if (batchSize < 1) {
-                throw new IllegalArgumentException("batchSize must be a positive integer, got " + batchSize);
-            }
-            this.batchSize = batchSize;
+            local.batchSize(batchSize);
             return this;
         }
 
@@ -143,13 +137,13 @@ public final class SparkFitOptions {
 
         /** Whether each partition shuffles its rows every round (default true). */
         public Builder shuffle(boolean shuffle) {
-            this.shuffle = shuffle;
+            local.shuffle(shuffle);
             return this;
         }
 
         /** The seed: partition {@code p} shuffles with {@code seed + p}, as {@code fit} with that seed would. */
         public Builder seed(long seed) {
-            this.seed = OptionalLong.of(seed);
+            local.seed(seed);
             return this;
         }
 

@@ -80,6 +80,29 @@ public final class TensorkitSpark {
     }
 
     /**
+     * A Spark session in {@code local[threads]} that never touches the network: driver and block manager bound to
+     * 127.0.0.1, no UI, {@code threads} shuffle partitions, warnings only. For tests, examples and single-machine runs;
+     * on a cluster, use the session {@code spark-submit} gives.
+     *
+     * @param appName the application's name
+     * @param threads Spark's local threads, at least 1
+     * @return the session (an existing one of this JVM if there is one, as {@code getOrCreate} does)
+     * @throws IllegalArgumentException if {@code threads} is below 1
+     */
+    public static SparkSession localSession(String appName, int threads) {
+        Objects.requireNonNull(appName, "appName");
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        SparkSession spark = SparkSession.builder().master("local[" + threads + "]").appName(appName)
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.sql.shuffle.partitions", String.valueOf(threads)).getOrCreate();
+        spark.sparkContext().setLogLevel("WARN");
+        return spark;
+    }
+
+    /**
      * {@link #predict(Dataset, byte[], List, String, int)} with batches of {@link #DEFAULT_BATCH} rows.
      *
      * @param data the rows

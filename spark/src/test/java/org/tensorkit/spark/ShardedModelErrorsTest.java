@@ -37,10 +37,7 @@ class ShardedModelErrorsTest {
 
     @BeforeAll
     static void start() {
-        spark = SparkSession.builder().master("local[2]").appName("tensorkit-sharded-errors")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1").config("spark.sql.shuffle.partitions", "2")
-                .getOrCreate();
+        spark = TensorkitSpark.localSession("tensorkit-sharded-errors", 2);
     }
 
     @AfterAll
@@ -163,6 +160,8 @@ class ShardedModelErrorsTest {
             assertContains(message(IllegalStateException.class, () -> sharded.fit(rows(1L, 2f), List.of("user"),
                     "rating", options)), "is closed");
         }
+        assertContains(message(IllegalArgumentException.class, () -> TensorkitSpark.localSession("x", 0)),
+                "threads must be at least 1, got 0");
         assertContains(message(IllegalArgumentException.class, () -> SparkFitOptions.builder().rounds(-1)),
                 "rounds must be >= 0, got -1");
         assertContains(message(IllegalArgumentException.class, () -> SparkFitOptions.builder().partitions(-2)),

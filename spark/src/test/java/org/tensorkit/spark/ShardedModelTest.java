@@ -42,10 +42,7 @@ class ShardedModelTest {
 
     @BeforeAll
     static void start() {
-        spark = SparkSession.builder().master("local[2]").appName("tensorkit-sharded-test")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1").config("spark.sql.shuffle.partitions", "3")
-                .getOrCreate();
+        spark = TensorkitSpark.localSession("tensorkit-sharded-test", 2);
     }
 
     @AfterAll

@@ -47,10 +47,7 @@ class TensorkitSparkTest {
 
     @BeforeAll
     static void start() {
-        spark = SparkSession.builder().master("local[2]").appName("tensorkit-spark-test")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1").config("spark.sql.shuffle.partitions", "3")
-                .getOrCreate();
+        spark = TensorkitSpark.localSession("tensorkit-spark-test", 2);
     }
 
     @AfterAll

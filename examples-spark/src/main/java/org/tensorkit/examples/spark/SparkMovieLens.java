@@ -22,10 +22,9 @@ import org.apache.spark.sql.types.StructType;
 import org.tensorkit.core.Tensor;
 import org.tensorkit.examples.movielens.CommandLines;
 import org.tensorkit.examples.movielens.MovieLens;
-import org.tensorkit.examples.movielens.MovieLensDownload;
+import org.tensorkit.examples.movielens.MovieLensSource;
 import org.tensorkit.examples.movielens.MovieLensRecommender;
 import org.tensorkit.examples.movielens.Ratings;
-import org.tensorkit.examples.movielens.SyntheticRatings;
 import org.tensorkit.models.Model;
 import org.tensorkit.models.losses.Losses;
 import org.tensorkit.models.optimizers.Adam;
@@ -63,13 +62,8 @@ public final class SparkMovieLens {
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
         private boolean helpRequested;
 
-        @Option(names = "--data", paramLabel = "DIR",
-                description = "the unzipped ml-100k directory; without it the data set is downloaded once into "
-                        + "~/.cache/tensorkit/ml-100k")
-        private Path data;
-
-        @Option(names = "--synthetic", description = "train on generated MovieLens-format ratings (no download)")
-        private boolean synthetic;
+        @CommandLine.Mixin
+        private MovieLensSource source = new MovieLensSource();
 
         @Option(names = "--local", paramLabel = "N", description = "Spark's local[N] threads, and the data's "
                 + "partitions (default: ${DEFAULT-VALUE})")
@@ -169,7 +163,7 @@ public final class SparkMovieLens {
         }
         MovieLens data;
         try {
-            data = MovieLens.load(dataDirectory(options));
+            data = MovieLens.load(options.source.directory(options.seed));
         } catch (IOException e) {
             System.err.println(e.getMessage());
             System.exit(1);
@@ -184,26 +178,9 @@ public final class SparkMovieLens {
         }
     }
 
-    private static Path dataDirectory(Options options) throws IOException {
-        if (options.data != null) {
-            return options.data;
-        }
-        if (options.synthetic) {
-            Path dir = Files.createTempDirectory("tensorkit-synthetic-ml");
-            SyntheticRatings.write(dir, 943, 1682, 100_000, 2, 0.1, options.seed);
-            return dir;
-        }
-        return MovieLensDownload.ensure(MovieLensDownload.defaultCache());
-    }
-
     /** Spark in {@code local[threads]} on the loopback interface, without its UI. */
     public static SparkSession session(int threads) {
-        SparkSession spark = SparkSession.builder().master("local[" + threads + "]").appName("SparkMovieLens")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1")
-                .config("spark.sql.shuffle.partitions", String.valueOf(threads)).getOrCreate();
-        spark.sparkContext().setLogLevel("WARN");
-        return spark;
+        return TensorkitSpark.localSession("SparkMovieLens", threads);
     }
 
     private static final StructType SCHEMA = new StructType().add("user", DataTypes.IntegerType, false)

@@ -87,13 +87,8 @@ public final class MovieLensRecommender {
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
         private boolean helpRequested;
 
-        @Option(names = "--data", paramLabel = "DIR",
-                description = "the unzipped ml-100k directory (u.data, u.item); without it the data set is "
-                        + "downloaded once into ~/.cache/tensorkit/ml-100k")
-        private Path data;
-
-        @Option(names = "--synthetic", description = "train on generated MovieLens-format ratings (no download)")
-        private boolean synthetic;
+        @CommandLine.Mixin
+        private MovieLensSource source = new MovieLensSource();
 
         @Option(names = "--model", paramLabel = "dot|deep|hybrid",
                 description = "the model (default: ${DEFAULT-VALUE})")
@@ -191,12 +186,17 @@ public final class MovieLensRecommender {
 
         /** {@code --data}, or {@code null}. */
         public Path data() {
-            return data;
+            return source.data();
         }
 
         /** {@code --synthetic}. */
         public boolean synthetic() {
-            return synthetic;
+            return source.synthetic();
+        }
+
+        /** Where the ratings come from ({@code --data}, {@code --synthetic} or the download). */
+        public MovieLensSource source() {
+            return source;
         }
 
         /** {@code --model}: {@code "dot"}, {@code "deep"} or {@code "hybrid"}. */
@@ -284,26 +284,13 @@ public final class MovieLensRecommender {
         }
         MovieLens data;
         try {
-            data = MovieLens.load(dataDirectory(options));
+            data = MovieLens.load(options.source().directory(options.seed()));
         } catch (IOException e) {
             System.err.println(e.getMessage());
             System.exit(1);
             return;
         }
         run(data, options, System.out);
-    }
-
-    /** {@code --data}, a fresh synthetic data set, or the downloaded cache. */
-    static Path dataDirectory(Options options) throws IOException {
-        if (options.data() != null) {
-            return options.data();
-        }
-        if (options.synthetic()) {
-            Path dir = Files.createTempDirectory("tensorkit-synthetic-ml");
-            SyntheticRatings.write(dir, 943, 1682, 100_000, 2, 0.1, options.seed());
-            return dir;
-        }
-        return MovieLensDownload.ensure(MovieLensDownload.defaultCache());
     }
 
     /** Trains, evaluates and reports on {@code data}, printing to {@code out}. */
