@@ -12,6 +12,7 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction2;
+import org.apache.spark.api.java.function.PairFlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -73,15 +74,16 @@ public final class ShardedModel implements AutoCloseable {
     private final List<Round> rounds = new ArrayList<>();
     private boolean closed;
 
-    private ShardedModel(SparkSession spark, Plan plan, Network template, String json, int tablePartitions,
-                         StorageLevel tableLevel, JavaPairRDD<Long, float[]> table, DenseState dense) {
+    private ShardedModel(SparkSession spark, Plan plan, Network template, String json,
+                         HashPartitioner tablePartitioner, StorageLevel tableLevel, JavaPairRDD<Long, float[]> table,
+                         DenseState dense) {
         this.tableLevel = tableLevel;
         this.spark = spark;
         this.jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         this.plan = plan;
         this.template = template;
         this.json = json;
-        this.tablePartitioner = new HashPartitioner(tablePartitions);
+        this.tablePartitioner = tablePartitioner;
         this.table = table;
         this.dense = dense;
     }
@@ -136,18 +138,27 @@ public final class ShardedModel implements AutoCloseable {
             }
         }
         state.forEach(Tensor::close);
+        return sharded(spark, plan, model.toJson(), tablePartitions, level, chunks, Chunk::rows,
+                new DenseState(optimizer.iterations(), shapes, values, slots));
+    }
+
+    /**
+     * The sharded model whose table rows {@code rows} makes of {@code items} on the executors: the rows hashed into
+     * {@code tablePartitions} partitions, kept at {@code level} and computed once now.
+     */
+    private static <T> ShardedModel sharded(SparkSession spark, Plan plan, String json, int tablePartitions,
+                                            StorageLevel level, List<T> items,
+                                            PairFlatMapFunction<T, Long, float[]> rows, DenseState dense) {
         HashPartitioner partitioner = new HashPartitioner(tablePartitions);
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        JavaPairRDD<Long, float[]> table = jsc.parallelize(chunks, Math.max(1, Math.min(chunks.size(),
-                        tablePartitions)))
-                .flatMapToPair(Chunk::rows)
+        JavaPairRDD<Long, float[]> table = JavaSparkContext.fromSparkContext(spark.sparkContext())
+                .parallelize(items, Math.max(1, Math.min(items.size(), tablePartitions)))
+                .flatMapToPair(rows)
                 .partitionBy(partitioner)
                 .persist(level);
         table.count();
         int[] one = new int[plan.spaces()];
         java.util.Arrays.fill(one, 1);
-        return new ShardedModel(spark, plan, plan.localModel(one), model.toJson(), tablePartitions, level, table,
-                new DenseState(optimizer.iterations(), shapes, values, slots));
+        return new ShardedModel(spark, plan, plan.localModel(one), json, partitioner, level, table, dense);
     }
 
     private static void checkPartitions(int tablePartitions) {
@@ -226,30 +237,20 @@ public final class ShardedModel implements AutoCloseable {
             }
         }
         Plan p = plan;
-        HashPartitioner partitioner = new HashPartitioner(tablePartitions);
-        JavaPairRDD<Long, float[]> table = JavaSparkContext.fromSparkContext(spark.sparkContext())
-                .parallelize(tagged, Math.max(1, Math.min(tagged.size(), tablePartitions)))
-                .flatMapToPair(e -> {
-                    int t = e._1();
-                    TableInit c = e._2();
-                    float[] v = c.values();
-                    int width = c.width();
-                    int stateWidth = p.stateWidth(t);
-                    List<Tuple2<Long, float[]>> out = new ArrayList<>(c.count());
-                    for (int r = 0; r < c.count(); r++) {
-                        float[] state = new float[stateWidth];
-                        System.arraycopy(v, r * width, state, 0, width);
-                        out.add(new Tuple2<>(p.key(t, c.start() + r), state));
-                    }
-                    return out.iterator();
-                })
-                .partitionBy(partitioner)
-                .persist(level);
-        table.count();
-        int[] one = new int[plan.spaces()];
-        java.util.Arrays.fill(one, 1);
-        return new ShardedModel(spark, plan, plan.localModel(one), json, tablePartitions, level, table,
-                new DenseState(0, shapes, values, slots));
+        return sharded(spark, plan, json, tablePartitions, level, tagged, e -> {
+            int t = e._1();
+            TableInit c = e._2();
+            float[] v = c.values();
+            int width = c.width();
+            int stateWidth = p.stateWidth(t);
+            List<Tuple2<Long, float[]>> out = new ArrayList<>(c.count());
+            for (int r = 0; r < c.count(); r++) {
+                float[] state = new float[stateWidth];
+                System.arraycopy(v, r * width, state, 0, width);
+                out.add(new Tuple2<>(p.key(t, c.start() + r), state));
+            }
+            return out.iterator();
+        }, new DenseState(0, shapes, values, slots));
     }
 
     /** A run of a table's rows, each with its optimizer slots, as the driver ships them once. */
@@ -375,18 +376,30 @@ public final class ShardedModel implements AutoCloseable {
         }
     }
 
+    /** What a data partition computes from its block, its shipped rows and the broadcast state. */
+    @FunctionalInterface
+    private interface PartitionWork extends java.io.Serializable {
+        LocalRound.Result run(Block block, Iterator<Tuple2<Long, float[]>> rows, DenseState state);
+    }
+
+    /** Each non-empty data partition's result of {@code work}, given the rows its ids use. */
+    private JavaRDD<LocalRound.Result> perPartition(JavaRDD<Block> blocks, Broadcast<DenseState> state,
+                                                    PartitionWork work) {
+        return blocks.zipPartitions(shipped(blocks),
+                (FlatMapFunction2<Iterator<Block>, Iterator<Tuple2<Integer, Tuple2<Long, float[]>>>,
+                        LocalRound.Result>) (bs, rows) -> {
+                    Block b = bs.hasNext() ? bs.next() : null;
+                    return b == null || b.rows() == 0 ? java.util.Collections.emptyIterator()
+                            : List.of(work.run(b, values(rows), state.value())).iterator();
+                });
+    }
+
     private Means.Sum evaluate(JavaRDD<Block> blocks, int batchSize) {
         Plan p = plan;
         Broadcast<DenseState> state = jsc.broadcast(dense);
         try {
-            JavaRDD<LocalRound.Result> results = blocks.zipPartitions(shipped(blocks),
-                    (FlatMapFunction2<Iterator<Block>, Iterator<Tuple2<Integer, Tuple2<Long, float[]>>>,
-                            LocalRound.Result>) (bs, rows) -> {
-                        Block b = bs.hasNext() ? bs.next() : null;
-                        return b == null || b.rows() == 0 ? java.util.Collections.emptyIterator()
-                                : List.of(LocalRound.evaluate(p, b, values(rows), state.value(), batchSize)).iterator();
-                    });
-            return results.treeAggregate(new Means.Sum(), Means.Sum::add, Means.Sum::merge);
+            return perPartition(blocks, state, (b, rows, d) -> LocalRound.evaluate(p, b, rows, d, batchSize))
+                    .treeAggregate(new Means.Sum(), Means.Sum::add, Means.Sum::merge);
         } finally {
             state.destroy(false);
         }
@@ -396,13 +409,8 @@ public final class ShardedModel implements AutoCloseable {
                                       long start) {
         Plan p = plan;
         Broadcast<DenseState> state = jsc.broadcast(dense);
-        JavaRDD<LocalRound.Result> results = blocks.zipPartitions(shipped(blocks),
-                (FlatMapFunction2<Iterator<Block>, Iterator<Tuple2<Integer, Tuple2<Long, float[]>>>,
-                        LocalRound.Result>) (bs, rows) -> {
-                    Block b = bs.hasNext() ? bs.next() : null;
-                    return b == null || b.rows() == 0 ? java.util.Collections.emptyIterator()
-                            : List.of(LocalRound.train(p, b, values(rows), state.value(), settings)).iterator();
-                }).persist(StorageLevel.MEMORY_AND_DISK());
+        JavaRDD<LocalRound.Result> results = perPartition(blocks, state,
+                (b, rows, d) -> LocalRound.train(p, b, rows, d, settings)).persist(StorageLevel.MEMORY_AND_DISK());
         try {
             Means.Sum sum = results.treeAggregate(new Means.Sum(), Means.Sum::add, Means.Sum::merge);
             JavaPairRDD<Long, List<Means.Contribution>> changed = results
@@ -414,7 +422,6 @@ public final class ShardedModel implements AutoCloseable {
                         return out.iterator();
                     })
                     .combineByKey(ShardedModel::listOf, ShardedModel::added, ShardedModel::joined, tablePartitioner);
-            boolean add = addChanges;
             JavaPairRDD<Long, float[]> next = table.leftOuterJoin(changed, tablePartitioner)
                     .mapPartitionsToPair(it -> {
                         List<Tuple2<Long, float[]>> out = new ArrayList<>();
@@ -422,7 +429,7 @@ public final class ShardedModel implements AutoCloseable {
                             var e = it.next();
                             float[] old = e._2()._1();
                             out.add(new Tuple2<>(e._1(), e._2()._2().isPresent() ? Means.row(old, e._2()._2().get(),
-                                    p.tables().get(p.tableOf(e._1())).width(), add) : old));
+                                    p.tables().get(p.tableOf(e._1())).width(), addChanges) : old));
                         }
                         return out.iterator();
                     }, true);
@@ -477,13 +484,13 @@ public final class ShardedModel implements AutoCloseable {
     private JavaPairRDD<Integer, Tuple2<Long, float[]>> shipped(JavaRDD<Block> blocks) {
         Plan p = plan;
         JavaPairRDD<Long, Integer> requests = blocks.flatMapToPair(b -> {
-            long[][] spaces = LocalRound.spaceIds(p, b);
             List<Tuple2<Long, Integer>> out = new ArrayList<>();
+            if (b.rows() == 0) {
+                return out.iterator();
+            }
+            long[][] spaces = LocalRound.spaceIds(p, b);
             for (int t = 0; t < p.tables().size(); t++) {
                 Plan.Table table = p.tables().get(t);
-                if (b.rows() == 0) {
-                    break;
-                }
                 for (long id : spaces[table.space()]) {
                     if (id < table.rows()) {
                         out.add(new Tuple2<>(p.key(t, id), b.partition()));
