@@ -27,7 +27,6 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.tensorkit.core.DType;
 import org.tensorkit.core.Shape;
@@ -400,7 +399,7 @@ public final class TensorkitSpark {
         }
         DataType type = schema.fields()[schema.fieldIndex(column)].dataType();
         boolean array = type instanceof ArrayType;
-        DataType element = array ? ((ArrayType) type).elementType() : type;
+        DataType element = Columns.elementType(type);
         boolean fits = want == DataTypes.StringType ? element == DataTypes.StringType : Columns.isIntegral(element);
         if (!fits) {
             throw new IllegalArgumentException("column '" + column + "' holds " + type.simpleString() + "; expected "

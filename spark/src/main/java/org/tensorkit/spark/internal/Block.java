@@ -154,11 +154,10 @@ public final class Block implements Serializable {
 
     /** Input {@code i} as the model takes it: {@code (rows,)} or {@code (rows, width)}, ids as int64. */
     public Tensor input(int i) {
-        long[] dims = columns.dims[i];
-        long[] shape = dims.length == 1 ? new long[] {rows} : new long[] {rows, widths[i]};
+        long[] shape = shape(i);
         Object v = values[i];
         if (v instanceof String[] s) {
-            return dims.length == 1 ? Tensor.of(s) : Tensor.of(fold(s, rows, widths[i]));
+            return shape.length == 1 ? Tensor.of(s) : Tensor.of(fold(s, rows, widths[i]));
         }
         if (v instanceof long[] l) {
             return Tensor.of(l).reshape(shape);
@@ -168,9 +167,12 @@ public final class Block implements Serializable {
 
     /** Input {@code i}'s ids renumbered by {@code local} (same length as {@link #ids}), in the input's shape. */
     public Tensor renumbered(int i, int[] local) {
-        long[] dims = columns.dims[i];
-        long[] shape = dims.length == 1 ? new long[] {rows} : new long[] {rows, widths[i]};
-        return Tensor.of(local).reshape(shape);
+        return Tensor.of(local).reshape(shape(i));
+    }
+
+    /** Input {@code i}'s shape for these rows: {@code (rows,)} for a 1-D input, else {@code (rows, width)}. */
+    private long[] shape(int i) {
+        return columns.dims[i].length == 1 ? new long[] {rows} : new long[] {rows, widths[i]};
     }
 
     /** The targets, {@code (rows,)} for one value per row, else {@code (rows, width)}. */

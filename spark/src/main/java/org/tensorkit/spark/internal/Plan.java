@@ -76,10 +76,7 @@ public final class Plan implements Serializable {
                     + "Spark: compile(optimizer, loss) first");
         }
         List<SymbolicTensor> inputs = model.inputs();
-        Map<Layer, Integer> inputOf = new IdentityHashMap<>();
-        for (int i = 0; i < inputs.size(); i++) {
-            inputOf.put(inputs.get(i).layer(), i);
-        }
+        Map<Layer, Integer> inputOf = inputIndex(inputs);
         List<Node> nodes = Graph.trace(model.name(), inputs, model.outputs()).nodes();
         List<Layer> tableLayers = new ArrayList<>();
         List<List<Integer>> fedBy = new ArrayList<>();
@@ -112,7 +109,7 @@ public final class Plan implements Serializable {
                     if (!fedBy.get(t).contains(i)) {
                         fedBy.get(t).add(i);
                     }
-                } else if (i != null && !(layer == in.layer())) {
+                } else if (i != null) {
                     feedsOther[i] = true;
                     other[i] = layer.name();
                 }
@@ -201,10 +198,7 @@ public final class Plan implements Serializable {
      */
     public static Map<Integer, Map.Entry<Long, String>> idLimits(Network model) {
         List<SymbolicTensor> inputs = model.inputs();
-        Map<Layer, Integer> inputOf = new IdentityHashMap<>();
-        for (int i = 0; i < inputs.size(); i++) {
-            inputOf.put(inputs.get(i).layer(), i);
-        }
+        Map<Layer, Integer> inputOf = inputIndex(inputs);
         Map<Integer, Map.Entry<Long, String>> out = new java.util.HashMap<>();
         for (Node n : Graph.trace(model.name(), inputs, model.outputs()).nodes()) {
             if (n.layer() instanceof Embedding e) {
@@ -215,6 +209,15 @@ public final class Plan implements Serializable {
             }
         }
         return out;
+    }
+
+    /** Each model input's layer, to its position among the inputs. */
+    private static Map<Layer, Integer> inputIndex(List<SymbolicTensor> inputs) {
+        Map<Layer, Integer> inputOf = new IdentityHashMap<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            inputOf.put(inputs.get(i).layer(), i);
+        }
+        return inputOf;
     }
 
     private static int find(int[] parent, int k) {
