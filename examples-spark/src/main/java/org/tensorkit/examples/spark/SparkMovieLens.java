@@ -119,20 +119,13 @@ public final class SparkMovieLens {
          */
         public static Options parse(String... args) {
             Options o = new Options();
-            CommandLine cli = new CommandLine(o).setCaseInsensitiveEnumValuesAllowed(true);
-            try {
-                cli.parseArgs(args);
-            } catch (CommandLine.ParameterException e) {
-                throw new IllegalArgumentException(e.getMessage() + "\n" + cli.getUsageMessage(), e);
-            }
-            for (int[] v : new int[][] {{o.local, 0}, {o.rounds, 1}, {o.batchSize, 2}, {o.alsRank, 3},
-                    {o.alsIterations, 4}, {o.epochs, 5}}) {
-                if (v[0] < 1) {
-                    String name = List.of("--local", "--rounds", "--batch-size", "--als-rank", "--als-iterations",
-                            "--epochs").get(v[1]);
-                    throw new IllegalArgumentException(name + " must be at least 1, got " + v[0]);
-                }
-            }
+            o.help = CommandLines.parse(new CommandLine(o).setCaseInsensitiveEnumValuesAllowed(true), args);
+            CommandLines.requireAtLeastOne("--local", o.local);
+            CommandLines.requireAtLeastOne("--rounds", o.rounds);
+            CommandLines.requireAtLeastOne("--batch-size", o.batchSize);
+            CommandLines.requireAtLeastOne("--als-rank", o.alsRank);
+            CommandLines.requireAtLeastOne("--als-iterations", o.alsIterations);
+            CommandLines.requireAtLeastOne("--epochs", o.epochs);
             if (!(o.learningRate > 0) || Double.isInfinite(o.learningRate)) {
                 throw new IllegalArgumentException("--learning-rate must be a finite number > 0, got "
                         + o.learningRate);
@@ -140,7 +133,6 @@ public final class SparkMovieLens {
             if (!(o.alsReg >= 0)) {
                 throw new IllegalArgumentException("--als-reg must be >= 0, got " + o.alsReg);
             }
-            o.help = cli.isUsageHelpRequested() ? cli.getUsageMessage() : null;
             return o;
         }
 

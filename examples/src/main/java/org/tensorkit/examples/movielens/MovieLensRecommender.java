@@ -148,26 +148,16 @@ public final class MovieLensRecommender {
          */
         public static Options parse(String... args) {
             Options o = new Options();
-            CommandLine cli = new CommandLine(o);
-            try {
-                cli.parseArgs(args);
-                o.check();
-            } catch (CommandLine.ParameterException e) {
-                throw new IllegalArgumentException(e.getMessage() + "\n" + cli.getUsageMessage(), e);
-            }
-            o.help = cli.isUsageHelpRequested() ? cli.getUsageMessage() : null;
+            o.help = CommandLines.parse(new CommandLine(o), args);
+            o.check();
             return o;
         }
 
         private String help;
 
         private void check() {
-            if (epochs < 1) {
-                throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
-            }
-            if (batchSize < 1) {
-                throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
-            }
+            CommandLines.requireAtLeastOne("--epochs", epochs);
+            CommandLines.requireAtLeastOne("--batch-size", batchSize);
             if (!(validationSplit >= 0 && validationSplit < 1)) {
                 throw new IllegalArgumentException("--validation-split must be in [0, 1), got " + validationSplit);
             }

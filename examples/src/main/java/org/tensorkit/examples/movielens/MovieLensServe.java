@@ -69,18 +69,13 @@ public final class MovieLensServe {
         public static Options parse(String... args) {
             Options o = new Options();
             CommandLine cli = new CommandLine(o);
-            try {
-                cli.parseArgs(args);
-            } catch (CommandLine.ParameterException e) {
-                throw new IllegalArgumentException(e.getMessage() + "\n" + cli.getUsageMessage(), e);
-            }
+            o.usage = CommandLines.parse(cli, args);
             for (String r : o.rate) {
                 if (!r.matches("\\d+:\\d+")) {
                     throw new IllegalArgumentException("--rate takes USER:ITEM (two ids), got \"" + r + "\"\n"
                             + cli.getUsageMessage());
                 }
             }
-            o.usage = cli.isUsageHelpRequested() ? cli.getUsageMessage() : null;
             return o;
         }
 
