@@ -34,7 +34,7 @@ import org.tensorkit.models.Network;
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2)
-@Measurement(iterations = 5)
+@Measurement(iterations = 9)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
 @State(Scope.Benchmark)
 public class SavingBenchmark {

@@ -37,15 +37,16 @@ final class Archive {
     }
 
     /**
-     * Writes the three entries, STORED ({@link StoredZip}: the weights copied by the kernel from {@code weightsFile}),
+     * Writes the three entries, STORED ({@link StoredZip}: the weights as {@code weights} lays them out, the tables
+     * from their native buffers),
      * then {@code assets} (entry name to bytes, names under {@code assets/}).
      */
-    static void write(WritableByteChannel target, byte[] metadata, byte[] config, Path weightsFile,
+    static void write(WritableByteChannel target, StoredZip.Patch patch, byte[] metadata, byte[] config, WeightFile.Written weights,
                       Map<String, byte[]> assets) throws IOException {
-        StoredZip zip = new StoredZip(target, false);
+        StoredZip zip = new StoredZip(target, patch, false);
         zip.add(METADATA, metadata);
         zip.add(CONFIG, config);
-        zip.add(WEIGHTS, weightsFile);
+        zip.add(WEIGHTS, weights);
         for (Map.Entry<String, byte[]> asset : assets.entrySet()) {
             zip.add(asset.getKey(), asset.getValue());
         }

@@ -121,15 +121,17 @@ public final class KerasFiles {
         metadata.put("tensorkit_version", TENSORKIT_VERSION);
         byte[] metadataJson = Json.write(metadata);
         Map<String, byte[]> assets = assets(model);
-        // beside the target: on the same file system, transferTo copies it into the archive inside the kernel
+        // jhdf lays the weights file out with its tables as holes (a few KiB on disk), which the archive fills from
+        // the tables' native buffers: the tables' bytes are written once. Beside the target, so that what jhdf
+        // writes in full (arrays other than float32 tables) is copied into the archive inside the kernel
         Path dir = path.toAbsolutePath().getParent();
         Path weights = dir != null && Files.isDirectory(dir)
                 ? Files.createTempFile(dir, "." + path.getFileName() + ".", ".weights.h5")
                 : Files.createTempFile("tensorkit-", ".weights.h5");
         try {
-            WeightFile.write(weights, entries(model));
-            AtomicFile.writeChannel(path, overwrite, ch -> Archive.write(wrapper.wrap(ch), metadataJson, configJson,
-                    weights, assets));
+            WeightFile.Written layout = WeightFile.write(weights, entries(model), true);
+            AtomicFile.writeChannel(path, overwrite, ch -> Archive.write(wrapper.wrap(ch), StoredZip.Patch.of(ch), metadataJson, configJson,
+                    layout, assets));
         } finally {
             Files.deleteIfExists(weights);
         }

@@ -4,36 +4,41 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
 import java.util.zip.CRC32;
 
 /**
  * A zip of STORED entries written straight to a channel, as a {@code .keras} file needs: the small entries from
- * memory, the weights file by {@code FileChannel.transferTo} (the kernel copies it, without passing its bytes through
- * Java) with its CRC-32 computed over a read-only mapping. {@code java.util.zip.ZipOutputStream} would push every
- * byte through a Java buffer and compute the CRC a second time: 2-3x the time of the copy itself on a 512 MiB table.
+ * memory, the weights file as its {@link Content} writes it (jhdf's small structures by
+ * {@code FileChannel.transferTo}, the tables from their native buffers, never through a Java array), its CRC-32
+ * taken over each chunk as it goes out and patched into the local header after the bytes. {@code java.util.zip.ZipOutputStream} would push every byte through a Java
+ * buffer and compute the CRC a second time: 2-3x the time of the copy itself on a 512 MiB table.
  * The format is PKWARE's APPNOTE: local headers, the central directory, and the zip64 records and extra fields when
  * an entry, an offset or the directory passes 4 GiB (or always, when forced, for tests). Names are UTF-8 (flag
  * bit 11); times are the local time of the save, as {@code ZipOutputStream} writes them.
  */
 final class StoredZip {
     private static final long MAX32 = 0xffffffffL;
-    private static final int MAP_WINDOW = 1 << 30;
+    /** Where a local header holds its entry's CRC-32. */
+    private static final int CRC_AT = 14;
 
     private final WritableByteChannel out;
+    private final Patch patch;
     private final boolean forceZip64;
     private final int dosTime;
     private final ByteArrayOutputStream central = new ByteArrayOutputStream();
     private long offset;
     private long count;
 
-    StoredZip(WritableByteChannel out, boolean forceZip64) {
+    /**
+     * A zip written to {@code out} (positioned at the archive's start), whose local headers {@code patch} completes
+     * once an entry's CRC-32 is known; with zip64 records everywhere when {@code forceZip64} (for tests).
+     */
+    StoredZip(WritableByteChannel out, Patch patch, boolean forceZip64) {
         this.out = out;
+        this.patch = patch;
         this.forceZip64 = forceZip64;
         this.dosTime = dosTime(LocalDateTime.now());
     }
@@ -48,26 +53,24 @@ final class StoredZip {
         record(name, crc.getValue(), data.length, at);
     }
 
-    /** Adds an entry holding the bytes of {@code file}, copied by the kernel. */
-    void add(String name, Path file) throws IOException {
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = in.size();
-            CRC32 crc = new CRC32();
-            for (long p = 0; p < size; p += MAP_WINDOW) {
-                crc.update(in.map(FileChannel.MapMode.READ_ONLY, p, Math.min(MAP_WINDOW, size - p)));
-            }
-            long at = offset;
-            writeLocal(name, crc.getValue(), size);
-            for (long p = 0; p < size; ) {
-                long n = in.transferTo(p, size - p, out);
-                if (n <= 0 && in.size() < size) {
-                    throw new IOException(file + " shrank while it was copied into the archive");
-                }
-                p += n;
-            }
-            offset += size;
-            record(name, crc.getValue(), size, at);
+    /**
+     * Adds an entry of {@code content}'s bytes, its CRC-32 taken as they are written (each chunk right after it
+     * went out, while it is in the cache) and patched into the local header after them.
+     */
+    void add(String name, Content content) throws IOException {
+        long size = content.size();
+        long at = offset;
+        writeLocal(name, 0, size);
+        CRC32 crc = new CRC32();
+        CountingChannel counted = new CountingChannel(out);
+        content.copyTo(counted, crc);
+        if (counted.written != size) {
+            throw new IOException("entry " + name + " wrote " + counted.written + " bytes; it has " + size);
         }
+        offset += size;
+        ByteBuffer value = le(4).putInt((int) crc.getValue()).flip();
+        patch.write(value, at + CRC_AT);
+        record(name, crc.getValue(), size, at);
     }
 
     /** Writes the central directory and the end records. */
@@ -134,6 +137,58 @@ final class StoredZip {
     private void write(ByteBuffer b) throws IOException {
         while (b.hasRemaining()) {
             offset += out.write(b);
+        }
+    }
+
+    /** An entry's bytes, written once. */
+    interface Content {
+        /** The number of bytes. */
+        long size();
+
+        /** Writes the bytes to {@code out}, adding them to {@code crc}. */
+        void copyTo(WritableByteChannel out, CRC32 crc) throws IOException;
+    }
+
+    /** A positioned write to the archive's file (a local header's CRC-32, once known). */
+    @FunctionalInterface
+    interface Patch {
+        /** Writes all of {@code bytes} at {@code position} of the archive. */
+        void write(ByteBuffer bytes, long position) throws IOException;
+
+        /** Positioned writes to {@code file}. */
+        static Patch of(java.nio.channels.FileChannel file) {
+            return (bytes, position) -> {
+                while (bytes.hasRemaining()) {
+                    position += file.write(bytes, position);
+                }
+            };
+        }
+    }
+
+    /** {@code out}, counting what is written through it. */
+    private static final class CountingChannel implements WritableByteChannel {
+        private final WritableByteChannel out;
+        private long written;
+
+        CountingChannel(WritableByteChannel out) {
+            this.out = out;
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            int n = out.write(src);
+            written += n;
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return out.isOpen();
+        }
+
+        @Override
+        public void close() {
+            // the archive's channel stays open: StoredZip does not own it
         }
     }
 

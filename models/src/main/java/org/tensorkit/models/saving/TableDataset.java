@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.util.List;
 
 import io.jhdf.WritableDatasetImpl;
 import io.jhdf.api.Group;
@@ -14,22 +15,28 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tensorkit.core.internal.NdArrays;
 
 /**
- * A 2-D float32 weight written as jhdf writes a {@code float[][]} dataset, byte for byte, without the
- * {@code float[][]}: jhdf builds the object header, the messages and the contiguous layout from a stand-in of the
- * same shape (every row one shared zero row, so the heap holds one row and the row references), and encodes the
- * data one row at a time through {@code write(ByteBuffer)}; the channel given to it here counts those bytes and
- * writes the weight's own bytes in their place, straight from the native buffer in 4 MiB writes. jhdf 0.13 writes
- * a contiguous dataset's rows in order right after positioning the channel at the data's address, and its headers
- * with positioned writes; {@code WeightFileTest} checks the file is the one jhdf writes from the {@code float[][]}.
+ * A 2-D float32 weight laid out as jhdf writes a {@code float[][]} dataset, byte for byte, without the
+ * {@code float[][]} and without its bytes. jhdf builds the object header, the messages and the contiguous layout
+ * from a stand-in of the same shape (an array of the table's row count whose first row alone is there: jhdf reads
+ * the shape from the first element of each level) and sizes the data from that shape; while it writes, the
+ * dataset reports one row as its dimensions, so jhdf encodes one row (not two million, at ~100 ns each) through
+ * {@code write(ByteBuffer)}, which the channel given to it here only counts. The table's place in the file is
+ * recorded as a {@link WeightFile.Span} (a hole, which the file's last byte keeps at its full size) for its bytes to
+ * be written later, once, from the native buffer: into the hole ({@link WeightFile.Written#fillInPlace}) or into an
+ * archive. This rests on how jhdf 0.13 writes a contiguous dataset (the rows in order right after positioning the
+ * channel at the data's address, their number from {@code getDimensions()}, the data's size from the dataspace, the
+ * headers with positioned writes); {@code WeightFileTest} checks the file is the one jhdf writes from the
+ * {@code float[][]}.
  */
 final class TableDataset extends WritableDatasetImpl {
-    private static final int FLUSH_BYTES = 4 << 20;
-
     private final INDArray table;
+    private final List<WeightFile.Span> spans;
+    private boolean writing;
 
-    private TableDataset(INDArray table, float[][] standIn, String name, Group parent) {
+    private TableDataset(INDArray table, float[][] standIn, String name, Group parent, List<WeightFile.Span> spans) {
         super(standIn, name, parent);
         this.table = table;
+        this.spans = spans;
     }
 
     /** Whether {@code a} is written this way: dense-able float32 with two non-zero axes, on a little-endian host. */
@@ -38,49 +45,66 @@ final class TableDataset extends WritableDatasetImpl {
                 && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
     }
 
-    /** The dataset of {@code a} (see {@link #applies}) named {@code name} in {@code parent}. */
-    static TableDataset of(INDArray a, String name, Group parent) {
+    /** The dataset of {@code a} (see {@link #applies}) named {@code name} in {@code parent}; its span goes to {@code spans}. */
+    static TableDataset of(INDArray a, String name, Group parent, List<WeightFile.Span> spans) {
         INDArray dense = NdArrays.dense(a);
-        float[] zeros = new float[Math.toIntExact(dense.size(1))];
         float[][] standIn = new float[Math.toIntExact(dense.size(0))][];
-        java.util.Arrays.fill(standIn, zeros);
-        return new TableDataset(dense, standIn, name, parent);
+        standIn[0] = new float[Math.toIntExact(dense.size(1))];
+        return new TableDataset(dense, standIn, name, parent, spans);
+    }
+
+    /** The table's shape; one row of it while jhdf encodes the data. */
+    @Override
+    public int[] getDimensions() {
+        int[] dims = super.getDimensions();
+        return writing ? new int[] {1, dims[1]} : dims;
     }
 
     @Override
     public long write(HdfFileChannel channel, long position) {
-        Substituting data = new Substituting(channel, table);
-        long end = super.write(data, position);
-        data.flush();
-        long expected = table.length() * 4;
-        if (data.counted != expected) {
-            throw new IllegalStateException("jhdf wrote " + data.counted + " data bytes for " + getPath()
-                    + "; the table has " + expected);
+        Counting data = new Counting(channel);
+        long end;
+        writing = true;
+        try {
+            end = super.write(data, position);
+        } finally {
+            writing = false;
         }
+        long expected = table.length() * 4;
+        if (data.dataStart < 0 || data.counted != table.size(1) * 4 || end != data.dataStart + expected) {
+            throw new IllegalStateException("jhdf laid out " + getPath() + " unexpectedly: " + data.counted
+                    + " bytes encoded and data ending at " + end + ", for a table of " + expected + " bytes from "
+                    + data.dataStart);
+        }
+        try {
+            // jhdf takes the file's size for its end-of-file address: the hole must not be the file's end
+            FileChannel file = channel.getFileChannel();
+            long last = data.dataStart + expected - 1;
+            if (file.size() <= last) {
+                file.write(ByteBuffer.allocate(1), last);
+            }
+            file.position(data.dataStart + expected);     // where jhdf's own writes would have left it
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        spans.add(new WeightFile.Span(data.dataStart, table));
         return end;
     }
 
-    /** jhdf's channel, with the sequential (data) writes replaced by the table's bytes. */
-    private static final class Substituting extends HdfFileChannel {
-        private final FileChannel file;
-        private final INDArray table;
+    /** jhdf's channel, with the sequential (data) writes counted, not written. */
+    private static final class Counting extends HdfFileChannel {
         private long dataStart = -1;
         private long counted;
-        private long flushed;
 
-        Substituting(HdfFileChannel channel, INDArray table) {
+        Counting(HdfFileChannel channel) {
             super(channel.getFileChannel(), channel.getSuperblock());
-            this.file = channel.getFileChannel();
-            this.table = table;
         }
 
         @Override
         public void position(long dataAddress) {
-            flush();
             super.position(dataAddress);
             dataStart = dataAddress;
             counted = 0;
-            flushed = 0;
         }
 
         @Override
@@ -91,36 +115,7 @@ final class TableDataset extends WritableDatasetImpl {
             int n = buffer.remaining();
             buffer.position(buffer.limit());
             counted += n;
-            if (counted - flushed >= FLUSH_BYTES) {
-                flush();
-            }
             return n;
-        }
-
-        @Override
-        public int write(ByteBuffer buffer, long position) {
-            flush();
-            return super.write(buffer, position);
-        }
-
-        void flush() {
-            long limit = Math.min(counted, table.length() * 4);
-            try {
-                while (flushed < limit) {
-                    int n = (int) Math.min(FLUSH_BYTES, limit - flushed);
-                    ByteBuffer bytes = NdArrays.bytes(table, flushed, n);
-                    long at = dataStart + flushed;
-                    while (bytes.hasRemaining()) {
-                        at += file.write(bytes, at);
-                    }
-                    flushed += n;
-                }
-                if (dataStart >= 0) {
-                    file.position(dataStart + counted);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
         }
     }
 }

@@ -1,13 +1,20 @@
 package org.tensorkit.models.saving;
 
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.lang.reflect.Array;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32;
 
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
@@ -40,16 +47,120 @@ final class WeightFile {
     private WeightFile() {
     }
 
-    /** Writes {@code entries} (each with at least one value) to a new HDF5 file {@code file}. */
-    static void write(Path file, List<Entry> entries) {
-        write(file, entries, true);
+    /** Where a table's bytes go in a weights file: {@code table}'s dense float32 bytes from {@code address} on. */
+    record Span(long address, INDArray table) {
+        long length() {
+            return table.length() * 4;
+        }
     }
 
     /**
-     * {@link #write(Path, List)}, with float32 tables written from their native buffers ({@link TableDataset}) when
-     * {@code fast}, or as jhdf's {@code float[][]} (the reference the fast form is checked against).
+     * A weights file as jhdf laid it out: {@code file} holds every byte but the {@link #spans} (holes, read as
+     * zeros), whose bytes are the tables'; {@code size} is the whole file's. The tables' bytes are written once, from
+     * their native buffers: into the holes ({@link #fillInPlace}) or, with the rest of the file, into an archive
+     * ({@link #copyTo}). A file system without sparse files stores the holes as zeros, at the cost of writing them.
      */
-    static void write(Path file, List<Entry> entries, boolean fast) {
+    static final class Written implements StoredZip.Content {
+        private static final int CHUNK = 4 << 20;
+        private static final int MAP_WINDOW = 1 << 30;
+
+        private final Path file;
+        private final long size;
+        private final List<Span> spans;
+
+        Written(Path file, List<Span> spans) throws IOException {
+            this.file = file;
+            this.spans = spans.stream().sorted(java.util.Comparator.comparingLong(Span::address)).toList();
+            this.size = Files.size(file);
+            long end = 0;
+            for (Span s : this.spans) {
+                if (s.address() < end || s.address() + s.length() > size) {
+                    throw new IllegalStateException("table span [" + s.address() + ", " + (s.address() + s.length())
+                            + ") overlaps another or passes the end of " + file + " (" + size + " bytes)");
+                }
+                end = s.address() + s.length();
+            }
+        }
+
+        /** A file written whole (no holes). */
+        static Written whole(Path file) throws IOException {
+            return new Written(file, List.of());
+        }
+
+        @Override
+        public long size() {
+            return size;
+        }
+
+        /** Writes the tables' bytes into their holes: {@code file} is then the whole weights file. */
+        void fillInPlace() throws IOException {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                for (Span s : spans) {
+                    for (long p = 0; p < s.length(); p += CHUNK) {
+                        ByteBuffer bytes = chunk(s, p);
+                        long at = s.address() + p;
+                        while (bytes.hasRemaining()) {
+                            at += ch.write(bytes, at);
+                        }
+                    }
+                    Reference.reachabilityFence(s.table());
+                }
+            }
+        }
+
+        @Override
+        public void copyTo(WritableByteChannel out, CRC32 crc) throws IOException {
+            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+                long p = 0;
+                for (Span s : spans) {
+                    transfer(in, p, s.address(), out, crc);
+                    for (long q = 0; q < s.length(); q += CHUNK) {
+                        ByteBuffer bytes = chunk(s, q);
+                        ByteBuffer written = bytes.duplicate();
+                        while (bytes.hasRemaining()) {
+                            out.write(bytes);
+                        }
+                        crc.update(written);
+                    }
+                    Reference.reachabilityFence(s.table());
+                    p = s.address() + s.length();
+                }
+                transfer(in, p, size, out, crc);
+            }
+        }
+
+        private static ByteBuffer chunk(Span s, long offset) {
+            return NdArrays.bytes(s.table(), offset, (int) Math.min(CHUNK, s.length() - offset));
+        }
+
+        /** Bytes {@code [from, to)} of {@code in} to {@code out} (copied by the kernel where it can) and {@code crc}. */
+        private void transfer(FileChannel in, long from, long to, WritableByteChannel out, CRC32 crc)
+                throws IOException {
+            for (long p = from; p < to; p += MAP_WINDOW) {
+                crc.update(in.map(FileChannel.MapMode.READ_ONLY, p, Math.min(MAP_WINDOW, to - p)));
+            }
+            for (long p = from; p < to; ) {
+                long n = in.transferTo(p, to - p, out);
+                if (n <= 0 && in.size() < to) {
+                    throw new IOException(file + " shrank while it was copied into the archive");
+                }
+                p += n;
+            }
+        }
+    }
+
+    /** Writes {@code entries} (each with at least one value) to a new HDF5 file {@code file}, whole. */
+    static void write(Path file, List<Entry> entries) throws IOException {
+        write(file, entries, true).fillInPlace();
+    }
+
+    /**
+     * Lays {@code entries} out in a new HDF5 file {@code file}: with float32 tables left as holes to be written from
+     * their native buffers ({@link TableDataset}) when {@code fast}, or written as jhdf's {@code float[][]} (the
+     * reference the fast form is checked against).
+     */
+    static Written write(Path file, List<Entry> entries, boolean fast) throws IOException {
+        List<Span> spans = new ArrayList<>();
         try (WritableHdfFile h5 = HdfFile.write(file)) {
             Map<String, WritableGroup> groups = new HashMap<>();
             for (Entry e : entries) {
@@ -60,11 +171,12 @@ final class WeightFile {
                 for (int i = 0; i < e.values().size(); i++) {
                     String key = e.keys() != null ? e.keys().get(i) : Integer.toString(i);
                     INDArray value = e.values().get(i);
-                    vars.putDataset(key, fast && TableDataset.applies(value) ? TableDataset.of(value, key, vars)
-                            : javaArray(value));
+                    vars.putDataset(key, fast && TableDataset.applies(value)
+                            ? TableDataset.of(value, key, vars, spans) : javaArray(value));
                 }
             }
         }
+        return new Written(file, spans);
     }
 
     private static WritableGroup group(WritableHdfFile h5, Map<String, WritableGroup> groups, String path) {

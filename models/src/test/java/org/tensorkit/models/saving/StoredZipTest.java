@@ -28,9 +28,9 @@ class StoredZipTest {
     private Path write(boolean zip64, byte[] small, Path file) throws IOException {
         Path zip = dir.resolve(zip64 ? "z64.zip" : "z.zip");
         try (FileChannel ch = FileChannel.open(zip, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            StoredZip z = new StoredZip(ch, zip64);
+            StoredZip z = new StoredZip(ch, StoredZip.Patch.of(ch), zip64);
             z.add("metadata.json", small);
-            z.add("model.weights.h5", file);
+            z.add("model.weights.h5", WeightFile.Written.whole(file));
             z.add("assets/layers/caf\u00e9/vocabulary.txt", "a\nb\n".getBytes());
             z.finish();
         }

@@ -36,7 +36,7 @@ class WeightFileTest {
                 new WeightFile.Entry("optimizer", "adam", List.of(Nd4j.scalar(12L), Nd4j.scalar(0.001f))));
         Path fast = dir.resolve("fast.h5");
         Path plain = dir.resolve("plain.h5");
-        WeightFile.write(fast, entries, true);
+        WeightFile.write(fast, entries);
         WeightFile.write(plain, entries, false);
         assertArrayEquals(Files.readAllBytes(plain), Files.readAllBytes(fast));
         try (HdfFile h5 = new HdfFile(fast)) {
@@ -46,6 +46,34 @@ class WeightFileTest {
             assertArrayEquals(entries.get(0).values().get(0).getRow(39_999).toFloatVector(), rows[39_999], 0f);
             float[][] transposed = (float[][]) h5.getDatasetByPath("layers/dense/vars/0").getData();
             assertEquals(entries.get(2).values().get(0).getFloat(4, 6), transposed[4][6], 0f);
+        }
+    }
+
+    @Test
+    void theLayoutCopiedIntoAnArchiveIsTheWholeFileAndItsCrc() throws IOException {
+        for (List<WeightFile.Entry> entries : List.of(
+                // a table alone: its hole is the end of the file jhdf wrote
+                List.of(new WeightFile.Entry("layers/embedding", "e", List.of(table(30_000, 16, 4)))),
+                List.of(new WeightFile.Entry("layers/embedding", "e", List.of(table(9, 4, 5))),
+                        new WeightFile.Entry("layers/embedding_1", "f", List.of(table(20_000, 8, 6))),
+                        new WeightFile.Entry("optimizer", "adam", List.of(Nd4j.scalar(3L)))))) {
+            Path layout = dir.resolve("layout.h5");
+            Path plain = dir.resolve("plain.h5");
+            WeightFile.Written written = WeightFile.write(layout, entries, true);
+            WeightFile.write(plain, entries, false);
+            byte[] expected = Files.readAllBytes(plain);
+            assertEquals(expected.length, written.size());
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            written.copyTo(java.nio.channels.Channels.newChannel(out), crc);
+            assertArrayEquals(expected, out.toByteArray());
+            java.util.zip.CRC32 reference = new java.util.zip.CRC32();
+            reference.update(expected);
+            assertEquals(reference.getValue(), crc.getValue());
+            written.fillInPlace();
+            assertArrayEquals(expected, Files.readAllBytes(layout));
+            Files.delete(layout);
+            Files.delete(plain);
         }
     }
 }
