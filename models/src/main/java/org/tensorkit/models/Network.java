@@ -476,9 +476,15 @@ public abstract sealed class Network permits Model, Sequential {
     public final double trainOnBatch(List<Tensor> inputs, Tensor targets) {
         Compiled c = requireCompiled();
         Graph graph = graphFor("trainOnBatch", inputs);
-        List<INDArray> x = Inputs.standardize("trainOnBatch", name, graph, inputs);
-        INDArray y = Inputs.array(targets, "trainOnBatch: targets");
         Trainer t;
+        synchronized (this) {
+            t = batchTrainer;
+        }
+        // a loop's batches reuse the last call's views when its trainer is still the one (a first call makes them)
+        boolean current = t != null && t.isStillFor(graph, c);
+        List<INDArray> x = current ? t.standardize("trainOnBatch", inputs)
+                : Inputs.standardize("trainOnBatch", name, graph, inputs);
+        INDArray y = Inputs.array(targets, "trainOnBatch: targets");
         synchronized (this) {
             t = batchTrainer;
             if (t == null || !t.isStillFor(graph, c)) {

@@ -68,6 +68,42 @@ class TrainOnBatchTest {
         }
     }
 
+    private static int[][] column(int[] ids) {
+        int[][] c = new int[ids.length][];
+        for (int k = 0; k < ids.length; k++) {
+            c[k] = new int[] {ids[k]};
+        }
+        return c;
+    }
+
+    /**
+     * A loop cycling over a few rank-1 id batches (their {@code (n, 1)} views are the last call's, pointed at the
+     * next batch) steps as the same loop over fresh {@code (n, 1)} arrays: the same losses, the same weights.
+     */
+    @Test
+    void aLoopOverRankOneBatchesStepsAsOneOverColumns() {
+        int[][] users = {TestData.ids(16, 20, 3), TestData.ids(16, 20, 4), TestData.ids(16, 20, 5)};
+        int[][] items = {TestData.ids(16, 30, 6), TestData.ids(16, 30, 7), TestData.ids(16, 30, 8)};
+        List<List<Tensor>> flat = new java.util.ArrayList<>();
+        for (int b = 0; b < users.length; b++) {
+            flat.add(List.of(Tensor.of(users[b]), Tensor.of(items[b])));
+        }
+        Names.reset();
+        Model cycled = dotModel(9, false);
+        Names.reset();
+        Model fresh = dotModel(9, false);
+        cycled.compile(Adam.create(), Losses.mse());
+        fresh.compile(Adam.create(), Losses.mse());
+        for (int k = 0; k < 12; k++) {
+            int b = k % users.length;
+            Tensor r = Tensor.of(ratings(users[b], items[b]));
+            double a = cycled.trainOnBatch(flat.get(b), r);
+            double e = fresh.trainOnBatch(List.of(Tensor.of(column(users[b])), Tensor.of(column(items[b]))), r);
+            assertEquals(e, a, 0.0, "step " + k);
+        }
+        assertSameWeights(fresh, cycled);
+    }
+
     @Test
     void oneCallIsOneFullBatchStepOfFitWithTheSameLoss() {
         int[] u = TestData.ids(48, 20, 1);

@@ -18,7 +18,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       no-op, it goes back to the pool only when the arena makes another in its place or is {@link #close closed}
  *       (or, if the loop is dropped, when the garbage collector finds it dead).</li>
  *   <li>Reshaped views ({@link NdArrays#reshape}): the k-th reshape of a step returns the previous step's k-th view
- *       when it is of the same array to the same shape.</li>
+ *       when it is to the same shape and dtype, pointed at the buffer of this step's array (so the views of a loop
+ *       cycling over its batches allocate nothing either).</li>
  * </ul>
  *
  * <p>Whatever the arena hands out is the caller's until the next {@link #enter}: nothing made inside a step may
@@ -94,16 +95,24 @@ public final class StepArena implements AutoCloseable {
         return a;
     }
 
-    /** The step's next reshaped view: the previous step's when it views {@code source} with this shape. */
+    /**
+     * The step's next reshaped view: the previous step's when it has this dtype and shape, over {@code source}'s
+     * buffer ({@code source} is dense and of the shape's length).
+     */
     INDArray view(INDArray source, long[] shape) {
         if (nextView == views.length) {
             views = Arrays.copyOf(views, 2 * views.length);
             viewSources = Arrays.copyOf(viewSources, 2 * viewSources.length);
         }
         INDArray v = views[nextView];
-        if (v == null || viewSources[nextView] != source || !Arrays.equals(v.shape(), shape)) {
+        if (v == null || v.dataType() != source.dataType() || !Arrays.equals(v.shape(), shape)) {
             v = NdArrays.over(source.data(), source.dataType(), shape);
             views[nextView] = v;
+            viewSources[nextView] = source;
+        } else if (viewSources[nextView] != source) {
+            // another dense array of the same dtype and length (the next of a user's id batches): the same view,
+            // over its buffer (ND4J's setData only repoints the view; shape and strides stay as they are)
+            v.setData(source.data());
             viewSources[nextView] = source;
         }
         nextView++;

@@ -73,6 +73,36 @@ class StepArenaTest {
         }
     }
 
+    /** The view of another array of the same dtype and shape is the same object, showing that array's values. */
+    @Test
+    void aReshapeOfTheNextBatchIsTheSameViewOverItsBuffer() {
+        INDArray first = org.nd4j.linalg.factory.Nd4j.createFromArray(1, 2, 3);
+        INDArray second = org.nd4j.linalg.factory.Nd4j.createFromArray(7, 8, 9);
+        INDArray longs = org.nd4j.linalg.factory.Nd4j.createFromArray(4L, 5L, 6L);
+        try (StepArena arena = new StepArena()) {
+            arena.enter();
+            INDArray v = NdArrays.reshape(first, 3, 1);
+            arena.exit();
+
+            arena.enter();
+            INDArray w = NdArrays.reshape(second, 3, 1);
+            assertSame(v, w);
+            assertArrayEquals(new long[] {3, 1}, w.shape());
+            assertArrayEquals(new int[] {7, 8, 9}, w.data().asInt());
+            assertEquals(9, w.getInt(2, 0));
+            second.putScalar(1, 80);
+            assertEquals(80, w.getInt(1, 0), "the view shares the batch's memory");
+            assertArrayEquals(new int[] {1, 2, 3}, first.toIntVector(), "the first batch is untouched");
+            arena.exit();
+
+            arena.enter();
+            INDArray x = NdArrays.reshape(longs, 3, 1);     // another dtype: a view of its own
+            assertEquals(DataType.LONG, x.dataType());
+            assertEquals(6L, x.getLong(2, 0));
+            arena.exit();
+        }
+    }
+
     @Test
     void oneArenaAtATimePerThread() {
         try (StepArena first = new StepArena(); StepArena second = new StepArena()) {

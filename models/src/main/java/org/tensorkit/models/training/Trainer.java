@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tensorkit.core.Shape;
+import org.tensorkit.core.Tensor;
 import org.tensorkit.core.internal.NdArrays;
 import org.tensorkit.core.internal.StepArena;
 import org.tensorkit.core.internal.Seeds;
@@ -21,6 +22,7 @@ import org.tensorkit.layers.Weight;
 import org.tensorkit.models.engine.Batches;
 import org.tensorkit.models.engine.Execution;
 import org.tensorkit.models.engine.Graph;
+import org.tensorkit.models.engine.Inputs;
 import org.tensorkit.models.losses.Loss;
 import org.tensorkit.models.losses.Metric;
 
@@ -55,6 +57,11 @@ public final class Trainer {
      * one step's arrays for as long as this trainer lives.
      */
     private final StepArena arena = new StepArena();
+    /**
+     * The views a {@link #standardize}d batch takes (its rank-1 id arrays seen as {@code (n, 1)}), handed out again
+     * at the next call over that call's arrays: a loop over a user's batches makes no new ones.
+     */
+    private final StepArena inputViews = new StepArena();
     /** The graph's run, made ready again at every step. */
     private final Execution run;
     /** {@link #trainableCount(Graph)} when this trainer was made. */
@@ -79,6 +86,19 @@ public final class Trainer {
         this.needsBackward = Execution.nodesNeedingBackward(graph);
         this.run = Execution.forTraining(graph, arena);
         this.trainableCount = trainableCount(graph);
+    }
+
+    /**
+     * {@link Inputs#standardize} for this trainer's next {@link #trainOnBatch}: the views it makes are this trainer's,
+     * valid until the next call.
+     */
+    public List<INDArray> standardize(String what, List<Tensor> data) {
+        inputViews.enter();
+        try {
+            return Inputs.standardize(what, modelName, graph, data);
+        } finally {
+            inputViews.exit();
+        }
     }
 
     /**
