@@ -4,7 +4,7 @@
 # Usage: benchmarks/spark.sh [scoring|round|large]...   default: all three (~5 min)
 #   scoring: TensorkitSpark.predict rows/s in local[1] and local[2] against single-machine predict (1,000,000 rows)
 #   round:   one training round in local[2] against one single-machine epoch (80,000 rows), and its traffic
-#   large:   a 10,000,000 x 16 table (1.9 GB with Adam's moments) trained 3 rounds with -Xmx512m
+#   large:   a 10,000,000 x 16 table (1.9 GB with Adam's moments) trained 3 rounds with -Xmx512m, then saved
 # MVN_ARGS (e.g. MVN_ARGS=-o for offline) is passed to Maven.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -41,7 +41,8 @@ import org.tensorkit.spark.TensorkitSpark;
  *   <li>{@code large ROWS_OF_TABLE ROWS ROUNDS}: a user table of {@code ROWS_OF_TABLE x 16} (with Adam's moments,
  *       3 x 64 bytes a row) drawn on the executors ({@code ShardedModel.fromJson}, {@code MEMORY_AND_DISK_SER}),
  *       trained for {@code ROUNDS} rounds on {@code ROWS} ratings of users drawn from the whole table and 1,000
- *       items, in {@code local[2]}: run it with a heap smaller than the table to show it never has to fit.</li>
+ *       items, in {@code local[2]}, then saved from the shards ({@code ShardedModel.save}, to a temporary file):
+ *       run it with a heap smaller than the table to show it never has to fit.</li>
  * </ul>
  */
 public final class SparkRun {
@@ -200,7 +201,7 @@ public final class SparkRun {
         spark.stop();
     }
 
-    private static void large(long tableRows, int n, int roundCount) {
+    private static void large(long tableRows, int n, int roundCount) throws IOException {
         SparkSession spark = session(2);
         // drawn on the executors (a list of a million rows on the driver would not fit a heap this small)
         Dataset<Row> frame = spark.range(0, n, 1, 16).select(
@@ -225,6 +226,15 @@ public final class SparkRun {
             sharded.fit(frame, List.of("user", "item"), "rating", SparkFitOptions.builder().batchSize(256)
                     .rounds(roundCount).seed(1).storageLevel(StorageLevel.MEMORY_AND_DISK_SER()).output(System.out)
                     .build());
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("tensorkit-spark-save");
+            java.nio.file.Path file = dir.resolve("large.keras");
+            long saving = System.nanoTime();
+            sharded.save(file);
+            System.out.printf(Locale.ROOT, "saved from the shards to a .keras of %.0f MB in %.1f s (heap %d MB)%n",
+                    java.nio.file.Files.size(file) / 1e6, (System.nanoTime() - saving) / 1e9,
+                    Runtime.getRuntime().maxMemory() >> 20);
+            java.nio.file.Files.delete(file);
+            java.nio.file.Files.delete(dir);
         }
         spark.stop();
     }

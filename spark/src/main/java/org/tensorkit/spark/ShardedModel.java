@@ -1,5 +1,7 @@
 package org.tensorkit.spark;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -22,6 +24,8 @@ import org.tensorkit.core.Tensor;
 import org.tensorkit.layers.Weight;
 import org.tensorkit.models.Network;
 import org.tensorkit.models.optimizers.Optimizer;
+import org.tensorkit.models.saving.ExternalTables;
+import org.tensorkit.models.saving.KerasFiles;
 import org.tensorkit.models.training.History;
 import org.tensorkit.spark.internal.Block;
 import org.tensorkit.spark.internal.Columns;
@@ -729,6 +733,12 @@ public final class ShardedModel implements AutoCloseable {
                 System.arraycopy(e._2(), (1 + s) * w, slots[tb.weight()][s], at, w);
             }
         }
+        install(model, values, slots);
+    }
+
+    /** Sets {@code model}'s weights to {@code values} and its optimizer's state to the step count and {@code slots}. */
+    private void install(Network model, float[][] values, float[][][] slots) {
+        List<Weight> weights = model.weights();
         List<Tensor> newValues = new ArrayList<>();
         List<Tensor> state = new ArrayList<>();
         for (int k = 0; k < weights.size(); k++) {
@@ -743,6 +753,71 @@ public final class ShardedModel implements AutoCloseable {
         }
         model.setWeights(newValues);
         model.compiled().orElseThrow().optimizer().restoreState(dense.iterations(), trainable, state);
+    }
+
+    /** {@link #save(Path, boolean)}, replacing an existing file. */
+    public void save(Path path) throws IOException {
+        save(path, true);
+    }
+
+    /**
+     * Saves the trained model to a {@code .keras} file: the file {@link #collectInto} and then
+     * {@code model.save(path)} would write (the architecture with each table's full row count, every row and
+     * broadcast weight, the optimizer's step count and slots), without any table ever whole on the driver. The
+     * driver lays the weights file out with each table as a hole (holding 4 bytes per row of its largest table
+     * meanwhile), and the rows come to it one shard at a time ({@code toLocalIterator}) and go straight into their
+     * places in the file. {@code Models.load} and Keras open it. Atomic: a failure (a lost executor, a full disk)
+     * leaves the previous file intact.
+     *
+     * @throws IllegalArgumentException if the name does not end in {@code .keras}
+     * @throws IOException if the file cannot be written, or exists and {@code overwrite} is false
+     */
+    public void save(Path path, boolean overwrite) throws IOException {
+        requireOpen();
+        Objects.requireNonNull(path, "path");
+        int[] one = new int[plan.spaces()];
+        java.util.Arrays.fill(one, 1);
+        Network standIn = plan.localModel(one);
+        List<Weight> weights = standIn.weights();
+        float[][] values = new float[weights.size()][];
+        float[][][] slots = new float[weights.size()][plan.slots()][];
+        for (int k = 0; k < weights.size(); k++) {
+            boolean table = plan.weightTable(k) >= 0;
+            int n = Math.toIntExact(weights.get(k).shape().size());
+            values[k] = table ? new float[n] : dense.values(k);
+            for (int s = 0; s < plan.slots() && plan.trainableIndex(k) >= 0; s++) {
+                slots[k][s] = table ? new float[n] : dense.slot(k, s);
+            }
+        }
+        install(standIn, values, slots);
+        Plan p = plan;
+        JavaPairRDD<Long, float[]> rows = table;
+        KerasFiles.save(standIn, path, overwrite, new ExternalTables() {
+            @Override
+            public long rows(Weight weight) {
+                int k = indexOf(weights, weight);
+                return k < 0 || p.weightTable(k) < 0 ? -1 : p.tables().get(p.weightTable(k)).rows();
+            }
+
+            @Override
+            public void send(Sink sink) {
+                Iterator<Tuple2<Long, float[]>> it = rows.toLocalIterator();
+                while (it.hasNext()) {
+                    Tuple2<Long, float[]> e = it.next();
+                    Plan.Table tb = p.tables().get(p.tableOf(e._1()));
+                    sink.row(weights.get(tb.weight()), p.rowOf(e._1()), e._2());
+                }
+            }
+        });
+    }
+
+    private static int indexOf(List<Weight> weights, Weight w) {
+        for (int k = 0; k < weights.size(); k++) {
+            if (weights.get(k) == w) {
+                return k;
+            }
+        }
+        return -1;
     }
 
     private static boolean sameJson(String a, String b) {

@@ -345,6 +345,54 @@ class ShardedModelTest {
         assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
     }
 
+    /** The bytes of entry {@code name} of a zip. */
+    private static byte[] entry(java.nio.file.Path zip, String name) throws java.io.IOException {
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(zip.toFile())) {
+            return z.getInputStream(z.getEntry(name)).readAllBytes();
+        }
+    }
+
+    /**
+     * A sharded model saves, from its shards, the very weights file and config a driver model holding the collected
+     * state saves; the file loads back as that model, optimizer state included.
+     */
+    @Test
+    void aShardedModelSavesTheFileItsCollectedModelSaves(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        Data train = data(600, 12);
+        java.nio.file.Path fromShards = dir.resolve("shards.keras");
+        java.nio.file.Path fromDriver = dir.resolve("driver.keras");
+        String json = recommender().toJson();
+        Network collected = org.tensorkit.models.Models.fromJson(json);
+        try (ShardedModel s = ShardedModel.fromJson(spark, json, 3,
+                org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK())) {
+            s.fit(train.frame(2), List.of("user", "item"), "rating", SparkFitOptions.builder().rounds(2)
+                    .batchSize(32).seed(5).build());
+            s.save(fromShards);
+            s.collectInto(collected);
+            byte[] before = java.nio.file.Files.readAllBytes(fromShards);
+            org.junit.jupiter.api.Assertions.assertThrows(java.nio.file.FileAlreadyExistsException.class,
+                    () -> s.save(fromShards, false));
+            assertArrayEquals(before, java.nio.file.Files.readAllBytes(fromShards), "a refused save changes nothing");
+        }
+        collected.save(fromDriver);
+        assertArrayEquals(entry(fromDriver, "model.weights.h5"), entry(fromShards, "model.weights.h5"));
+        assertArrayEquals(entry(fromDriver, "config.json"), entry(fromShards, "config.json"));
+        Network loaded = org.tensorkit.models.Models.load(fromShards);
+        assertEquals(collected.summaryString(), loaded.summaryString());
+        List<Tensor> a = collected.getWeights();
+        List<Tensor> b = loaded.getWeights();
+        for (int k = 0; k < a.size(); k++) {
+            assertArrayEquals(a.get(k).toFloatArray(), b.get(k).toFloatArray(), 0f, "weight " + k);
+        }
+        List<Tensor> sa = collected.compiled().orElseThrow().optimizer().state(collected.trainableWeights());
+        List<Tensor> sb = loaded.compiled().orElseThrow().optimizer().state(loaded.trainableWeights());
+        for (int k = 0; k < sa.size(); k++) {
+            assertArrayEquals(sa.get(k).toFloatArray(), sb.get(k).toFloatArray(), 0f, "Adam slot " + k);
+        }
+        assertEquals(2 * 10, loaded.compiled().orElseThrow().optimizer().iterations());
+    }
+
     /** A sharded table's rows, collected in row order. */
     private static float[] table(ShardedModel s, String layer, int rows, int width) {
         float[] out = new float[rows * width];

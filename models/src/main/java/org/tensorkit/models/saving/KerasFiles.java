@@ -109,12 +109,39 @@ public final class KerasFiles {
         return model;
     }
 
+    /**
+     * Saves a model some of whose tables no machine holds whole (a cluster's shards, see {@link ExternalTables}):
+     * the file {@link #save(Network, Path, boolean)} would write for the model with those tables in it. {@code model}
+     * stands in for it with each such table (an Embedding's) at its width and any row count: its config is saved
+     * with the table's full row count as {@code input_dim}, and its values and optimizer slots are not used; the
+     * rows go from {@code tables} straight into the file, never whole in memory (while the file's layout is made,
+     * the caller holds 4 bytes per row of its largest table).
+     *
+     * @throws IllegalArgumentException if the name does not end in {@code .keras}, or a table sent from elsewhere is
+     *     not a 2-D float32 table layer's weight, or a row sent does not fit its table
+     * @throws IllegalStateException    if the model is not built, or {@code tables} sends a row twice or misses one
+     * @throws IOException              if the file cannot be written or the rows cannot be read (the previous file,
+     *                                  if any, is then intact), or it exists and {@code overwrite} is false
+     */
+    public static void save(Network model, Path path, boolean overwrite, ExternalTables tables) throws IOException {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(tables, "tables");
+        requireBuilt(model);
+        Outsides outsides = new Outsides(model, tables);
+        save(model, configWith(model, outsides), path, overwrite, StreamWrapper.NONE, outsides);
+    }
+
     /** {@link #save} through {@code wrapper}, for tests that make the write fail halfway. */
     static void save(Network model, Path path, boolean overwrite, StreamWrapper wrapper) throws IOException {
         Objects.requireNonNull(model, "model");
+        save(model, toJson(model).getBytes(java.nio.charset.StandardCharsets.UTF_8), path, overwrite, wrapper, null);
+    }
+
+    private static void save(Network model, byte[] configJson, Path path, boolean overwrite, StreamWrapper wrapper,
+                             Outsides outsides) throws IOException {
         Objects.requireNonNull(path, "path");
         requireSuffix(path, ".keras", "a whole model");
-        byte[] configJson = toJson(model).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("keras_version", KERAS_VERSION);
         metadata.put("date_saved", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd@HH:mm:ss")));
@@ -129,7 +156,8 @@ public final class KerasFiles {
                 ? Files.createTempFile(dir, "." + path.getFileName() + ".", ".weights.h5")
                 : Files.createTempFile("tensorkit-", ".weights.h5");
         try {
-            WeightFile.Written layout = WeightFile.write(weights, entries(model), true);
+            WeightFile.Written laid = WeightFile.write(weights, entries(model, outsides), true);
+            WeightFile.Written layout = outsides == null ? laid : outsides.receive(laid);
             AtomicFile.writeChannel(path, overwrite, ch -> Archive.write(wrapper.wrap(ch), StoredZip.Patch.of(ch), metadataJson, configJson,
                     layout, assets));
         } finally {
@@ -406,11 +434,18 @@ public final class KerasFiles {
     }
 
     private static List<WeightFile.Entry> entries(Network model) {
+        return entries(model, null);
+    }
+
+    /** The model's variables as the weights file holds them; the tables {@code outsides} sends, as holes. */
+    private static List<WeightFile.Entry> entries(Network model, Outsides outsides) {
         List<WeightFile.Entry> entries = new ArrayList<>();
         for (Map.Entry<String, Layer> e : layerPaths(model).entrySet()) {
-            List<INDArray> values = e.getValue().weights().stream().map(Weight::value).toList();
+            List<Weight> weights = e.getValue().weights();
+            List<INDArray> values = weights.stream().map(Weight::value).toList();
             if (!values.isEmpty()) {
-                entries.add(new WeightFile.Entry(e.getKey(), e.getValue().name(), values));
+                entries.add(new WeightFile.Entry(e.getKey(), e.getValue().name(), values, null,
+                        outsides == null ? Map.of() : outsides.holes(weights, 1, 0, 0)));
             } else if (e.getValue() instanceof LayerVariables v) {
                 Map<String, Tensor> own = new java.util.TreeMap<>(v.saveVariables());
                 if (!own.isEmpty()) {
@@ -424,10 +459,16 @@ public final class KerasFiles {
             List<INDArray> vars = new ArrayList<>();
             vars.add(Nd4j.scalar(o.iterations()));
             vars.add(Nd4j.scalar((float) o.learningRate()));
-            for (Tensor t : o.state(model.trainableWeights())) {
-                vars.add(t.unwrap());
+            List<Weight> trainable = model.trainableWeights();
+            Map<Integer, WeightFile.Outside> holes = outsides == null ? Map.of()
+                    : outsides.holes(trainable, o.stateArraysPerWeight(), vars.size(), 1);
+            List<Tensor> state = o.state(trainable.stream().filter(w -> outsides == null || !outsides.has(w))
+                    .toList());
+            for (int i = 0, next = 0; i < trainable.size() * o.stateArraysPerWeight(); i++) {
+                // a table sent from elsewhere: its slots' place (the stand-in's own are not written)
+                vars.add(holes.containsKey(vars.size()) ? null : state.get(next++).unwrap());
             }
-            entries.add(new WeightFile.Entry("optimizer", optimizerName(o), vars));
+            entries.add(new WeightFile.Entry("optimizer", optimizerName(o), vars, null, holes));
         });
         return entries;
     }
@@ -663,6 +704,145 @@ public final class KerasFiles {
             throw new IllegalArgumentException("cannot save " + what + " to " + path + ": the file name must end in "
                     + suffix);
         }
+    }
+
+    /**
+     * The tables an {@link ExternalTables} sends for a model: which weights, their holes in the weights file (the
+     * weight's values, then its optimizer slots), and the check of each row as it comes.
+     */
+    private static final class Outsides implements ExternalTables.Sink {
+        private record Part(Weight weight, int part) {
+            @Override
+            public String toString() {
+                return "\"" + weight.name() + "\"" + (part == 0 ? "" : " (optimizer slot " + (part - 1) + ")");
+            }
+        }
+
+        private final ExternalTables tables;
+        private final Map<Weight, Long> rows = new java.util.IdentityHashMap<>();
+        private final Map<Weight, Integer> parts = new java.util.IdentityHashMap<>();
+        private WeightFile.Receiver receiver;
+
+        Outsides(Network model, ExternalTables tables) {
+            this.tables = tables;
+            int slots = model.compiled().map(c -> c.optimizer().stateArraysPerWeight()).orElse(0);
+            List<Weight> trainable = model.trainableWeights();
+            for (Weight w : model.weights()) {
+                long n = tables.rows(w);
+                if (n < 0) {
+                    continue;
+                }
+                if (w.shape().rank() != 2 || w.dtype() != org.tensorkit.core.DType.FLOAT32 || n < 1) {
+                    throw new IllegalArgumentException("table \"" + w.name() + "\" sent from elsewhere must be a 2-D "
+                            + "float32 weight of at least 1 row; it is " + w.dtype() + " " + w.shape() + " and "
+                            + n + " rows were declared");
+                }
+                rows.put(w, n);
+                parts.put(w, 1 + (trainable.contains(w) ? slots : 0));
+            }
+        }
+
+        boolean has(Weight w) {
+            return rows.containsKey(w);
+        }
+
+        long rows(Weight w) {
+            return rows.get(w);
+        }
+
+        /**
+         * The holes of {@code weights}' parts {@code first} to {@code first + stride - 1}, at the variable indices
+         * from {@code at} on, {@code stride} per weight.
+         */
+        Map<Integer, WeightFile.Outside> holes(List<Weight> weights, int stride, int at, int first) {
+            Map<Integer, WeightFile.Outside> holes = new java.util.HashMap<>();
+            for (int i = 0; i < weights.size(); i++) {
+                Weight w = weights.get(i);
+                if (has(w)) {
+                    for (int k = 0; k < stride; k++) {
+                        holes.put(at + i * stride + k, new WeightFile.Outside(rows.get(w),
+                                Math.toIntExact(w.shape().dim(1)), new Part(w, first + k)));
+                    }
+                }
+            }
+            return holes;
+        }
+
+        /** Receives every row into {@code layout}'s holes; the layout left is the tables in memory. */
+        WeightFile.Written receive(WeightFile.Written layout) throws IOException {
+            receiver = layout.receive();
+            try {
+                tables.send(this);
+                return receiver.finish();
+            } finally {
+                receiver = null;
+            }
+        }
+
+        @Override
+        public void row(Weight table, long row, float[] state) {
+            Objects.requireNonNull(table, "table");
+            Objects.requireNonNull(state, "state");
+            Integer n = parts.get(table);
+            if (n == null) {
+                throw new IllegalArgumentException("weight \"" + table.name() + "\" is not a table sent from "
+                        + "elsewhere");
+            }
+            int width = Math.toIntExact(table.shape().dim(1));
+            if (state.length != n * width) {
+                throw new IllegalArgumentException("row " + row + " of \"" + table.name() + "\": " + state.length
+                        + " floats; expected " + n * width + " (" + n + " x " + width + ": the row, then its "
+                        + (n - 1) + " optimizer slots)");
+            }
+            try {
+                for (int k = 0; k < n; k++) {
+                    receiver.put(new Part(table, k), row, state, k * width);
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    /**
+     * {@link #toJson} of the model with each table sent from elsewhere at its full row count: its layer's
+     * {@code input_dim}.
+     */
+    @SuppressWarnings("unchecked")
+    private static byte[] configWith(Network model, Outsides outsides) {
+        Map<String, Long> dims = new java.util.HashMap<>();
+        for (Layer layer : model.layers()) {
+            for (Weight w : layer.weights()) {
+                if (outsides.has(w)) {
+                    if (!layer.config().containsKey("input_dim")) {
+                        throw new IllegalArgumentException("weight \"" + w.name() + "\" of layer \"" + layer.name()
+                                + "\" (" + layer.getClass().getSimpleName() + ") cannot be sent from elsewhere: only "
+                                + "a table layer's (its config has input_dim) can");
+                    }
+                    dims.put(layer.name(), outsides.rows(w));
+                }
+            }
+        }
+        Map<String, Object> config = ModelConfig.serialize(model);
+        model.compiled().ifPresent(c -> config.put("compile_config", compileConfig(c)));
+        Map<String, Object> inner = new LinkedHashMap<>((Map<String, Object>) config.get("config"));
+        List<Object> layers = new ArrayList<>();
+        for (Object l : (List<Object>) inner.get("layers")) {
+            Map<String, Object> layerConfig = (Map<String, Object>) ((Map<String, Object>) l).get("config");
+            Long n = dims.get(layerConfig.get("name"));
+            if (n == null) {
+                layers.add(l);
+                continue;
+            }
+            Map<String, Object> resized = new LinkedHashMap<>(layerConfig);
+            resized.put("input_dim", n);
+            Map<String, Object> layer = new LinkedHashMap<>((Map<String, Object>) l);
+            layer.put("config", resized);
+            layers.add(layer);
+        }
+        inner.put("layers", layers);
+        config.put("config", inner);
+        return Json.write(config);
     }
 
     private static void requireBuilt(Network model) {

@@ -30,14 +30,40 @@ import org.tensorkit.core.internal.NdArrays;
  */
 final class TableDataset extends WritableDatasetImpl {
     private final INDArray table;
-    private final List<WeightFile.Span> spans;
+    private final Object key;
+    private final long rows;
+    private final int width;
+    private final Layout layout;
     private boolean writing;
 
-    private TableDataset(INDArray table, float[][] standIn, String name, Group parent, List<WeightFile.Span> spans) {
-        super(standIn, name, parent);
-        this.table = table;
-        this.spans = spans;
+    /**
+     * One file's tables: where each goes ({@link #spans}), and the stand-ins jhdf reads their shapes from, one per
+     * shape (a table and its optimizer moments share one: 4 bytes of references per row, once).
+     */
+    static final class Layout {
+        final List<WeightFile.Span> spans = new java.util.ArrayList<>();
+        private final java.util.Map<List<Long>, float[][]> standIns = new java.util.HashMap<>();
+
+        /** An array of {@code rows} rows whose first row alone is there: jhdf reads the shape from first elements. */
+        float[][] standIn(long rows, int width) {
+            return standIns.computeIfAbsent(List.of(rows, (long) width), k -> {
+                float[][] standIn = new float[Math.toIntExact(rows)][];
+                standIn[0] = new float[width];
+                return standIn;
+            });
+        }
     }
+
+    private TableDataset(INDArray table, Object key, long rows, int width, String name, Group parent,
+                         Layout layout) {
+        super(layout.standIn(rows, width), name, parent);
+        this.table = table;
+        this.key = key;
+        this.rows = rows;
+        this.width = width;
+        this.layout = layout;
+    }
+
 
     /** Whether {@code a} is written this way: dense-able float32 with two non-zero axes, on a little-endian host. */
     static boolean applies(INDArray a) {
@@ -45,12 +71,19 @@ final class TableDataset extends WritableDatasetImpl {
                 && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
     }
 
-    /** The dataset of {@code a} (see {@link #applies}) named {@code name} in {@code parent}; its span goes to {@code spans}. */
-    static TableDataset of(INDArray a, String name, Group parent, List<WeightFile.Span> spans) {
+    /** The dataset of {@code a} (see {@link #applies}) named {@code name} in {@code parent}; its span goes to {@code layout}. */
+    static TableDataset of(INDArray a, String name, Group parent, Layout layout) {
         INDArray dense = NdArrays.dense(a);
-        float[][] standIn = new float[Math.toIntExact(dense.size(0))][];
-        standIn[0] = new float[Math.toIntExact(dense.size(1))];
-        return new TableDataset(dense, standIn, name, parent, spans);
+        return new TableDataset(dense, null, dense.size(0), Math.toIntExact(dense.size(1)), name, parent, layout);
+    }
+
+    /** The dataset of a table whose rows are sent from elsewhere, named {@code name} in {@code parent}. */
+    static TableDataset outside(WeightFile.Outside table, String name, Group parent, Layout layout) {
+        if (table.rows() < 1 || table.width() < 1) {
+            throw new IllegalArgumentException("a table sent from elsewhere needs rows and columns, got "
+                    + table.rows() + " x " + table.width());
+        }
+        return new TableDataset(null, table.key(), table.rows(), table.width(), name, parent, layout);
     }
 
     /** The table's shape; one row of it while jhdf encodes the data. */
@@ -70,8 +103,8 @@ final class TableDataset extends WritableDatasetImpl {
         } finally {
             writing = false;
         }
-        long expected = table.length() * 4;
-        if (data.dataStart < 0 || data.counted != table.size(1) * 4 || end != data.dataStart + expected) {
+        long expected = rows * width * 4;
+        if (data.dataStart < 0 || data.counted != width * 4L || end != data.dataStart + expected) {
             throw new IllegalStateException("jhdf laid out " + getPath() + " unexpectedly: " + data.counted
                     + " bytes encoded and data ending at " + end + ", for a table of " + expected + " bytes from "
                     + data.dataStart);
@@ -87,7 +120,7 @@ final class TableDataset extends WritableDatasetImpl {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        spans.add(new WeightFile.Span(data.dataStart, table));
+        layout.spans.add(new WeightFile.Span(data.dataStart, rows, width, table, key));
         return end;
     }
 

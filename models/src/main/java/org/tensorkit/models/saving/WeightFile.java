@@ -36,21 +36,37 @@ import org.tensorkit.core.internal.NdArrays;
  * missing group as no variables; jhdf corrupts a file with an empty group named like a deeper one).
  */
 final class WeightFile {
-    /** One object's variables: its path and its arrays in order, and the name Keras stores beside them. */
-    record Entry(String path, String name, List<INDArray> values, List<String> keys) {
+    /**
+     * One object's variables: its path and its arrays in order, and the name Keras stores beside them; the values
+     * at the indices of {@code outside} are float32 tables whose rows are sent from elsewhere
+     * ({@link Written#receive}), and the arrays there are ignored.
+     */
+    record Entry(String path, String name, List<INDArray> values, List<String> keys, Map<Integer, Outside> outside) {
         /** Datasets named 0, 1, ...: a layer's or an optimizer's numbered variables. */
         Entry(String path, String name, List<INDArray> values) {
-            this(path, name, values, null);
+            this(path, name, values, null, Map.of());
         }
+
+        /** Datasets named by {@code keys}. */
+        Entry(String path, String name, List<INDArray> values, List<String> keys) {
+            this(path, name, values, keys, Map.of());
+        }
+    }
+
+    /** A float32 table of {@code rows} x {@code width} whose rows are sent from elsewhere, known by {@code key}. */
+    record Outside(long rows, int width, Object key) {
     }
 
     private WeightFile() {
     }
 
-    /** Where a table's bytes go in a weights file: {@code table}'s dense float32 bytes from {@code address} on. */
-    record Span(long address, INDArray table) {
+    /**
+     * Where a table's bytes go in a weights file: {@code rows} x {@code width} float32 values from {@code address} on,
+     * {@code table}'s dense bytes, or (table null) rows sent from elsewhere under {@code key}.
+     */
+    record Span(long address, long rows, int width, INDArray table, Object key) {
         long length() {
-            return table.length() * 4;
+            return rows * width * 4;
         }
     }
 
@@ -94,6 +110,7 @@ final class WeightFile {
 
         /** Writes the tables' bytes into their holes: {@code file} is then the whole weights file. */
         void fillInPlace() throws IOException {
+            requireNoneOutside();
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
                 for (Span s : spans) {
                     for (long p = 0; p < s.length(); p += CHUNK) {
@@ -110,6 +127,7 @@ final class WeightFile {
 
         @Override
         public void copyTo(WritableByteChannel out, CRC32 crc) throws IOException {
+            requireNoneOutside();
             try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
                 long p = 0;
                 for (Span s : spans) {
@@ -127,6 +145,20 @@ final class WeightFile {
                 }
                 transfer(in, p, size, out, crc);
             }
+        }
+
+        private void requireNoneOutside() {
+            for (Span s : spans) {
+                if (s.table() == null) {
+                    throw new IllegalStateException("the rows of table " + s.key() + " in " + file
+                            + " have not been received");
+                }
+            }
+        }
+
+        /** The spans of tables sent from elsewhere, ready to be filled in place; {@link Receiver#finish} checks them. */
+        Receiver receive() throws IOException {
+            return new Receiver(this);
         }
 
         private static ByteBuffer chunk(Span s, long offset) {
@@ -149,6 +181,99 @@ final class WeightFile {
         }
     }
 
+    /**
+     * The holes of a {@link Written}'s tables sent from elsewhere, filled row by row in place through mappings of
+     * the file (a row's bytes go straight to the page cache, in any order), each row checked in its range and
+     * received once.
+     */
+    static final class Receiver {
+        private static final long WINDOW_BYTES = 1L << 30;
+
+        private final Written layout;
+        private final Map<Object, Hole> holes = new HashMap<>();
+        private final FileChannel channel;
+
+        private Receiver(Written layout) throws IOException {
+            this.layout = layout;
+            for (Span s : layout.spans) {
+                if (s.table() == null) {
+                    holes.put(s.key(), new Hole(s));
+                }
+            }
+            this.channel = FileChannel.open(layout.file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        }
+
+        /**
+         * Row {@code row} of the table known by {@code key}: {@code width} floats of {@code values} from
+         * {@code offset}.
+         *
+         * @throws IllegalArgumentException for an unknown key or a row outside the table
+         * @throws IllegalStateException    for a row received before
+         */
+        void put(Object key, long row, float[] values, int offset) throws IOException {
+            Hole h = holes.get(key);
+            if (h == null) {
+                throw new IllegalArgumentException("no table " + key + " is sent from elsewhere");
+            }
+            h.put(row, values, offset);
+        }
+
+        /** Checks that every row came, and returns the layout left: the tables still in memory. */
+        Written finish() throws IOException {
+            try {
+                for (Hole h : holes.values()) {
+                    if (h.received != h.span.rows()) {
+                        throw new IllegalStateException("table " + h.span.key() + " received " + h.received
+                                + " of its " + h.span.rows() + " rows");
+                    }
+                }
+            } finally {
+                channel.close();
+            }
+            return new Written(layout.file, layout.spans.stream().filter(s -> s.table() != null).toList());
+        }
+
+        /** One table's hole: its windows (whole rows each), mapped when first written, and the rows received. */
+        private final class Hole {
+            final Span span;
+            final long windowRows;
+            final java.nio.FloatBuffer[] windows;
+            final long[] seen;
+            long received;
+
+            Hole(Span span) {
+                this.span = span;
+                this.windowRows = Math.max(1, WINDOW_BYTES / (4L * span.width()));
+                this.windows = new java.nio.FloatBuffer[Math.toIntExact((span.rows() + windowRows - 1) / windowRows)];
+                this.seen = new long[Math.toIntExact((span.rows() + 63) / 64)];
+            }
+
+            void put(long row, float[] values, int offset) throws IOException {
+                if (row < 0 || row >= span.rows()) {
+                    throw new IllegalArgumentException("row " + row + " of table " + span.key() + " is outside [0, "
+                            + span.rows() + ")");
+                }
+                int bit = (int) (row & 63);
+                int word = (int) (row >>> 6);
+                if ((seen[word] & (1L << bit)) != 0) {
+                    throw new IllegalStateException("row " + row + " of table " + span.key() + " was sent twice");
+                }
+                int w = (int) (row / windowRows);
+                java.nio.FloatBuffer window = windows[w];
+                if (window == null) {
+                    long first = w * windowRows;
+                    long bytes = Math.min(windowRows, span.rows() - first) * 4L * span.width();
+                    window = channel.map(FileChannel.MapMode.READ_WRITE, span.address() + first * 4L * span.width(),
+                            bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+                    windows[w] = window;
+                }
+                window.put((int) ((row - w * windowRows) * span.width()), values, offset, span.width());
+                seen[word] |= 1L << bit;
+                received++;
+            }
+        }
+    }
+
     /** Writes {@code entries} (each with at least one value) to a new HDF5 file {@code file}, whole. */
     static void write(Path file, List<Entry> entries) throws IOException {
         write(file, entries, true).fillInPlace();
@@ -160,7 +285,7 @@ final class WeightFile {
      * reference the fast form is checked against).
      */
     static Written write(Path file, List<Entry> entries, boolean fast) throws IOException {
-        List<Span> spans = new ArrayList<>();
+        TableDataset.Layout tables = new TableDataset.Layout();
         try (WritableHdfFile h5 = HdfFile.write(file)) {
             Map<String, WritableGroup> groups = new HashMap<>();
             for (Entry e : entries) {
@@ -170,13 +295,15 @@ final class WeightFile {
                 }
                 for (int i = 0; i < e.values().size(); i++) {
                     String key = e.keys() != null ? e.keys().get(i) : Integer.toString(i);
+                    Outside outside = e.outside().get(i);
                     INDArray value = e.values().get(i);
-                    vars.putDataset(key, fast && TableDataset.applies(value)
-                            ? TableDataset.of(value, key, vars, spans) : javaArray(value));
+                    vars.putDataset(key, outside != null ? TableDataset.outside(outside, key, vars, tables)
+                            : fast && TableDataset.applies(value) ? TableDataset.of(value, key, vars, tables)
+                            : javaArray(value));
                 }
             }
         }
-        return new Written(file, spans);
+        return new Written(file, tables.spans);
     }
 
     private static WritableGroup group(WritableHdfFile h5, Map<String, WritableGroup> groups, String path) {
