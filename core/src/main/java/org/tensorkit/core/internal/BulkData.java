@@ -39,21 +39,27 @@ public final class BulkData {
 
     /** The elements of a float32 array in C order, copied into the start of {@code into} (one bulk copy). */
     public static float[] readFloats(INDArray a, float[] into) {
+        return readFloats(a, into, 0);
+    }
+
+    /** The elements of a float32 array in C order, copied into {@code into} from index {@code at} (one bulk copy). */
+    public static float[] readFloats(INDArray a, float[] into, int at) {
         if (a.dataType() != DataType.FLOAT) {
             throw new IllegalArgumentException("need a float32 array, got " + a.dataType());
         }
         INDArray d = NdArrays.dense(a);
         int n = Math.toIntExact(d.length());
-        if (into.length < n) {
-            throw new IllegalArgumentException(n + " floats do not fit in an array of " + into.length);
+        if (at < 0 || into.length - at < n) {
+            throw new IllegalArgumentException(n + " floats do not fit in an array of " + into.length + " from "
+                    + at);
         }
         if (n == 0) {
             return into;
         }
         if (NativeMemory.AVAILABLE) {
-            NativeMemory.copyToFloats(d.data().address(), into, n); // no buffer views: nothing allocated
+            NativeMemory.copyToFloats(d.data().address(), into, at, n); // no buffer views: nothing allocated
         } else {
-            NdArrays.bytes(d).asFloatBuffer().get(0, into, 0, n);
+            NdArrays.bytes(d).asFloatBuffer().get(0, into, at, n);
         }
         return into;
     }

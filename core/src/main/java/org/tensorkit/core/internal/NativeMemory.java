@@ -34,7 +34,13 @@ final class NativeMemory {
 
     /** Copies {@code n} floats from native memory at {@code address} into {@code into[0, n)}. */
     static void copyToFloats(long address, float[] into, int n) {
-        U.copyMemory(null, address, into, sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET, (long) n * Float.BYTES);
+        copyToFloats(address, into, 0, n);
+    }
+
+    /** Copies {@code n} floats from native memory at {@code address} into {@code into[at, at + n)}. */
+    static void copyToFloats(long address, float[] into, int at, int n) {
+        U.copyMemory(null, address, into, sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET + (long) at * Float.BYTES,
+                (long) n * Float.BYTES);
     }
 
     /** Copies {@code values[0, n)} into native memory at {@code address}. */

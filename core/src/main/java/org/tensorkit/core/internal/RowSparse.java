@@ -156,6 +156,13 @@ public final class RowSparse {
                 rows.sums = new float[Math.max(u * width, 2 * rows.sums.length)];
             }
             float[] out = rows.sums;
+            if (u == total && exactChunks(rows, width)) {
+                // every row once: slot k is contribution k, so the contributions are the sums, read in place
+                for (int c = 0, position = 0; c < rows.size; position += rows.counts[c], c++) {
+                    BulkData.readFloats(rows.values[c], out, position * width);
+                }
+                return new Merged(rows.distinct, u, rowLength, null, out);
+            }
             int position = 0;
             int filled = 0; // slots are handed out in order: slot == filled is a row's first contribution
             for (int c = 0; c < rows.size; c++) {
@@ -244,6 +251,16 @@ public final class RowSparse {
         for (int k = 0; k < rows.length; k++) {
             to.put(Math.toIntExact(rows[k] * rowBytes), from, k * rowBytes, rowBytes);
         }
+    }
+
+    /** Whether each chunk of {@code rows} holds exactly its counted rows of {@code width} values. */
+    private static boolean exactChunks(Rows rows, int width) {
+        for (int c = 0; c < rows.size; c++) {
+            if (rows.values[c].length() != (long) rows.counts[c] * width) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The values as {@code (n, rowLength)}. */

@@ -40,6 +40,17 @@ class RowSparseTest {
         assertArrayEquals(new float[] {-1, -2}, Arrays.copyOf(next.floats(), 2));
     }
 
+    /** Every row once, over several contributions: each is read straight into its place among the sums. */
+    @Test
+    void distinctRowsOfSeveralContributionsAreTheirSumsInOrder() {
+        RowSparse.Rows rows = new RowSparse.Rows();
+        rows.add(new long[] {3, 1}, rows(new float[][] {{1, 2}, {3, 4}}));
+        rows.addIds(Nd4j.createFromArray(new int[] {0, 8, 9}), rows(new float[][] {{5, 6}, {7, 8}, {9, 10}}));
+        RowSparse.Merged m = RowSparse.merge("t", 10, 2, rows, new RowSparse.Workspace());
+        assertArrayEquals(new long[] {3, 1, 0, 8, 9}, m.distinctRows());
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, Arrays.copyOf(m.floats(), 10));
+    }
+
     @Test
     void rowsOutsideTheTableAreRefused() {
         RowSparse.Rows rows = new RowSparse.Rows();
