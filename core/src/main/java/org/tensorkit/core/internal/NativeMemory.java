@@ -53,6 +53,13 @@ final class NativeMemory {
         U.copyMemory(null, address, into, sun.misc.Unsafe.ARRAY_LONG_BASE_OFFSET, (long) n * Long.BYTES);
     }
 
+    /** Unmaps a mapped buffer now ({@code Unsafe.invokeCleaner}); without Unsafe, the collector does it later. */
+    static void unmap(java.nio.MappedByteBuffer buffer) {
+        if (AVAILABLE) {
+            U.invokeCleaner(buffer);
+        }
+    }
+
     private static sun.misc.Unsafe unsafe() {
         try {
             Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");

@@ -770,12 +770,14 @@ public final class KerasFiles {
 
         /** Receives every row into {@code layout}'s holes; the layout left is the tables in memory. */
         WeightFile.Written receive(WeightFile.Written layout) throws IOException {
-            receiver = layout.receive();
+            WeightFile.Receiver r = layout.receive();
+            receiver = r;
             try {
                 tables.send(this);
-                return receiver.finish();
+                return r.finish();
             } finally {
                 receiver = null;
+                r.close();
             }
         }
 
@@ -794,9 +796,14 @@ public final class KerasFiles {
                         + " floats; expected " + n * width + " (" + n + " x " + width + ": the row, then its "
                         + (n - 1) + " optimizer slots)");
             }
+            WeightFile.Receiver r = receiver;
+            if (r == null) {
+                throw new IllegalStateException("row " + row + " of \"" + table.name() + "\" came outside send: rows "
+                        + "are taken only while the file is written");
+            }
             try {
                 for (int k = 0; k < n; k++) {
-                    receiver.put(new Part(table, k), row, state, k * width);
+                    r.put(new Part(table, k), row, state, k * width);
                 }
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);

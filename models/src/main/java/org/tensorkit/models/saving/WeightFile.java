@@ -78,7 +78,6 @@ final class WeightFile {
      */
     static final class Written implements StoredZip.Content {
         private static final int CHUNK = 4 << 20;
-        private static final int MAP_WINDOW = 1 << 30;
 
         private final Path file;
         private final long size;
@@ -168,8 +167,16 @@ final class WeightFile {
         /** Bytes {@code [from, to)} of {@code in} to {@code out} (copied by the kernel where it can) and {@code crc}. */
         private void transfer(FileChannel in, long from, long to, WritableByteChannel out, CRC32 crc)
                 throws IOException {
-            for (long p = from; p < to; p += MAP_WINDOW) {
-                crc.update(in.map(FileChannel.MapMode.READ_ONLY, p, Math.min(MAP_WINDOW, to - p)));
+            // read through one small buffer, not mapped: a file of gigabytes would stay in the resident set
+            ByteBuffer buffer = to > from ? ByteBuffer.allocate((int) Math.min(CHUNK, to - from)) : null;
+            for (long p = from; p < to; ) {
+                buffer.clear().limit((int) Math.min(buffer.capacity(), to - p));
+                int n = in.read(buffer, p);
+                if (n < 0) {
+                    throw new IOException(file + " shrank while it was copied into the archive");
+                }
+                crc.update(buffer.flip());
+                p += n;
             }
             for (long p = from; p < to; ) {
                 long n = in.transferTo(p, to - p, out);
@@ -192,6 +199,7 @@ final class WeightFile {
         private final Written layout;
         private final Map<Object, Hole> holes = new HashMap<>();
         private final FileChannel channel;
+        private boolean closed;
 
         private Receiver(Written layout) throws IOException {
             this.layout = layout;
@@ -211,6 +219,9 @@ final class WeightFile {
          * @throws IllegalStateException    for a row received before
          */
         void put(Object key, long row, float[] values, int offset) throws IOException {
+            if (closed) {
+                throw new IllegalStateException("row " + row + " of table " + key + " came after the file was done");
+            }
             Hole h = holes.get(key);
             if (h == null) {
                 throw new IllegalArgumentException("no table " + key + " is sent from elsewhere");
@@ -228,9 +239,25 @@ final class WeightFile {
                     }
                 }
             } finally {
-                channel.close();
+                close();
             }
             return new Written(layout.file, layout.spans.stream().filter(s -> s.table() != null).toList());
+        }
+
+        /**
+         * Unmaps the windows now (the file's pages leave the process's resident set; the page cache keeps them) and
+         * closes the file. Idempotent; a row put after it is refused.
+         */
+        void close() throws IOException {
+            closed = true;
+            for (Hole h : holes.values()) {
+                for (int w = 0; w < h.maps.length; w++) {
+                    h.windows[w] = null;
+                    org.tensorkit.core.internal.Mapped.unmap(h.maps[w]);
+                    h.maps[w] = null;
+                }
+            }
+            channel.close();
         }
 
         /** One table's hole: its windows (whole rows each), mapped when first written, and the rows received. */
@@ -238,6 +265,7 @@ final class WeightFile {
             final Span span;
             final long windowRows;
             final java.nio.FloatBuffer[] windows;
+            final java.nio.MappedByteBuffer[] maps;
             final long[] seen;
             long received;
 
@@ -245,6 +273,7 @@ final class WeightFile {
                 this.span = span;
                 this.windowRows = Math.max(1, WINDOW_BYTES / (4L * span.width()));
                 this.windows = new java.nio.FloatBuffer[Math.toIntExact((span.rows() + windowRows - 1) / windowRows)];
+                this.maps = new java.nio.MappedByteBuffer[windows.length];
                 this.seen = new long[Math.toIntExact((span.rows() + 63) / 64)];
             }
 
@@ -263,8 +292,9 @@ final class WeightFile {
                 if (window == null) {
                     long first = w * windowRows;
                     long bytes = Math.min(windowRows, span.rows() - first) * 4L * span.width();
-                    window = channel.map(FileChannel.MapMode.READ_WRITE, span.address() + first * 4L * span.width(),
-                            bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+                    maps[w] = channel.map(FileChannel.MapMode.READ_WRITE, span.address() + first * 4L * span.width(),
+                            bytes);
+                    window = maps[w].order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
                     windows[w] = window;
                 }
                 window.put((int) ((row - w * windowRows) * span.width()), values, offset, span.width());

@@ -158,6 +158,25 @@ class ExternalTablesTest {
             }
         };
         assertRefused(IOException.class, "executor lost (test)", failing, standIn);
+
+        ExternalTables.Sink[] kept = new ExternalTables.Sink[1];
+        ExternalTables keeping = rowsOf(full, standIn, shuffledRows());
+        KerasFiles.save(standIn, dir.resolve("m.keras"), true, new ExternalTables() {
+            @Override
+            public long rows(Weight weight) {
+                return keeping.rows(weight);
+            }
+
+            @Override
+            public void send(Sink sink) throws IOException {
+                kept[0] = sink;
+                keeping.send(sink);
+            }
+        });
+        IllegalStateException late = assertThrows(IllegalStateException.class,
+                () -> kept[0].row(table, 0, new float[WIDTH]));
+        assertTrue(late.getMessage().contains("came outside send: rows are taken only while the file is written"),
+                late.getMessage());
     }
 
     /** Tables of {@code declared} (its rows sent from elsewhere) that send one row: {@code row} of {@code weight}. */
