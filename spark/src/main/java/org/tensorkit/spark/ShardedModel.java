@@ -312,6 +312,10 @@ public final class ShardedModel implements AutoCloseable {
         Objects.requireNonNull(inputColumns, "inputColumns");
         Objects.requireNonNull(targetColumn, "targetColumn");
         Objects.requireNonNull(options, "options");
+        if (options.reliableCheckpoints() && !jsc.getCheckpointDir().isPresent()) {
+            throw new IllegalStateException("reliableCheckpoints needs the SparkContext's checkpoint directory: call "
+                    + "spark.sparkContext().setCheckpointDir(dir) (on reliable storage such as HDFS) first");
+        }
         Columns columns = Columns.of(data.schema(), inputColumns, template, targetColumn, plan);
         Columns valColumns = options.validation().isPresent()
                 ? Columns.of(options.validation().get().schema(), inputColumns, template, targetColumn, plan) : null;
@@ -331,7 +335,8 @@ public final class ShardedModel implements AutoCloseable {
             for (int r = 0; r < options.rounds(); r++) {
                 long start = System.nanoTime();
                 Map<String, Double> roundLogs = round(blocks, new LocalRound.Settings(options.batchSize(), r,
-                        options.shuffle(), seed), options.rowUpdate() == SparkFitOptions.RowUpdate.ADD_CHANGES, start);
+                        options.shuffle(), seed), options.rowUpdate() == SparkFitOptions.RowUpdate.ADD_CHANGES,
+                        options.reliableCheckpoints(), start);
                 if (valBlocks != null) {
                     roundLogs.putAll(evaluate(valBlocks, options.batchSize()).logs("val_"));
                 }
@@ -410,7 +415,7 @@ public final class ShardedModel implements AutoCloseable {
     }
 
     private Map<String, Double> round(JavaRDD<Block> blocks, LocalRound.Settings settings, boolean addChanges,
-                                      long start) {
+                                      boolean reliable, long start) {
         Plan p = plan;
         Broadcast<DenseState> state = jsc.broadcast(dense);
         JavaRDD<LocalRound.Result> results = perPartition(blocks, state,
@@ -438,9 +443,14 @@ public final class ShardedModel implements AutoCloseable {
                         return out.iterator();
                     }, true);
             next.persist(tableLevel);
-            next.rdd().localCheckpoint();    // a round's lineage ends at its cached rows: no growth over rounds
+            if (reliable) {
+                next.rdd().checkpoint();     // written by the count below, from the cached rows
+            } else {
+                next.rdd().localCheckpoint(); // a round's lineage ends at its cached rows: no growth over rounds
+            }
             next.count();
             table.unpersist(false);
+            deleteCheckpoint(table);
             table = next;
             float[][] mean = sum.denseMean();
             long steps = dense.iterations() + sum.maxSteps();
@@ -452,6 +462,30 @@ public final class ShardedModel implements AutoCloseable {
             results.unpersist(false);
             state.destroy(false);
         }
+    }
+
+    /** Deletes the reliable checkpoint files of {@code rows}, if it has any (the round before's, once replaced). */
+    private void deleteCheckpoint(JavaPairRDD<Long, float[]> rows) {
+        scala.Option<String> file = rows.rdd().getCheckpointFile();
+        if (file.isDefined()) {
+            try {
+                org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file.get());
+                path.getFileSystem(jsc.hadoopConfiguration()).delete(path, true);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot delete the previous round's checkpoint " + file.get(), e);
+            }
+        }
+    }
+
+    /** Drops every cached block of the tables, as losing all the executors that held them would (for tests). */
+    void dropCachedTables() {
+        table.unpersist(true);
+    }
+
+    /** Where the current tables' reliable checkpoint files are, when the last round wrote them. */
+    java.util.Optional<String> checkpointFile() {
+        scala.Option<String> file = table.rdd().getCheckpointFile();
+        return file.isDefined() ? java.util.Optional.of(file.get()) : java.util.Optional.empty();
     }
 
     private static List<Means.Contribution> listOf(Means.Contribution c) {
@@ -835,12 +869,13 @@ public final class ShardedModel implements AutoCloseable {
         }
     }
 
-    /** Unpersists the sharded tables. Idempotent. */
+    /** Unpersists the sharded tables and deletes their reliable checkpoint, if a round wrote one. Idempotent. */
     @Override
     public void close() {
         if (!closed) {
             closed = true;
             table.unpersist(false);
+            deleteCheckpoint(table);
         }
     }
 }

@@ -38,9 +38,11 @@ public final class SparkFitOptions {
     private final StorageLevel storageLevel;
     private final PrintStream output;
     private final RowUpdate rowUpdate;
+    private final boolean reliableCheckpoints;
 
     private SparkFitOptions(Builder b) {
         this.rowUpdate = b.rowUpdate;
+        this.reliableCheckpoints = b.reliableCheckpoints;
         this.local = b.local.build();
         this.rounds = b.rounds;
         this.partitions = b.partitions;
@@ -52,6 +54,11 @@ public final class SparkFitOptions {
     /** The options, starting from batches of 32, one round, shuffled. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Whether every round's tables are checkpointed to the SparkContext's checkpoint directory. */
+    public boolean reliableCheckpoints() {
+        return reliableCheckpoints;
     }
 
     /** Rows per optimizer step in a data partition. */
@@ -108,6 +115,7 @@ public final class SparkFitOptions {
         private StorageLevel storageLevel = StorageLevel.MEMORY_AND_DISK();
         private PrintStream output;
         private RowUpdate rowUpdate = RowUpdate.AVERAGE;
+        private boolean reliableCheckpoints;
 
         private Builder() {
         }
@@ -176,6 +184,18 @@ public final class SparkFitOptions {
         /** How a row several partitions changed is combined (default {@link RowUpdate#AVERAGE}). */
         public Builder rowUpdate(RowUpdate rowUpdate) {
             this.rowUpdate = Objects.requireNonNull(rowUpdate, "rowUpdate");
+            return this;
+        }
+
+        /**
+         * Checkpoint every round's tables to the SparkContext's checkpoint directory ({@code setCheckpointDir}, on
+         * reliable storage such as HDFS), so that an executor lost during a fit costs the recomputation of its blocks
+         * from the last round's files instead of failing the fit; the previous round's files are deleted once the
+         * next ones are written. The price is writing every table once a round. Default false: a round's tables are
+         * checkpointed locally ({@code localCheckpoint}), in the executors' caches, which a lost executor loses.
+         */
+        public Builder reliableCheckpoints(boolean reliableCheckpoints) {
+            this.reliableCheckpoints = reliableCheckpoints;
             return this;
         }
 
