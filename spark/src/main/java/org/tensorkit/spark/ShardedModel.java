@@ -737,24 +737,7 @@ public final class ShardedModel implements AutoCloseable {
         List<Weight> weights = model.weights();
         float[][] values = new float[weights.size()][];
         float[][][] slots = new float[weights.size()][plan.slots()][];
-        for (int k = 0; k < weights.size(); k++) {
-            int t = plan.weightTable(k);
-            if (t < 0) {
-                values[k] = dense.values(k);
-                for (int s = 0; s < plan.slots() && plan.trainableIndex(k) >= 0; s++) {
-                    slots[k][s] = dense.slot(k, s);
-                }
-                continue;
-            }
-            Plan.Table tb = plan.tables().get(t);
-            long n = tb.rows() * tb.width();
-            values[k] = new float[Math.toIntExact(n)];
-            if (tb.trainable()) {
-                for (int s = 0; s < plan.slots(); s++) {
-                    slots[k][s] = new float[Math.toIntExact(n)];
-                }
-            }
-        }
+        stateArrays(weights, values, slots);
         Iterator<Tuple2<Long, float[]>> it = table.toLocalIterator();
         while (it.hasNext()) {
             Tuple2<Long, float[]> e = it.next();
@@ -768,6 +751,22 @@ public final class ShardedModel implements AutoCloseable {
             }
         }
         install(model, values, slots);
+    }
+
+    /**
+     * The state of {@code weights} (a model of this plan's architecture, its tables at any row count) into
+     * {@code values} and {@code slots}: the broadcast weights' as they are now, the tables' zeros of the model's
+     * sizes, slots for the trainable weights only.
+     */
+    private void stateArrays(List<Weight> weights, float[][] values, float[][][] slots) {
+        for (int k = 0; k < weights.size(); k++) {
+            boolean table = plan.weightTable(k) >= 0;
+            int n = Math.toIntExact(weights.get(k).shape().size());
+            values[k] = table ? new float[n] : dense.values(k);
+            for (int s = 0; s < plan.slots() && plan.trainableIndex(k) >= 0; s++) {
+                slots[k][s] = table ? new float[n] : dense.slot(k, s);
+            }
+        }
     }
 
     /** Sets {@code model}'s weights to {@code values} and its optimizer's state to the step count and {@code slots}. */
@@ -815,21 +814,14 @@ public final class ShardedModel implements AutoCloseable {
         List<Weight> weights = standIn.weights();
         float[][] values = new float[weights.size()][];
         float[][][] slots = new float[weights.size()][plan.slots()][];
-        for (int k = 0; k < weights.size(); k++) {
-            boolean table = plan.weightTable(k) >= 0;
-            int n = Math.toIntExact(weights.get(k).shape().size());
-            values[k] = table ? new float[n] : dense.values(k);
-            for (int s = 0; s < plan.slots() && plan.trainableIndex(k) >= 0; s++) {
-                slots[k][s] = table ? new float[n] : dense.slot(k, s);
-            }
-        }
+        stateArrays(weights, values, slots);
         install(standIn, values, slots);
         Plan p = plan;
         JavaPairRDD<Long, float[]> rows = table;
         KerasFiles.save(standIn, path, overwrite, new ExternalTables() {
             @Override
             public long rows(Weight weight) {
-                int k = indexOf(weights, weight);
+                int k = Plan.indexOfWeight(weights, weight);
                 return k < 0 || p.weightTable(k) < 0 ? -1 : p.tables().get(p.weightTable(k)).rows();
             }
 
@@ -845,14 +837,6 @@ public final class ShardedModel implements AutoCloseable {
         });
     }
 
-    private static int indexOf(List<Weight> weights, Weight w) {
-        for (int k = 0; k < weights.size(); k++) {
-            if (weights.get(k) == w) {
-                return k;
-            }
-        }
-        return -1;
-    }
 
     private static boolean sameJson(String a, String b) {
         try {

@@ -81,9 +81,14 @@ public final class KerasFiles {
     public static String toJson(Network model) {
         Objects.requireNonNull(model, "model");
         requireBuilt(model);
+        return new String(Json.write(config(model)), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** What {@link #toJson} writes, as maps and lists: the architecture, and the compile settings when compiled. */
+    private static Map<String, Object> config(Network model) {
         Map<String, Object> config = ModelConfig.serialize(model);
         model.compiled().ifPresent(c -> config.put("compile_config", compileConfig(c)));
-        return new String(Json.write(config), java.nio.charset.StandardCharsets.UTF_8);
+        return config;
     }
 
     /**
@@ -462,11 +467,9 @@ public final class KerasFiles {
             List<Weight> trainable = model.trainableWeights();
             Map<Integer, WeightFile.Outside> holes = outsides == null ? Map.of()
                     : outsides.holes(trainable, o.stateArraysPerWeight(), vars.size(), 1);
-            List<Tensor> state = o.state(trainable.stream().filter(w -> outsides == null || !outsides.has(w))
-                    .toList());
-            for (int i = 0, next = 0; i < trainable.size() * o.stateArraysPerWeight(); i++) {
+            for (Tensor t : o.state(trainable)) {
                 // a table sent from elsewhere: its slots' place (the stand-in's own are not written)
-                vars.add(holes.containsKey(vars.size()) ? null : state.get(next++).unwrap());
+                vars.add(holes.containsKey(vars.size()) ? null : t.unwrap());
             }
             entries.add(new WeightFile.Entry("optimizer", optimizerName(o), vars, null, holes));
         });
@@ -720,7 +723,8 @@ public final class KerasFiles {
 
         private final ExternalTables tables;
         private final Map<Weight, Long> rows = new java.util.IdentityHashMap<>();
-        private final Map<Weight, Integer> parts = new java.util.IdentityHashMap<>();
+        /** Per table: the keys of its values and its slots' holes, in the order a row's state holds them. */
+        private final Map<Weight, Part[]> parts = new java.util.IdentityHashMap<>();
         private WeightFile.Receiver receiver;
 
         Outsides(Network model, ExternalTables tables) {
@@ -738,7 +742,11 @@ public final class KerasFiles {
                             + n + " rows were declared");
                 }
                 rows.put(w, n);
-                parts.put(w, 1 + (trainable.contains(w) ? slots : 0));
+                Part[] keys = new Part[1 + (trainable.contains(w) ? slots : 0)];
+                for (int k = 0; k < keys.length; k++) {
+                    keys[k] = new Part(w, k);
+                }
+                parts.put(w, keys);
             }
         }
 
@@ -761,7 +769,7 @@ public final class KerasFiles {
                 if (has(w)) {
                     for (int k = 0; k < stride; k++) {
                         holes.put(at + i * stride + k, new WeightFile.Outside(rows.get(w),
-                                Math.toIntExact(w.shape().dim(1)), new Part(w, first + k)));
+                                Math.toIntExact(w.shape().dim(1)), parts.get(w)[first + k]));
                     }
                 }
             }
@@ -785,11 +793,12 @@ public final class KerasFiles {
         public void row(Weight table, long row, float[] state) {
             Objects.requireNonNull(table, "table");
             Objects.requireNonNull(state, "state");
-            Integer n = parts.get(table);
-            if (n == null) {
+            Part[] keys = parts.get(table);
+            if (keys == null) {
                 throw new IllegalArgumentException("weight \"" + table.name() + "\" is not a table sent from "
                         + "elsewhere");
             }
+            int n = keys.length;
             int width = Math.toIntExact(table.shape().dim(1));
             if (state.length != n * width) {
                 throw new IllegalArgumentException("row " + row + " of \"" + table.name() + "\": " + state.length
@@ -803,7 +812,7 @@ public final class KerasFiles {
             }
             try {
                 for (int k = 0; k < n; k++) {
-                    r.put(new Part(table, k), row, state, k * width);
+                    r.put(keys[k], row, state, k * width);
                 }
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
@@ -830,8 +839,7 @@ public final class KerasFiles {
                 }
             }
         }
-        Map<String, Object> config = ModelConfig.serialize(model);
-        model.compiled().ifPresent(c -> config.put("compile_config", compileConfig(c)));
+        Map<String, Object> config = config(model);
         Map<String, Object> inner = new LinkedHashMap<>((Map<String, Object>) config.get("config"));
         List<Object> layers = new ArrayList<>();
         for (Object l : (List<Object>) inner.get("layers")) {

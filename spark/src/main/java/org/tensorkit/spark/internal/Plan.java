@@ -237,7 +237,8 @@ public final class Plan implements Serializable {
         return -1;
     }
 
-    private static int indexOfWeight(List<Weight> weights, Weight w) {
+    /** The index of {@code w} in {@code weights} (the same object), or -1. */
+    public static int indexOfWeight(List<Weight> weights, Weight w) {
         for (int k = 0; k < weights.size(); k++) {
             if (weights.get(k) == w) {
                 return k;
