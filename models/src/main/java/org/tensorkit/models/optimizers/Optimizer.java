@@ -24,6 +24,8 @@ import org.tensorkit.layers.Weight;
 public abstract class Optimizer {
     private final double learningRate;
     private final Map<Weight, INDArray[]> slots = new IdentityHashMap<>();
+    /** Per row-stepped weight, the table array whose memory and slots' memory were advised huge pages. */
+    private final Map<Weight, INDArray> hugePaged = new IdentityHashMap<>();
     private long iterations;
 
     /** An optimizer of the given learning rate, checked by {@link #checkLearningRate} in the builder. */
@@ -69,7 +71,7 @@ public abstract class Optimizer {
                 stepDense(table, g.dense(), state, frozen);
             } else if (g.rowCount() == 0) {
                 continue;
-            } else if (!stepRowsInPlace(table, state, g, iterations)) {
+            } else if (!rowStepOn(w, table, state, g)) {
                 long[] rows = g.rows();
                 INDArray values = RowSparse.gather(table, rows);
                 INDArray[] rowState = new INDArray[state.length];
@@ -87,6 +89,22 @@ public abstract class Optimizer {
             }
         }
         iterations++;
+    }
+
+    /**
+     * {@link #stepRowsInPlace}, after huge pages were advised for the table and its slots the first time this
+     * table is row-stepped: a row step reads and writes them at scattered rows
+     * ({@link org.tensorkit.core.internal.HugePages}; only buffers of at least 4 MiB, collapsed in the background).
+     */
+    private boolean rowStepOn(Weight w, INDArray table, INDArray[] state, WeightGradient g) {
+        if (hugePaged.get(w) != table) {
+            hugePaged.put(w, table);
+            org.tensorkit.core.internal.HugePages.advise(table);
+            for (INDArray slot : state) {
+                org.tensorkit.core.internal.HugePages.advise(slot);
+            }
+        }
+        return stepRowsInPlace(table, state, g, iterations);
     }
 
     /** A dense step that leaves the frozen rows of the value and of its slots exactly as they were. */
@@ -185,6 +203,7 @@ public abstract class Optimizer {
         }
         slots.clear();
         slots.putAll(restored);
+        hugePaged.clear(); // new slot arrays: advised at their first row step
         this.iterations = iterations;
     }
 
@@ -207,8 +226,8 @@ public abstract class Optimizer {
         return false;
     }
 
-    /** This optimizer's state of {@code w}, zero at first use. */
-    private INDArray[] slots(Weight w) {
+    /** This optimizer's state of {@code w}, zero at first use (the live arrays: package-private for tests). */
+    INDArray[] slots(Weight w) {
         INDArray[] s = slots.get(w);
         if (s == null) {
             s = newSlots(w);

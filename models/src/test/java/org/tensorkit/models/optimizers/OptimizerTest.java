@@ -12,6 +12,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tensorkit.core.Tensor;
+import org.tensorkit.core.internal.HugePages;
+import org.tensorkit.core.testing.Smaps;
 import org.tensorkit.layers.Embedding;
 import org.tensorkit.layers.Weight;
 import org.tensorkit.models.optimizers.Adam;
@@ -148,5 +150,22 @@ class OptimizerTest {
         assertThrows(IllegalArgumentException.class, () -> Adam.builder().beta1(1));
         assertThrows(IllegalArgumentException.class, () -> Adam.builder().epsilon(-1));
         assertEquals(DataType.FLOAT, weight(new float[][] {{1}}).value().dataType());
+    }
+
+    @Test
+    void aLargeTableAndItsAdamMomentsAreAdvisedHugePagesAtTheirFirstRowStep() {
+        Weight w = Embedding.builder().inputDim(100_000).outputDim(64).build().embeddings();
+        Adam adam = Adam.create();
+        adam.apply(List.of(WeightGradient.rows(w, new long[] {7}, Nd4j.ones(DataType.FLOAT, 1, 64))));
+        INDArray[] moments = adam.slots(w);
+        HugePages.Span span = HugePages.span(moments[0]);
+        assertEquals(span, HugePages.span(moments[1]), "m and v interleaved in one buffer");
+        assertTrue(span.bytes() > 2 * w.value().length() * Float.BYTES - (4 << 20), "the whole buffer of both");
+        assertTrue(Smaps.hugePagesAdvised(span));
+        assertTrue(Smaps.hugePagesAdvised(HugePages.span(w.value())));
+
+        adam.restoreState(1, List.of(w), adam.state(List.of(w))); // new slot arrays, advised at their first step
+        adam.apply(List.of(WeightGradient.rows(w, new long[] {7}, Nd4j.ones(DataType.FLOAT, 1, 64))));
+        assertTrue(Smaps.hugePagesAdvised(HugePages.span(adam.slots(w)[0])));
     }
 }
