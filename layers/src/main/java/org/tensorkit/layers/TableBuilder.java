@@ -127,7 +127,11 @@ public abstract class TableBuilder<B extends TableBuilder<B>> extends Layer.Buil
      * file; it knows no frozen rows).
      */
     static Map<String, byte[]> saveFrozenRows(Weight table) {
-        RowSet frozen = table.frozenRows();
+        return frozenRowsAssets(table.frozenRows());
+    }
+
+    /** The assets of a table whose frozen rows are {@code frozen}: none when it is empty. */
+    static Map<String, byte[]> frozenRowsAssets(RowSet frozen) {
         if (frozen.isEmpty()) {
             return Map.of();
         }

@@ -67,6 +67,17 @@ public interface TableLayer extends LayerAssets {
         return TableBuilder.saveFrozenRows(embeddings());
     }
 
+    /**
+     * The assets {@link #saveAssets()} gives a table whose frozen rows are {@code frozen}, for a table saved from
+     * elsewhere (a cluster's shards), whose layer in the saved model stands in at another row count.
+     *
+     * @param frozen the table's frozen rows
+     * @return {@code frozen_rows.npy} by name, or nothing when {@code frozen} is empty
+     */
+    static Map<String, byte[]> frozenRowsAssets(RowSet frozen) {
+        return TableBuilder.frozenRowsAssets(java.util.Objects.requireNonNull(frozen, "frozen"));
+    }
+
     /** Restores the frozen rows {@link #saveAssets()} wrote (none when the file has no such asset). */
     @Override
     default void loadAssets(Map<String, byte[]> files) {

@@ -101,7 +101,7 @@ public final class ShardedModel implements AutoCloseable {
      * @param tablePartitions partitions of the sharded tables, at least 1
      * @throws IllegalStateException if the model is not compiled
      * @throws IllegalArgumentException if a table is fed by another layer than an input, an input that feeds a table
-     *     also feeds another kind of layer, a table has frozen rows or a regularizer, or the partition count is
+     *     also feeds another kind of layer, a table has a regularizer, or the partition count is
      *     below 1
      */
     public static ShardedModel of(SparkSession spark, Network model, int tablePartitions) {
@@ -722,8 +722,8 @@ public final class ShardedModel implements AutoCloseable {
 
     /**
      * Writes the trained state into {@code model} (the model this was made from, or one of the same architecture
-     * and compile settings): every table row and broadcast weight, and the optimizer's step count and slots. The
-     * tables come to the driver one shard at a time.
+     * and compile settings): every table row and broadcast weight, the optimizer's step count and slots, and each
+     * table's frozen rows (those the sharded model trained with). The tables come to the driver one shard at a time.
      *
      * @throws IllegalArgumentException if {@code model} has another architecture or compile settings
      */
@@ -751,6 +751,9 @@ public final class ShardedModel implements AutoCloseable {
             }
         }
         install(model, values, slots);
+        for (Plan.Table tb : plan.tables()) {
+            weights.get(tb.weight()).freezeRows(tb.frozenRows()); // the frozen rows that trained are the model's
+        }
     }
 
     /**
@@ -823,6 +826,13 @@ public final class ShardedModel implements AutoCloseable {
             public long rows(Weight weight) {
                 int k = Plan.indexOfWeight(weights, weight);
                 return k < 0 || p.weightTable(k) < 0 ? -1 : p.tables().get(p.weightTable(k)).rows();
+            }
+
+            @Override
+            public org.tensorkit.layers.RowSet frozenRows(Weight weight) {
+                int k = Plan.indexOfWeight(weights, weight);
+                return k < 0 || p.weightTable(k) < 0 ? org.tensorkit.layers.RowSet.empty()
+                        : p.tables().get(p.weightTable(k)).frozenRows();
             }
 
             @Override

@@ -24,7 +24,6 @@ import org.tensorkit.layers.Embedding;
 import org.tensorkit.layers.Flatten;
 import org.tensorkit.layers.Input;
 import org.tensorkit.layers.Regularizers;
-import org.tensorkit.layers.RowSet;
 import org.tensorkit.layers.SymbolicTensor;
 import org.tensorkit.layers.preprocessing.IntegerLookup;
 import org.tensorkit.models.Model;
@@ -99,10 +98,6 @@ class ShardedModelErrorsTest {
         assertContains(message(IllegalArgumentException.class, () -> ShardedModel.of(spark, both, 2)),
                 "input 0 (\"user\") feeds an Embedding and layer \"raw\"");
 
-        Model frozen = compiled(x -> table(x, Embedding.builder().inputDim(5).outputDim(2).name("f")
-                .frozenRows(RowSet.of(1))));
-        assertContains(message(IllegalArgumentException.class, () -> ShardedModel.of(spark, frozen, 2)),
-                "Embedding layer \"f\" has frozen rows");
         Model regularized = compiled(x -> table(x, Embedding.builder().inputDim(5).outputDim(2).name("r")
                 .embeddingsRegularizer(Regularizers.l2())));
         assertContains(message(IllegalArgumentException.class, () -> ShardedModel.of(spark, regularized, 2)),

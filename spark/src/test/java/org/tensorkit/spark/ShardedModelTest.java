@@ -94,6 +94,20 @@ class ShardedModelTest {
         return new Data(users, items, ratings, rows);
     }
 
+    /** The same weights and Adam slots, to the last bit. */
+    private static void assertSameState(Network expected, Network got) {
+        List<Tensor> a = expected.getWeights();
+        List<Tensor> b = got.getWeights();
+        for (int k = 0; k < a.size(); k++) {
+            assertArrayEquals(a.get(k).toFloatArray(), b.get(k).toFloatArray(), 0f, "weight " + k);
+        }
+        List<Tensor> sa = expected.compiled().orElseThrow().optimizer().state(expected.trainableWeights());
+        List<Tensor> sb = got.compiled().orElseThrow().optimizer().state(got.trainableWeights());
+        for (int k = 0; k < sa.size(); k++) {
+            assertArrayEquals(sa.get(k).toFloatArray(), sb.get(k).toFloatArray(), 0f, "Adam slot " + k);
+        }
+    }
+
     private static void assertSameBits(List<Double> expected, List<Double> got, String what) {
         assertEquals(expected.size(), got.size(), what);
         for (int k = 0; k < expected.size(); k++) {
@@ -127,16 +141,7 @@ class ShardedModelTest {
         for (String key : expected.history().keySet()) {
             assertSameBits(expected.get(key), got.get(key), key);
         }
-        List<Tensor> a = alone.getWeights();
-        List<Tensor> b = sharded.getWeights();
-        for (int k = 0; k < a.size(); k++) {
-            assertArrayEquals(a.get(k).toFloatArray(), b.get(k).toFloatArray(), 0f, "weight " + k);
-        }
-        List<Tensor> sa = alone.compiled().orElseThrow().optimizer().state(alone.trainableWeights());
-        List<Tensor> sb = sharded.compiled().orElseThrow().optimizer().state(sharded.trainableWeights());
-        for (int k = 0; k < sa.size(); k++) {
-            assertArrayEquals(sa.get(k).toFloatArray(), sb.get(k).toFloatArray(), 0f, "Adam slot " + k);
-        }
+        assertSameState(alone, sharded);
         assertEquals(alone.compiled().orElseThrow().optimizer().iterations(),
                 sharded.compiled().orElseThrow().optimizer().iterations());
     }
@@ -346,6 +351,64 @@ class ShardedModelTest {
     }
 
     /** The bytes of entry {@code name} of a zip. */
+    /**
+     * Frozen rows train on Spark as on one machine: with one partition the model is single-machine {@code fit}'s to
+     * the last bit, the frozen rows and their Adam state never move, no partition sends them back, and the collected
+     * model and the file saved from the shards freeze them again.
+     */
+    @Test
+    void frozenRowsTrainAsOnOneMachineStayPutAndAreNotSentBack(@org.junit.jupiter.api.io.TempDir
+                                                                  java.nio.file.Path dir) throws java.io.IOException {
+        org.tensorkit.layers.RowSet frozenItems = org.tensorkit.layers.RowSet.ofRanges(0, 30, 60, 70);
+        org.tensorkit.layers.RowSet frozenUsers = org.tensorkit.layers.RowSet.of(3, 5, 7);
+        Data train = data(300, 31);
+        Model alone = recommender();
+        freeze(alone, frozenItems, frozenUsers);
+        float[] before = alone.getLayer("items").getWeights().get(0).toFloatArray();
+        alone.fit(train.x(), Tensor.of(train.ratings()), FitOptions.builder().batchSize(16).epochs(2).shuffle(true)
+                .seed(4).verbose(Verbosity.SILENT).build());
+
+        Model sharded = recommender();
+        freeze(sharded, frozenItems, frozenUsers);
+        Network collected = org.tensorkit.models.Models.fromJson(sharded.toJson()); // no frozen rows of its own
+        java.nio.file.Path file = dir.resolve("frozen.keras");
+        try (ShardedModel s = ShardedModel.of(spark, sharded, 3)) {
+            s.fit(train.frame(1), List.of("user", "item"), "rating", SparkFitOptions.builder().batchSize(16)
+                    .rounds(2).shuffle(true).seed(4).build());
+            long usedItems = java.util.Arrays.stream(train.items()).mapToLong(r -> r[0]).distinct().count();
+            long usedFrozenItems = java.util.Arrays.stream(train.items()).mapToLong(r -> r[0]).distinct()
+                    .filter(frozenItems::contains).count();
+            long usedUsers = java.util.Arrays.stream(train.users()).mapToLong(r -> r[0]).distinct().count();
+            long usedFrozenUsers = java.util.Arrays.stream(train.users()).mapToLong(r -> r[0]).distinct()
+                    .filter(frozenUsers::contains).count();
+            Round first = s.rounds().get(0);
+            assertEquals(usedItems + 2 * usedUsers, first.rowsShipped(), "every row the ids use is shipped");
+            assertEquals(usedItems - usedFrozenItems + 2 * usedUsers - 2 * usedFrozenUsers, first.rowsReturned(),
+                    "the frozen ones do not come back (users and user_bias share the user ids)");
+            s.collectInto(collected);
+            s.save(file);
+        }
+        assertSameState(alone, collected);
+        float[] after = collected.getLayer("items").getWeights().get(0).toFloatArray();
+        for (long row : frozenItems.toArray()) {
+            for (int j = 0; j < 6; j++) {
+                assertEquals(before[(int) row * 6 + j], after[(int) row * 6 + j], 0f, "frozen item " + row);
+            }
+        }
+        Network loaded = org.tensorkit.models.Models.load(file);
+        for (Network m : List.<Network>of(collected, loaded)) {
+            assertEquals(frozenItems, ((Embedding) m.getLayer("items")).embeddings().frozenRows());
+            assertEquals(frozenUsers, ((Embedding) m.getLayer("users")).embeddings().frozenRows());
+        }
+        assertEquals(collected.getWeights(), loaded.getWeights());
+    }
+
+    private static void freeze(Model m, org.tensorkit.layers.RowSet items, org.tensorkit.layers.RowSet users) {
+        ((Embedding) m.getLayer("items")).embeddings().freezeRows(items);
+        ((Embedding) m.getLayer("users")).embeddings().freezeRows(users);
+        ((Embedding) m.getLayer("user_bias")).embeddings().freezeRows(users);
+    }
+
     private static byte[] entry(java.nio.file.Path zip, String name) throws java.io.IOException {
         try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(zip.toFile())) {
             return z.getInputStream(z.getEntry(name)).readAllBytes();
@@ -380,16 +443,7 @@ class ShardedModelTest {
         assertArrayEquals(entry(fromDriver, "config.json"), entry(fromShards, "config.json"));
         Network loaded = org.tensorkit.models.Models.load(fromShards);
         assertEquals(collected.summaryString(), loaded.summaryString());
-        List<Tensor> a = collected.getWeights();
-        List<Tensor> b = loaded.getWeights();
-        for (int k = 0; k < a.size(); k++) {
-            assertArrayEquals(a.get(k).toFloatArray(), b.get(k).toFloatArray(), 0f, "weight " + k);
-        }
-        List<Tensor> sa = collected.compiled().orElseThrow().optimizer().state(collected.trainableWeights());
-        List<Tensor> sb = loaded.compiled().orElseThrow().optimizer().state(loaded.trainableWeights());
-        for (int k = 0; k < sa.size(); k++) {
-            assertArrayEquals(sa.get(k).toFloatArray(), sb.get(k).toFloatArray(), 0f, "Adam slot " + k);
-        }
+        assertSameState(collected, loaded);
         assertEquals(2 * 10, loaded.compiled().orElseThrow().optimizer().iterations());
     }
 

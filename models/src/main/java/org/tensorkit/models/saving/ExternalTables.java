@@ -2,6 +2,7 @@ package org.tensorkit.models.saving;
 
 import java.io.IOException;
 
+import org.tensorkit.layers.RowSet;
 import org.tensorkit.layers.Weight;
 
 /**
@@ -13,6 +14,14 @@ import org.tensorkit.layers.Weight;
 public interface ExternalTables {
     /** The full row count of {@code weight} when its rows are sent from here; a weight held by the model: -1. */
     long rows(Weight weight);
+
+    /**
+     * The frozen rows of {@code weight}, a table sent from here, saved as its layer's {@code frozen_rows.npy} asset
+     * ({@code Models.load} freezes them again); none by default.
+     */
+    default RowSet frozenRows(Weight weight) {
+        return RowSet.empty();
+    }
 
     /**
      * Sends every row of every table held here to {@code sink}, each exactly once, in any order.

@@ -24,6 +24,8 @@ import org.tensorkit.layers.LayerAssets;
 import org.tensorkit.layers.LayerVariables;
 import org.tensorkit.layers.Layers;
 import org.tensorkit.layers.Names;
+import org.tensorkit.layers.RowSet;
+import org.tensorkit.layers.TableLayer;
 import org.tensorkit.layers.Weight;
 import org.tensorkit.layers.WeightBudget;
 import org.tensorkit.models.Network;
@@ -152,7 +154,7 @@ public final class KerasFiles {
         metadata.put("date_saved", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd@HH:mm:ss")));
         metadata.put("tensorkit_version", TENSORKIT_VERSION);
         byte[] metadataJson = Json.write(metadata);
-        Map<String, byte[]> assets = assets(model);
+        Map<String, byte[]> assets = assets(model, outsides);
         // jhdf lays the weights file out with its tables as holes (a few KiB on disk), which the archive fills from
         // the tables' native buffers: the tables' bytes are written once. Beside the target, so that what jhdf
         // writes in full (arrays other than float32 tables) is copied into the archive inside the kernel
@@ -390,11 +392,15 @@ public final class KerasFiles {
      * The layers' assets (a learnt vocabulary), by archive entry name: {@code assets/<layer path>/<file>}, the
      * layer paths those of the weights, as Keras's {@code DiskIOStore} names them.
      */
-    private static Map<String, byte[]> assets(Network model) {
+    private static Map<String, byte[]> assets(Network model, Outsides outsides) {
         Map<String, byte[]> assets = new LinkedHashMap<>();
         for (Map.Entry<String, Layer> e : layerPaths(model).entrySet()) {
             if (e.getValue() instanceof LayerAssets a) {
-                a.saveAssets().forEach((name, bytes) -> assets.put(Archive.ASSETS + e.getKey() + "/" + name, bytes));
+                boolean outside = outsides != null && a instanceof TableLayer t && outsides.has(t.embeddings());
+                Map<String, byte[]> files = outside
+                        ? TableLayer.frozenRowsAssets(outsides.frozenRows(((TableLayer) a).embeddings()))
+                        : a.saveAssets();
+                files.forEach((name, bytes) -> assets.put(Archive.ASSETS + e.getKey() + "/" + name, bytes));
             }
         }
         return assets;
@@ -723,6 +729,7 @@ public final class KerasFiles {
 
         private final ExternalTables tables;
         private final Map<Weight, Long> rows = new java.util.IdentityHashMap<>();
+        private final Map<Weight, RowSet> frozen = new java.util.IdentityHashMap<>();
         /** Per table: the keys of its values and its slots' holes, in the order a row's state holds them. */
         private final Map<Weight, Part[]> parts = new java.util.IdentityHashMap<>();
         private WeightFile.Receiver receiver;
@@ -741,7 +748,13 @@ public final class KerasFiles {
                             + "float32 weight of at least 1 row; it is " + w.dtype() + " " + w.shape() + " and "
                             + n + " rows were declared");
                 }
+                RowSet f = Objects.requireNonNull(tables.frozenRows(w), "frozenRows");
+                if (f.end() > n) {
+                    throw new IllegalArgumentException("table \"" + w.name() + "\" sent from elsewhere freezes rows up "
+                            + "to " + (f.end() - 1) + "; it has rows [0, " + n + ")");
+                }
                 rows.put(w, n);
+                frozen.put(w, f);
                 Part[] keys = new Part[1 + (trainable.contains(w) ? slots : 0)];
                 for (int k = 0; k < keys.length; k++) {
                     keys[k] = new Part(w, k);
@@ -756,6 +769,10 @@ public final class KerasFiles {
 
         long rows(Weight w) {
             return rows.get(w);
+        }
+
+        RowSet frozenRows(Weight w) {
+            return frozen.get(w);
         }
 
         /**

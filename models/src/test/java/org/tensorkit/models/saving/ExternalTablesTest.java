@@ -193,4 +193,52 @@ class ExternalTablesTest {
             }
         };
     }
+
+    /** {@link #rowsOf}, with {@code frozen} as the table's frozen rows. */
+    private static ExternalTables freezing(ExternalTables rows, org.tensorkit.layers.RowSet frozen) {
+        return new ExternalTables() {
+            @Override
+            public long rows(Weight weight) {
+                return rows.rows(weight);
+            }
+
+            @Override
+            public org.tensorkit.layers.RowSet frozenRows(Weight weight) {
+                return rows.rows(weight) >= 0 ? frozen : org.tensorkit.layers.RowSet.empty();
+            }
+
+            @Override
+            public void send(Sink sink) throws IOException {
+                rows.send(sink);
+            }
+        };
+    }
+
+    @Test
+    void frozenRowsOfATableSentFromElsewhereAreSavedAsTheModelFreezingThemSavesThem() throws IOException {
+        org.tensorkit.layers.RowSet frozen = org.tensorkit.layers.RowSet.ofRanges(10, 20, 600, 700);
+        Model full = model(ROWS);
+        full.getLayer("table").weights().get(0).freezeRows(frozen);
+        Path whole = dir.resolve("whole.keras");
+        full.save(whole);
+        Model standIn = standInFor(full);
+        Path sent = dir.resolve("sent.keras");
+        KerasFiles.save(standIn, sent, true, freezing(rowsOf(full, standIn, shuffledRows()), frozen));
+        java.util.Map<String, byte[]> expected = Zips.entries(whole);
+        java.util.Map<String, byte[]> got = Zips.entries(sent);
+        assertEquals(expected.keySet(), got.keySet());
+        String asset = expected.keySet().stream().filter(k -> k.endsWith("frozen_rows.npy")).findFirst().orElseThrow();
+        for (String entry : List.of("model.weights.h5", "config.json", asset)) {
+            assertArrayEquals(expected.get(entry), got.get(entry), entry);
+        }
+        Network loaded = org.tensorkit.models.Models.load(sent);
+        assertEquals(frozen, loaded.weights().get(0).frozenRows());
+
+        Files.delete(whole);
+        Files.delete(sent);
+        full.save(dir.resolve("m.keras"));
+        assertRefused(IllegalArgumentException.class, "table \"" + standIn.weights().get(0).name() + "\" sent from "
+                + "elsewhere freezes rows up to 700; it has rows [0, 700)",
+                freezing(rowsOf(full, standIn, shuffledRows()), org.tensorkit.layers.RowSet.range(690, 701)), standIn);
+    }
 }

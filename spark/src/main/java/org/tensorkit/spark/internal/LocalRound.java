@@ -84,7 +84,11 @@ public final class LocalRound {
             for (int s = 0; s < slots.length; s++) {
                 slots[s] = state.get(ti * plan.slots() + s).toFloatArray();
             }
+            org.tensorkit.layers.RowSet frozen = table.frozenRows();
             for (long id : used(block, table)) {
+                if (frozen.contains(id)) {
+                    continue; // unchanged by the epoch: nothing to send back or to average
+                }
                 int j = Arrays.binarySearch(space, id);
                 float[] row = new float[plan.stateWidth(t)];
                 System.arraycopy(values, j * width, row, 0, width);
@@ -226,6 +230,7 @@ public final class LocalRound {
             }
         }
         model.setWeights(values);
+        freezeLocalRows(plan, model, spaceIds);
         if (withOptimizer) {
             model.compiled().orElseThrow().optimizer().restoreState(dense.iterations(), trainable, state);
         }
@@ -245,6 +250,29 @@ public final class LocalRound {
             inputs.add(block.renumbered(i, local));
         }
         return new Local(model, inputs, spaceIds, received, bytes);
+    }
+
+    /**
+     * Freezes, in each local table, the local rows whose ids are frozen rows of the sharded table: the local epoch
+     * then leaves them and their optimizer state exactly as shipped, as the whole model's fit would.
+     */
+    private static void freezeLocalRows(Plan plan, Network model, long[][] spaceIds) {
+        List<Weight> all = model.weights();
+        for (Plan.Table table : plan.tables()) {
+            if (table.frozen().length == 0) {
+                continue;
+            }
+            org.tensorkit.layers.RowSet frozen = table.frozenRows();
+            long[] ids = spaceIds[table.space()];
+            int[] local = new int[ids.length];
+            int n = 0;
+            for (int j = 0; j < ids.length; j++) {
+                if (frozen.contains(ids[j])) {
+                    local[n++] = j;
+                }
+            }
+            all.get(table.weight()).freezeRows(org.tensorkit.layers.RowSet.of(Arrays.copyOf(local, n)));
+        }
     }
 
     /** The broadcast weights (and slots) after the epoch, in {@link DenseState#flat} order. */

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.tensorkit.layers.Embedding;
 import org.tensorkit.layers.Layer;
 import org.tensorkit.layers.Node;
+import org.tensorkit.layers.RowSet;
 import org.tensorkit.layers.SymbolicTensor;
 import org.tensorkit.layers.TableLayer;
 import org.tensorkit.layers.Weight;
@@ -33,9 +34,16 @@ import org.tensorkit.models.engine.Graph;
 public final class Plan implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** A sharded table. */
+    /**
+     * A sharded table; {@code frozen} holds the half-open ranges of its frozen rows ({@link RowSet#ranges()}), rows
+     * that every round ships to the partitions that read them and none sends back.
+     */
     public record Table(String layer, int weight, long rows, int width, boolean trainable, boolean maskZero,
-                        int space, int[] inputs) implements Serializable {
+                        int space, int[] inputs, long[] frozen) implements Serializable {
+        /** The frozen rows. */
+        public RowSet frozenRows() {
+            return RowSet.ofRanges(frozen);
+        }
     }
 
     private final String json;
@@ -67,8 +75,8 @@ public final class Plan implements Serializable {
      *
      * @throws IllegalStateException    if the model is not compiled
      * @throws IllegalArgumentException if a table is fed by something other than a model input, an input that
-     *                                  feeds a table feeds another kind of layer too, a table has frozen rows or a
-     *                                  regularizer, or a table layer is not an Embedding
+     *                                  feeds a table feeds another kind of layer too, a table has a regularizer, or
+     *                                  a table layer is not an Embedding
      */
     public static Plan of(Network model) {
         if (!model.isCompiled()) {
@@ -154,10 +162,6 @@ public final class Plan implements Serializable {
         for (int t = 0; t < tables.length; t++) {
             Embedding e = (Embedding) tableLayers.get(t);
             Weight w = e.embeddings();
-            if (!w.frozenRows().isEmpty()) {
-                throw new IllegalArgumentException("Embedding layer \"" + e.name() + "\" has frozen rows; "
-                        + "TensorkitSpark.fit trains whole tables (freeze the layer, or train on one machine)");
-            }
             if (w.regularizer().isPresent()) {
                 throw new IllegalArgumentException("Embedding layer \"" + e.name() + "\" has a regularizer; "
                         + "TensorkitSpark.fit does not compute a sharded table's penalty");
@@ -165,7 +169,8 @@ public final class Plan implements Serializable {
             int index = indexOfWeight(weights, w);
             weightTable[index] = t;
             tables[t] = new Table(e.name(), index, e.inputDim(), e.outputDim(), trainable.contains(w), e.maskZero(),
-                    spaceOfRoot[find(parent, n + t)], fedBy.get(t).stream().mapToInt(Integer::intValue).toArray());
+                    spaceOfRoot[find(parent, n + t)], fedBy.get(t).stream().mapToInt(Integer::intValue).toArray(),
+                    w.frozenRows().ranges());
         }
         int[] trainableIndex = new int[weights.size()];
         for (int k = 0; k < weights.size(); k++) {
@@ -185,7 +190,7 @@ public final class Plan implements Serializable {
             Long n = rows.get(t[k].layer());
             if (n != null) {
                 t[k] = new Table(t[k].layer(), t[k].weight(), n, t[k].width(), t[k].trainable(), t[k].maskZero(),
-                        t[k].space(), t[k].inputs());
+                        t[k].space(), t[k].inputs(), t[k].frozen());
             }
         }
         return new Plan(json, modelName, t, inputSpace, spaces, weightTable, trainableIndex, slots);
