@@ -97,12 +97,12 @@ public final class ShardedModel implements AutoCloseable {
      * state (step count, slots) taken as they are now: a model trained before goes on from where it is.
      *
      * @param spark the session
-     * @param model a compiled model whose tables are each fed straight by model inputs
+     * @param model a compiled model whose tables are each fed by model inputs, straight or through a lookup
      * @param tablePartitions partitions of the sharded tables, at least 1
      * @throws IllegalStateException if the model is not compiled
-     * @throws IllegalArgumentException if a table is fed by another layer than an input, an input that feeds a table
-     *     also feeds another kind of layer, a table has a regularizer, or the partition count is
-     *     below 1
+     * @throws IllegalArgumentException if a table is fed by another layer than an input or a lookup of one, an input or
+     *     lookup that feeds a table also feeds another kind of layer, a table has a regularizer, or the partition
+     *     count is below 1
      */
     public static ShardedModel of(SparkSession spark, Network model, int tablePartitions) {
         return of(spark, model, tablePartitions, StorageLevel.MEMORY_AND_DISK());
@@ -160,9 +160,7 @@ public final class ShardedModel implements AutoCloseable {
                 .partitionBy(partitioner)
                 .persist(level);
         table.count();
-        int[] one = new int[plan.spaces()];
-        java.util.Arrays.fill(one, 1);
-        return new ShardedModel(spark, plan, plan.localModel(one), json, partitioner, level, table, dense);
+        return new ShardedModel(spark, plan, plan.standIn(), json, partitioner, level, table, dense);
     }
 
     private static void checkPartitions(int tablePartitions) {
@@ -299,7 +297,8 @@ public final class ShardedModel implements AutoCloseable {
      * trains.
      *
      * @param data the rows
-     * @param inputColumns one column per model input, in the model's input order (integer ids for tables)
+     * @param inputColumns one column per model input, in the model's input order (integer ids for tables, or
+     *     the keys of the lookup between input and table)
      * @param targetColumn the targets
      * @param options the settings
      * @return the History, one entry per round
@@ -547,10 +546,11 @@ public final class ShardedModel implements AutoCloseable {
         if (partitions > 0) {
             rows = rows.repartition(partitions);
         }
+        Plan p = plan;
         return rows.mapPartitionsWithIndex((index, it) -> {
             List<Row> list = new ArrayList<>();
             it.forEachRemaining(list::add);
-            return List.of(Block.read(list, columns, index)).iterator();
+            return List.of(p.mapKeys(Block.read(list, columns, index))).iterator();
         }, true).persist(level);
     }
 
@@ -811,9 +811,7 @@ public final class ShardedModel implements AutoCloseable {
     public void save(Path path, boolean overwrite) throws IOException {
         requireOpen();
         Objects.requireNonNull(path, "path");
-        int[] one = new int[plan.spaces()];
-        java.util.Arrays.fill(one, 1);
-        Network standIn = plan.localModel(one);
+        Network standIn = plan.standIn();
         List<Weight> weights = standIn.weights();
         float[][] values = new float[weights.size()][];
         float[][][] slots = new float[weights.size()][plan.slots()][];

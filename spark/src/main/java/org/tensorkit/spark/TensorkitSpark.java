@@ -194,7 +194,8 @@ public final class TensorkitSpark {
      *
      * @param model a compiled model (changed in place when the call succeeds)
      * @param data the rows
-     * @param inputColumns one column per model input, in the model's input order (integer ids for tables)
+     * @param inputColumns one column per model input, in the model's input order (integer ids for tables, or the
+     *     keys of the lookup between input and table)
      * @param targetColumn the targets
      * @param options the settings
      * @return the History, one entry per round

@@ -82,10 +82,24 @@ class ShardedModelErrorsTest {
         assertContains(message(IllegalStateException.class, () -> ShardedModel.of(spark, plain, 2)),
                 "must be compiled");
 
-        Model lookedUp = compiled(x -> table(IntegerLookup.builder().vocabulary(List.of(7L, 8L)).name("ids").build()
-                .call(x), Embedding.builder().inputDim(3).outputDim(2).name("emb")));
-        assertContains(message(IllegalArgumentException.class, () -> ShardedModel.of(spark, lookedUp, 2)),
-                "Embedding layer \"emb\" is fed by layer \"ids\"", "fed straight by a model input");
+        Model computed = compiled(x -> table(Dense.builder().units(1).name("d").build().call(x),
+                Embedding.builder().inputDim(3).outputDim(2).name("emb")));
+        assertContains(message(IllegalArgumentException.class, () -> ShardedModel.of(spark, computed, 2)),
+                "Embedding layer \"emb\" is fed by layer \"d\"", "fed by a model input, straight or through one "
+                + "StringLookup or IntegerLookup of int output");
+        Model sharedLookup = compiled(x -> {
+            SymbolicTensor ids = IntegerLookup.builder().vocabulary(List.of(7L, 8L)).name("ids").build().call(x);
+            return org.tensorkit.layers.Concatenate.create().call(table(ids, Embedding.builder().inputDim(3)
+                    .outputDim(2)), Dense.builder().units(1).name("raw").build().call(ids));
+        });
+        assertContains(message(IllegalArgumentException.class, () -> ShardedModel.of(spark, sharedLookup, 2)),
+                "lookup layer \"ids\" feeds an Embedding and layer \"raw\"");
+        Model twoWays = compiled(x -> org.tensorkit.layers.Concatenate.create().call(
+                table(x, Embedding.builder().inputDim(9).outputDim(2).name("raw_ids")),
+                table(IntegerLookup.builder().vocabulary(List.of(7L, 8L)).name("ids").build().call(x),
+                        Embedding.builder().inputDim(3).outputDim(2).name("keys"))));
+        assertContains(message(IllegalArgumentException.class, () -> ShardedModel.of(spark, twoWays, 2)),
+                "input 0 (\"user\") feeds Embedding layer \"raw_ids\" straight and through lookup \"ids\"");
 
         Model reduced = compiled(x -> Dense.builder().units(1).build().call(EmbedReduce.builder().inputDim(4)
                 .outputDim(2).name("bag").build().call(x)));
@@ -106,6 +120,22 @@ class ShardedModelErrorsTest {
         Model fine = compiled(x -> table(x, Embedding.builder().inputDim(5).outputDim(2)));
         assertContains(message(IllegalArgumentException.class, () -> ShardedModel.of(spark, fine, 0)),
                 "tablePartitions must be at least 1, got 0");
+    }
+
+    @Test
+    void aLookupGivingAnIdBeyondItsTableFailsTheFitNamingTheKeyAndChangesNothing() {
+        Model model = compiled(x -> table(IntegerLookup.builder().vocabulary(List.of(7L, 8L)).name("ids").build()
+                .call(x), Embedding.builder().inputDim(2).outputDim(2).name("small").seed(1)));
+        List<Tensor> before = model.getWeights();
+        try (ShardedModel sharded = ShardedModel.of(spark, model, 2)) {
+            SparkException beyond = assertThrows(SparkException.class, () -> sharded.fit(rows(7L, 1f, 8L, 2f),
+                    List.of("user"), "rating", SparkFitOptions.builder().rounds(1).build()));
+            assertContains(beyond.getMessage(), "input column 'user' (partition 0): lookup layer \"ids\" maps key 8 to "
+                    + "id 2; Embedding layer \"small\" has rows [0, 2)");
+            assertEquals(List.of(), sharded.rounds(), "no round ran");
+            sharded.collectInto(model);
+            assertEquals(before, model.getWeights(), "the model is as it was");
+        }
     }
 
     @Test

@@ -54,18 +54,21 @@ class ShardedModelTest {
     static Model recommender() {
         SymbolicTensor user = Input.builder().shape(1).name("user").build();
         SymbolicTensor item = Input.builder().shape(1).name("item").build();
-        SymbolicTensor u = Flatten.create().call(Embedding.builder().inputDim(40).outputDim(6).name("users").seed(1)
-                .build().call(user));
-        SymbolicTensor bias = Flatten.create().call(Embedding.builder().inputDim(40).outputDim(1).name("user_bias")
-                .seed(2).build().call(user));
-        SymbolicTensor i = Flatten.create().call(Embedding.builder().inputDim(70).outputDim(6).name("items").seed(3)
-                .build().call(item));
-        SymbolicTensor dot = Dot.builder().axes(1).build().call(u, i);
-        SymbolicTensor out = Dense.builder().units(1).seed(4).name("head").build()
-                .call(Add.create().call(dot, bias));
-        Model m = Model.builder().inputs(user, item).outputs(out).name("recommender").build();
+        Model m = Model.builder().inputs(user, item).outputs(scores(user, item, 70)).name("recommender").build();
         m.compile(Adam.builder().learningRate(0.01).build(), Losses.mse(), Metrics.mae());
         return m;
+    }
+
+    /** A user vector and bias (40 rows) and an item vector ({@code items} rows) of the ids, dot, bias, dense head. */
+    private static SymbolicTensor scores(SymbolicTensor userIds, SymbolicTensor itemIds, int items) {
+        SymbolicTensor u = Flatten.create().call(Embedding.builder().inputDim(40).outputDim(6).name("users").seed(1)
+                .build().call(userIds));
+        SymbolicTensor bias = Flatten.create().call(Embedding.builder().inputDim(40).outputDim(1).name("user_bias")
+                .seed(2).build().call(userIds));
+        SymbolicTensor i = Flatten.create().call(Embedding.builder().inputDim(items).outputDim(6).name("items")
+                .seed(3).build().call(itemIds));
+        SymbolicTensor dot = Dot.builder().axes(1).build().call(u, i);
+        return Dense.builder().units(1).seed(4).name("head").build().call(Add.create().call(dot, bias));
     }
 
     record Data(int[][] users, long[][] items, float[] ratings, List<Row> rows) {
@@ -401,6 +404,82 @@ class ShardedModelTest {
             assertEquals(frozenUsers, ((Embedding) m.getLayer("users")).embeddings().frozenRows());
         }
         assertEquals(collected.getWeights(), loaded.getWeights());
+    }
+
+    /**
+     * {@link #recommender} fed keys: user names through a StringLookup whose vocabulary is in its config, item keys
+     * (longs) through an IntegerLookup adapted to them (its vocabulary an asset of the file).
+     */
+    static Model keyedRecommender() {
+        SymbolicTensor user = Input.builder().shape(1).dtype(org.tensorkit.core.DType.STRING).name("user").build();
+        SymbolicTensor item = Input.builder().shape(1).dtype(org.tensorkit.core.DType.INT64).name("item").build();
+        List<String> names = new ArrayList<>();
+        for (int u = 0; u < 39; u++) {
+            names.add("user" + u); // user39 is left out: it maps to the OOV row
+        }
+        org.tensorkit.layers.preprocessing.StringLookup users = org.tensorkit.layers.preprocessing.StringLookup
+                .builder().vocabulary(names).name("user_ids").build();
+        org.tensorkit.layers.preprocessing.IntegerLookup items = org.tensorkit.layers.preprocessing.IntegerLookup
+                .builder().name("item_ids").build();
+        long[] keys = new long[70];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = itemKey(i);
+        }
+        items.adapt(Tensor.of(keys));
+        SymbolicTensor uid = users.call(user);
+        SymbolicTensor iid = items.call(item);
+        Model m = Model.builder().inputs(user, item).outputs(scores(uid, iid, 71)).name("keyed").build();
+        m.compile(Adam.builder().learningRate(0.01).build(), Losses.mse(), Metrics.mae());
+        return m;
+    }
+
+    private static long itemKey(long item) {
+        return 1_000_003L * item + 17;
+    }
+
+    /**
+     * Tables fed through lookups train on Spark as on one machine: the executors map each partition's keys to ids
+     * with the model's own lookups, the local models take the ids; with one partition the result is single-machine
+     * {@code fit}'s to the last bit, and the file saved from the shards is the collected model's file, lookups and
+     * adapted vocabulary included.
+     */
+    @Test
+    void tablesFedThroughLookupsTrainAsOnOneMachineAndSaveWithTheirVocabularies(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        Data train = data(300, 41);
+        String[][] userKeys = new String[train.users().length][1];
+        long[][] itemKeys = new long[train.items().length][1];
+        List<Row> rows = new ArrayList<>();
+        for (int r = 0; r < userKeys.length; r++) {
+            userKeys[r][0] = "user" + train.users()[r][0];
+            itemKeys[r][0] = itemKey(train.items()[r][0]);
+            rows.add(RowFactory.create(userKeys[r][0], itemKeys[r][0], train.ratings()[r]));
+        }
+        StructType schema = new StructType().add("user", DataTypes.StringType, false)
+                .add("item", DataTypes.LongType, false).add("rating", DataTypes.FloatType, false);
+        Model alone = keyedRecommender();
+        alone.fit(List.of(Tensor.of(userKeys), Tensor.of(itemKeys)), Tensor.of(train.ratings()), FitOptions.builder()
+                .batchSize(16).epochs(2).shuffle(true).seed(6).verbose(Verbosity.SILENT).build());
+
+        Model sharded = keyedRecommender();
+        java.nio.file.Path fromShards = dir.resolve("shards.keras");
+        java.nio.file.Path fromDriver = dir.resolve("driver.keras");
+        try (ShardedModel s = ShardedModel.of(spark, sharded, 3)) {
+            s.fit(spark.createDataFrame(rows, schema).coalesce(1), List.of("user", "item"), "rating",
+                    SparkFitOptions.builder().batchSize(16).rounds(2).shuffle(true).seed(6).build());
+            s.save(fromShards);
+            s.collectInto(sharded);
+        }
+        assertSameState(alone, sharded);
+        sharded.save(fromDriver);
+        for (String entry : List.of("model.weights.h5", "config.json",
+                "assets/layers/integer_lookup/vocabulary.txt")) {
+            assertArrayEquals(entry(fromDriver, entry), entry(fromShards, entry), entry);
+        }
+        Network loaded = org.tensorkit.models.Models.load(fromShards);
+        assertArrayEquals(sharded.predict(List.of(Tensor.of(userKeys), Tensor.of(itemKeys))).get(0).toFloatArray(),
+                loaded.predict(List.of(Tensor.of(userKeys), Tensor.of(itemKeys))).get(0).toFloatArray(), 0f,
+                "the saved model predicts from the keys");
     }
 
     private static void freeze(Model m, org.tensorkit.layers.RowSet items, org.tensorkit.layers.RowSet users) {

@@ -147,6 +147,29 @@ public final class Block implements Serializable {
         return (long[]) values[i];
     }
 
+    /**
+     * This block with input {@code i}'s keys replaced by {@code ids}, the ids {@code lookup} gave them (as many),
+     * each checked against {@code table}'s {@code rows}.
+     *
+     * @throws IllegalArgumentException for an id outside {@code [0, rows)}, naming the key, the column and the
+     *     partition
+     */
+    public Block withIds(int i, long[] ids, long rows, String table, String lookup) {
+        Object keys = values[i];
+        for (int k = 0; k < ids.length; k++) {
+            if (ids[k] < 0 || ids[k] >= rows) {
+                Object key = keys instanceof String[] s ? "'" + s[k] + "'" : keys instanceof long[] l ? l[k]
+                        : ((float[]) keys)[k];
+                throw new IllegalArgumentException("input column '" + columns.names[i] + "' (partition " + partition
+                        + "): lookup layer \"" + lookup + "\" maps key " + key + " to id " + ids[k]
+                        + "; Embedding layer \"" + table + "\" has rows [0, " + rows + ")");
+            }
+        }
+        Object[] v = values.clone();
+        v[i] = ids;
+        return new Block(partition, this.rows, widths, v, targets, targetWidth, columns);
+    }
+
     /** Input {@code i}'s values per row. */
     public int width(int i) {
         return widths[i];

@@ -84,7 +84,7 @@ public final class Columns implements Serializable {
                 idLimit[i] = limits.get(i).getKey();
                 idTable[i] = limits.get(i).getValue();
             }
-            if (plan != null && plan.inputSpace(i) >= 0) {
+            if (plan != null && plan.inputSpace(i) >= 0 && plan.lookup(i) == null) {
                 if (kinds[i] != Kind.INTEGRAL) {
                     throw new IllegalArgumentException("input column '" + names[i] + "' holds "
                             + field.dataType().simpleString() + "; it feeds a sharded table and must hold integer "

@@ -12,18 +12,24 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.tensorkit.layers.Embedding;
 import org.tensorkit.layers.Layer;
+import org.tensorkit.layers.LayerAssets;
 import org.tensorkit.layers.Node;
 import org.tensorkit.layers.RowSet;
 import org.tensorkit.layers.SymbolicTensor;
 import org.tensorkit.layers.TableLayer;
 import org.tensorkit.layers.Weight;
+import org.tensorkit.layers.preprocessing.IndexLookup;
+import org.tensorkit.layers.preprocessing.OutputMode;
 import org.tensorkit.models.Models;
 import org.tensorkit.models.Network;
 import org.tensorkit.models.engine.Graph;
 
 /**
- * How a compiled model trains on Spark: which of its weights are sharded tables (every {@link Embedding}, fed
- * straight by model inputs), which are broadcast (all others), and how the inputs group into index spaces.
+ * How a compiled model trains on Spark: which of its weights are sharded tables (every {@link Embedding}, fed by
+ * model inputs straight or through a StringLookup or IntegerLookup of int output), which are broadcast (all
+ * others), and how the inputs group into index spaces. A lookup-fed input's keys become ids on the executors, as
+ * each partition is read ({@link #mapKeys}), with the model's own lookup; the local models are the model without
+ * those lookups, their inputs taking the ids.
  *
  * <p>A <em>space</em> is a set of inputs and tables linked by feeding: an input that feeds two tables (a user's
  * vector and its bias) or a table that two inputs feed (one item table for two item columns) puts them in one
@@ -47,6 +53,14 @@ public final class Plan implements Serializable {
     }
 
     private final String json;
+    /** The model's JSON with every table-feeding lookup removed and its input taking the ids: the local models'. */
+    private final String localJson;
+    /** Per model input: the lookup between it and its tables, or null when its ids feed them straight. */
+    private final String[] lookups;
+    /** Per lookup: its assets (an adapted vocabulary), which the JSON does not hold. */
+    private final java.util.HashMap<String, java.util.HashMap<String, byte[]>> lookupAssets;
+    /** The lookups, rebuilt once per deserialized plan on an executor. */
+    private transient Map<String, Layer> lookupLayers;
     private final String modelName;
     private final Table[] tables;
     /** Per model input: its space, or -1 for an input that feeds no table. */
@@ -58,9 +72,13 @@ public final class Plan implements Serializable {
     private final int[] trainableIndex;
     private final int slots;
 
-    private Plan(String json, String modelName, Table[] tables, int[] inputSpace, int spaces, int[] weightTable,
-                 int[] trainableIndex, int slots) {
+    private Plan(String json, String localJson, String[] lookups,
+                 java.util.HashMap<String, java.util.HashMap<String, byte[]>> lookupAssets, String modelName,
+                 Table[] tables, int[] inputSpace, int spaces, int[] weightTable, int[] trainableIndex, int slots) {
         this.json = json;
+        this.localJson = localJson;
+        this.lookups = lookups;
+        this.lookupAssets = lookupAssets;
         this.modelName = modelName;
         this.tables = tables;
         this.inputSpace = inputSpace;
@@ -86,11 +104,14 @@ public final class Plan implements Serializable {
         List<SymbolicTensor> inputs = model.inputs();
         Map<Layer, Integer> inputOf = inputIndex(inputs);
         List<Node> nodes = Graph.trace(model.name(), inputs, model.outputs()).nodes();
+        Map<Layer, Integer> lookupInput = tableLookups(nodes, inputOf);
         List<Layer> tableLayers = new ArrayList<>();
         List<List<Integer>> fedBy = new ArrayList<>();
         boolean[] feedsTable = new boolean[inputs.size()];
         boolean[] feedsOther = new boolean[inputs.size()];
         String[] other = new String[inputs.size()];
+        String[] direct = new String[inputs.size()];
+        String[] lookups = new String[inputs.size()];
         for (Node n : nodes) {
             Layer layer = n.layer();
             boolean table = layer instanceof TableLayer;
@@ -99,14 +120,30 @@ public final class Plan implements Serializable {
                         + "\": TensorkitSpark.fit shards Embedding tables only");
             }
             for (SymbolicTensor in : n.inputs()) {
-                Integer i = inputOf.get(in.layer());
-                if (table && i == null) {
+                Integer straight = inputOf.get(in.layer());
+                Integer viaLookup = lookupInput.get(in.layer());
+                if (table && straight == null && viaLookup == null) {
                     throw new IllegalArgumentException("Embedding layer \"" + layer.name() + "\" is fed by layer \""
-                            + in.layer().name() + "\"; TensorkitSpark.fit shards tables fed straight by a model "
-                            + "input (map keys to ids before training, e.g. with TensorkitSpark.predict of the "
-                            + "lookup)");
+                            + in.layer().name() + "\"; TensorkitSpark.fit shards tables fed by a model input, "
+                            + "straight or through one StringLookup or IntegerLookup of int output");
                 }
-                if (i != null && table) {
+                if (!table && viaLookup != null) {
+                    throw new IllegalArgumentException("lookup layer \"" + in.layer().name() + "\" feeds an Embedding "
+                            + "and layer \"" + layer.name() + "\"; TensorkitSpark.fit maps a table lookup's keys to "
+                            + "ids before the local model runs, so such a lookup may feed Embeddings only");
+                }
+                if (table) {
+                    int i = straight != null ? straight : viaLookup;
+                    if (straight != null) {
+                        direct[i] = layer.name();
+                    } else {
+                        lookups[i] = in.layer().name();
+                    }
+                    if (direct[i] != null && lookups[i] != null) {
+                        throw new IllegalArgumentException("input " + i + " (\"" + inputs.get(i).layer().name()
+                                + "\") feeds Embedding layer \"" + direct[i] + "\" straight and through lookup \""
+                                + lookups[i] + "\"; a table input's keys are either ids or a lookup's keys");
+                    }
                     feedsTable[i] = true;
                     int t = indexOf(tableLayers, layer);
                     if (t < 0) {
@@ -117,9 +154,9 @@ public final class Plan implements Serializable {
                     if (!fedBy.get(t).contains(i)) {
                         fedBy.get(t).add(i);
                     }
-                } else if (i != null) {
-                    feedsOther[i] = true;
-                    other[i] = layer.name();
+                } else if (straight != null && lookupInput.get(layer) == null) {
+                    feedsOther[straight] = true;
+                    other[straight] = layer.name();
                 }
             }
         }
@@ -177,7 +214,144 @@ public final class Plan implements Serializable {
             trainableIndex[k] = indexOfWeight(trainable, weights.get(k));
         }
         int slots = model.compiled().orElseThrow().optimizer().stateArraysPerWeight();
-        return new Plan(model.toJson(), model.name(), tables, inputSpace, spaces, weightTable, trainableIndex, slots);
+        java.util.HashMap<String, java.util.HashMap<String, byte[]>> assets = new java.util.HashMap<>();
+        for (Layer l : lookupInput.keySet()) {
+            assets.put(l.name(), new java.util.HashMap<>(((LayerAssets) l).saveAssets()));
+        }
+        String json = model.toJson();
+        return new Plan(json, withoutLookups(json, lookups, inputs), lookups, assets, model.name(), tables,
+                inputSpace, spaces, weightTable, trainableIndex, slots);
+    }
+
+    /**
+     * The lookups that feed a table, each to the model input that feeds it: a StringLookup or IntegerLookup of int
+     * output (not inverted) fed straight by an input, and only by it, as its only consumer besides other lookups'
+     * tables is checked by the caller.
+     */
+    private static Map<Layer, Integer> tableLookups(List<Node> nodes, Map<Layer, Integer> inputOf) {
+        Map<Layer, Integer> out = new IdentityHashMap<>();
+        for (Node n : nodes) {
+            if (!(n.layer() instanceof TableLayer)) {
+                continue;
+            }
+            for (SymbolicTensor in : n.inputs()) {
+                if (in.layer() instanceof IndexLookup<?> lookup && lookup.outputMode() == OutputMode.INT
+                        && !lookup.isInvert() && in.node().inputs().size() == 1) {
+                    Integer i = inputOf.get(in.node().inputs().get(0).layer());
+                    if (i != null) {
+                        out.put(in.layer(), i);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code json} with each table-feeding lookup taken out: the layers it fed take its input instead, and that
+     * input takes int64 ids.
+     */
+    private static String withoutLookups(String json, String[] lookups, List<SymbolicTensor> inputs) {
+        if (java.util.Arrays.stream(lookups).allMatch(java.util.Objects::isNull)) {
+            return json;
+        }
+        Map<String, String> inputOfLookup = new java.util.HashMap<>();
+        for (int i = 0; i < lookups.length; i++) {
+            if (lookups[i] != null) {
+                inputOfLookup.put(lookups[i], inputs.get(i).layer().name());
+            }
+        }
+        try {
+            ObjectMapper mapper = new ObjectMapper();
+            JsonNode root = mapper.readTree(json);
+            com.fasterxml.jackson.databind.node.ArrayNode layers =
+                    (com.fasterxml.jackson.databind.node.ArrayNode) root.path("config").path("layers");
+            for (int k = layers.size() - 1; k >= 0; k--) {
+                JsonNode layer = layers.get(k);
+                String name = layer.path("name").asText();
+                if (inputOfLookup.containsKey(name)) {
+                    layers.remove(k);
+                    continue;
+                }
+                if (inputOfLookup.containsValue(name)) {
+                    ((ObjectNode) layer.path("config")).put("dtype", "int64");
+                }
+                for (JsonNode node : layer.path("inbound_nodes")) {
+                    for (JsonNode arg : node.path("args")) {
+                        JsonNode history = arg.path("config").path("keras_history");
+                        String from = history.path(0).asText();
+                        if (inputOfLookup.containsKey(from)) {
+                            ((com.fasterxml.jackson.databind.node.ArrayNode) history).set(0,
+                                    inputOfLookup.get(from));
+                        }
+                    }
+                }
+            }
+            return mapper.writeValueAsString(root);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("the model's JSON cannot be read back: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@code block} with each lookup-fed input's keys replaced by the ids its lookup gives them.
+     *
+     * @throws IllegalArgumentException if a lookup gives an id beyond a table it feeds, naming the key, the column
+     *     and the partition
+     */
+    public Block mapKeys(Block block) {
+        Block out = block;
+        for (int i = 0; i < lookups.length; i++) {
+            if (lookups[i] == null) {
+                continue;
+            }
+            Layer lookup = lookupLayers().get(lookups[i]);
+            long[] ids;
+            try (org.tensorkit.core.Tensor keys = out.input(i); org.tensorkit.core.Tensor mapped = lookup.call(keys)) {
+                ids = mapped.toLongArray();
+            }
+            long limit = Long.MAX_VALUE;
+            String table = null;
+            for (Table t : tables) {
+                for (int fed : t.inputs()) {
+                    if (fed == i && t.rows() < limit) {
+                        limit = t.rows();
+                        table = t.layer();
+                    }
+                }
+            }
+            out = out.withIds(i, ids, limit, table, lookups[i]);
+        }
+        return out;
+    }
+
+    /** Input {@code i}'s lookup, or null when its ids feed the tables straight. */
+    public String lookup(int i) {
+        return lookups[i];
+    }
+
+    /** The table lookups, rebuilt from the JSON and their assets the first time an executor needs them. */
+    private synchronized Map<String, Layer> lookupLayers() {
+        if (lookupLayers == null) {
+            Map<String, Layer> built = new java.util.HashMap<>();
+            try {
+                ObjectMapper mapper = new ObjectMapper();
+                for (JsonNode layer : mapper.readTree(json).path("config").path("layers")) {
+                    String name = layer.path("name").asText();
+                    if (lookupAssets.containsKey(name)) {
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> config = mapper.convertValue(layer.path("config"), Map.class);
+                        Layer l = org.tensorkit.layers.Layers.fromConfig(layer.path("class_name").asText(), config);
+                        ((LayerAssets) l).loadAssets(lookupAssets.get(name));
+                        built.put(name, l);
+                    }
+                }
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("the plan's model JSON cannot be read back: " + e.getMessage(), e);
+            }
+            lookupLayers = built;
+        }
+        return lookupLayers;
     }
 
     /**
@@ -193,7 +367,8 @@ public final class Plan implements Serializable {
                         t[k].space(), t[k].inputs(), t[k].frozen());
             }
         }
-        return new Plan(json, modelName, t, inputSpace, spaces, weightTable, trainableIndex, slots);
+        return new Plan(json, localJson, lookups, lookupAssets, modelName, t, inputSpace, spaces, weightTable,
+                trainableIndex, slots);
     }
 
     /**
@@ -323,6 +498,24 @@ public final class Plan implements Serializable {
      * optimizer; its weights are uninitialized (the caller sets every one).
      */
     public Network localModel(int[] rows) {
+        return withRows(localJson, rows);
+    }
+
+    /**
+     * The whole model, lookups and their vocabularies included, with every table at one row: what a save from the
+     * shards lays out (its weights are uninitialized; the caller sets every one).
+     */
+    public Network standIn() {
+        int[] one = new int[spaces];
+        Arrays.fill(one, 1);
+        Network standIn = withRows(json, one);
+        for (Map.Entry<String, java.util.HashMap<String, byte[]>> e : lookupAssets.entrySet()) {
+            ((LayerAssets) standIn.getLayer(e.getKey())).loadAssets(e.getValue());
+        }
+        return standIn;
+    }
+
+    private Network withRows(String json, int[] rows) {
         try {
             ObjectMapper mapper = new ObjectMapper();
             JsonNode root = mapper.readTree(json);
