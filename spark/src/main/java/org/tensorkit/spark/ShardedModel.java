@@ -101,8 +101,7 @@ public final class ShardedModel implements AutoCloseable {
      * @param tablePartitions partitions of the sharded tables, at least 1
      * @throws IllegalStateException if the model is not compiled
      * @throws IllegalArgumentException if a table is fed by another layer than an input or a lookup of one, an input or
-     *     lookup that feeds a table also feeds another kind of layer, a table has a regularizer, or the partition
-     *     count is below 1
+     *     lookup that feeds a table also feeds another kind of layer, or the partition count is below 1
      */
     public static ShardedModel of(SparkSession spark, Network model, int tablePartitions) {
         return of(spark, model, tablePartitions, StorageLevel.MEMORY_AND_DISK());

@@ -23,7 +23,6 @@ import org.tensorkit.layers.EmbedReduce;
 import org.tensorkit.layers.Embedding;
 import org.tensorkit.layers.Flatten;
 import org.tensorkit.layers.Input;
-import org.tensorkit.layers.Regularizers;
 import org.tensorkit.layers.SymbolicTensor;
 import org.tensorkit.layers.preprocessing.IntegerLookup;
 import org.tensorkit.models.Model;
@@ -86,7 +85,7 @@ class ShardedModelErrorsTest {
                 Embedding.builder().inputDim(3).outputDim(2).name("emb")));
         assertContains(message(IllegalArgumentException.class, () -> ShardedModel.of(spark, computed, 2)),
                 "Embedding layer \"emb\" is fed by layer \"d\"", "fed by a model input, straight or through one "
-                + "StringLookup or IntegerLookup of int output");
+                + "StringLookup or IntegerLookup of int output or Hashing");
         Model sharedLookup = compiled(x -> {
             SymbolicTensor ids = IntegerLookup.builder().vocabulary(List.of(7L, 8L)).name("ids").build().call(x);
             return org.tensorkit.layers.Concatenate.create().call(table(ids, Embedding.builder().inputDim(3)
@@ -112,10 +111,6 @@ class ShardedModelErrorsTest {
         assertContains(message(IllegalArgumentException.class, () -> ShardedModel.of(spark, both, 2)),
                 "input 0 (\"user\") feeds an Embedding and layer \"raw\"");
 
-        Model regularized = compiled(x -> table(x, Embedding.builder().inputDim(5).outputDim(2).name("r")
-                .embeddingsRegularizer(Regularizers.l2())));
-        assertContains(message(IllegalArgumentException.class, () -> ShardedModel.of(spark, regularized, 2)),
-                "Embedding layer \"r\" has a regularizer");
 
         Model fine = compiled(x -> table(x, Embedding.builder().inputDim(5).outputDim(2)));
         assertContains(message(IllegalArgumentException.class, () -> ShardedModel.of(spark, fine, 0)),

@@ -52,21 +52,34 @@ class ShardedModelTest {
 
     /** Users and items with a bias per user and a dense head: tables in two spaces, broadcast weights. */
     static Model recommender() {
+        return recommender(null);
+    }
+
+    /** {@link #recommender()}, with {@code tables} (when not null) the regularizer of the user and item tables. */
+    static Model recommender(org.tensorkit.layers.Regularizer tables) {
         SymbolicTensor user = Input.builder().shape(1).name("user").build();
         SymbolicTensor item = Input.builder().shape(1).name("item").build();
-        Model m = Model.builder().inputs(user, item).outputs(scores(user, item, 70)).name("recommender").build();
+        Model m = Model.builder().inputs(user, item).outputs(scores(user, item, 70, tables)).name("recommender").build();
         m.compile(Adam.builder().learningRate(0.01).build(), Losses.mse(), Metrics.mae());
         return m;
     }
 
-    /** A user vector and bias (40 rows) and an item vector ({@code items} rows) of the ids, dot, bias, dense head. */
-    private static SymbolicTensor scores(SymbolicTensor userIds, SymbolicTensor itemIds, int items) {
-        SymbolicTensor u = Flatten.create().call(Embedding.builder().inputDim(40).outputDim(6).name("users").seed(1)
-                .build().call(userIds));
+    /**
+     * A user vector and bias (40 rows) and an item vector ({@code items} rows) of the ids, dot, bias, dense head;
+     * the vector tables regularized by {@code tables} when it is not null.
+     */
+    private static SymbolicTensor scores(SymbolicTensor userIds, SymbolicTensor itemIds, int items,
+                                         org.tensorkit.layers.Regularizer tables) {
+        Embedding.Builder users = Embedding.builder().inputDim(40).outputDim(6).name("users").seed(1);
+        Embedding.Builder itemTable = Embedding.builder().inputDim(items).outputDim(6).name("items").seed(3);
+        if (tables != null) {
+            users.embeddingsRegularizer(tables);
+            itemTable.embeddingsRegularizer(tables);
+        }
+        SymbolicTensor u = Flatten.create().call(users.build().call(userIds));
         SymbolicTensor bias = Flatten.create().call(Embedding.builder().inputDim(40).outputDim(1).name("user_bias")
                 .seed(2).build().call(userIds));
-        SymbolicTensor i = Flatten.create().call(Embedding.builder().inputDim(items).outputDim(6).name("items")
-                .seed(3).build().call(itemIds));
+        SymbolicTensor i = Flatten.create().call(itemTable.build().call(itemIds));
         SymbolicTensor dot = Dot.builder().axes(1).build().call(u, i);
         return Dense.builder().units(1).seed(4).name("head").build().call(Add.create().call(dot, bias));
     }
@@ -355,6 +368,33 @@ class ShardedModelTest {
 
     /** The bytes of entry {@code name} of a zip. */
     /**
+     * A regularized table trains on Spark as on one machine: the penalty is row-sparse (the rows a step looks up),
+     * which each partition's local model computes from the rows it holds; with one partition the History (the
+     * penalty is in the loss) and the model are single-machine {@code fit}'s to the last bit.
+     */
+    @Test
+    void regularizedTablesTrainAsOnOneMachine() {
+        Data train = data(300, 51);
+        org.tensorkit.layers.Regularizer l2 = org.tensorkit.layers.Regularizers.l2(0.05);
+        Model alone = recommender(l2);
+        History expected = alone.fit(train.x(), Tensor.of(train.ratings()), FitOptions.builder().batchSize(16)
+                .epochs(2).shuffle(true).seed(8).verbose(Verbosity.SILENT).build());
+        Model sharded = recommender(l2);
+        History got;
+        try (ShardedModel s = ShardedModel.of(spark, sharded, 3)) {
+            got = s.fit(train.frame(1), List.of("user", "item"), "rating", SparkFitOptions.builder().batchSize(16)
+                    .rounds(2).shuffle(true).seed(8).build());
+            s.collectInto(sharded);
+        }
+        assertSameBits(expected.get("loss"), got.get("loss"), "loss");
+        assertSameState(alone, sharded);
+        Model plain = recommender();
+        History unregularized = plain.fit(train.x(), Tensor.of(train.ratings()), FitOptions.builder().batchSize(16)
+                .epochs(2).shuffle(true).seed(8).verbose(Verbosity.SILENT).build());
+        assertTrue(expected.get("loss").get(0) > unregularized.get("loss").get(0), "the penalty is in the loss");
+    }
+
+    /**
      * Frozen rows train on Spark as on one machine: with one partition the model is single-machine {@code fit}'s to
      * the last bit, the frozen rows and their Adam state never move, no partition sends them back, and the collected
      * model and the file saved from the shards freeze them again.
@@ -428,7 +468,7 @@ class ShardedModelTest {
         items.adapt(Tensor.of(keys));
         SymbolicTensor uid = users.call(user);
         SymbolicTensor iid = items.call(item);
-        Model m = Model.builder().inputs(user, item).outputs(scores(uid, iid, 71)).name("keyed").build();
+        Model m = Model.builder().inputs(user, item).outputs(scores(uid, iid, 71, null)).name("keyed").build();
         m.compile(Adam.builder().learningRate(0.01).build(), Losses.mse(), Metrics.mae());
         return m;
     }
@@ -480,6 +520,44 @@ class ShardedModelTest {
         assertArrayEquals(sharded.predict(List.of(Tensor.of(userKeys), Tensor.of(itemKeys))).get(0).toFloatArray(),
                 loaded.predict(List.of(Tensor.of(userKeys), Tensor.of(itemKeys))).get(0).toFloatArray(), 0f,
                 "the saved model predicts from the keys");
+    }
+
+    /** A table fed through Hashing (string tags into 16 bins) trains on Spark as on one machine. */
+    @Test
+    void aTableFedThroughHashingTrainsAsOnOneMachine() {
+        java.util.function.Supplier<Model> build = () -> {
+            SymbolicTensor tag = Input.builder().shape(1).dtype(org.tensorkit.core.DType.STRING).name("tag").build();
+            SymbolicTensor bins = org.tensorkit.layers.preprocessing.Hashing.builder().numBins(16).name("bins").build()
+                    .call(tag);
+            SymbolicTensor out = Dense.builder().units(1).seed(2).name("head").build().call(Flatten.create().call(
+                    Embedding.builder().inputDim(16).outputDim(4).seed(1).name("tags").build().call(bins)));
+            Model m = Model.builder().inputs(tag).outputs(out).name("tagged").build();
+            m.compile(Adam.builder().learningRate(0.01).build(), Losses.mse());
+            return m;
+        };
+        int n = 200;
+        String[][] tags = new String[n][1];
+        float[] targets = new float[n];
+        List<Row> rows = new ArrayList<>();
+        for (int r = 0; r < n; r++) {
+            tags[r][0] = "t" + (r * 7 % 23);
+            targets[r] = r * 7 % 23 % 5;
+            rows.add(RowFactory.create(tags[r][0], targets[r]));
+        }
+        StructType schema = new StructType().add("tag", DataTypes.StringType, false)
+                .add("y", DataTypes.FloatType, false);
+        Model alone = build.get();
+        History expected = alone.fit(List.of(Tensor.of(tags)), Tensor.of(targets), FitOptions.builder().batchSize(8)
+                .epochs(2).shuffle(true).seed(3).verbose(Verbosity.SILENT).build());
+        Model sharded = build.get();
+        History got;
+        try (ShardedModel s = ShardedModel.of(spark, sharded, 2)) {
+            got = s.fit(spark.createDataFrame(rows, schema).coalesce(1), List.of("tag"), "y", SparkFitOptions
+                    .builder().batchSize(8).rounds(2).shuffle(true).seed(3).build());
+            s.collectInto(sharded);
+        }
+        assertSameBits(expected.get("loss"), got.get("loss"), "loss");
+        assertSameState(alone, sharded);
     }
 
     private static void freeze(Model m, org.tensorkit.layers.RowSet items, org.tensorkit.layers.RowSet users) {

@@ -57,7 +57,7 @@ public final class Plan implements Serializable {
     private final String localJson;
     /** Per model input: the lookup between it and its tables, or null when its ids feed them straight. */
     private final String[] lookups;
-    /** Per lookup: its assets (an adapted vocabulary), which the JSON does not hold. */
+    /** Per lookup (by name): its assets (an adapted vocabulary), which the JSON does not hold; none for Hashing. */
     private final java.util.HashMap<String, java.util.HashMap<String, byte[]>> lookupAssets;
     /** The lookups, rebuilt once per deserialized plan on an executor. */
     private transient Map<String, Layer> lookupLayers;
@@ -93,8 +93,8 @@ public final class Plan implements Serializable {
      *
      * @throws IllegalStateException    if the model is not compiled
      * @throws IllegalArgumentException if a table is fed by something other than a model input, an input that
-     *                                  feeds a table feeds another kind of layer too, a table has a regularizer, or
-     *                                  a table layer is not an Embedding
+     *                                  feeds a table feeds another kind of layer too, or a table layer is not an
+     *                                  Embedding
      */
     public static Plan of(Network model) {
         if (!model.isCompiled()) {
@@ -125,7 +125,7 @@ public final class Plan implements Serializable {
                 if (table && straight == null && viaLookup == null) {
                     throw new IllegalArgumentException("Embedding layer \"" + layer.name() + "\" is fed by layer \""
                             + in.layer().name() + "\"; TensorkitSpark.fit shards tables fed by a model input, "
-                            + "straight or through one StringLookup or IntegerLookup of int output");
+                            + "straight or through one StringLookup or IntegerLookup of int output or Hashing");
                 }
                 if (!table && viaLookup != null) {
                     throw new IllegalArgumentException("lookup layer \"" + in.layer().name() + "\" feeds an Embedding "
@@ -199,10 +199,6 @@ public final class Plan implements Serializable {
         for (int t = 0; t < tables.length; t++) {
             Embedding e = (Embedding) tableLayers.get(t);
             Weight w = e.embeddings();
-            if (w.regularizer().isPresent()) {
-                throw new IllegalArgumentException("Embedding layer \"" + e.name() + "\" has a regularizer; "
-                        + "TensorkitSpark.fit does not compute a sharded table's penalty");
-            }
             int index = indexOfWeight(weights, w);
             weightTable[index] = t;
             tables[t] = new Table(e.name(), index, e.inputDim(), e.outputDim(), trainable.contains(w), e.maskZero(),
@@ -216,7 +212,7 @@ public final class Plan implements Serializable {
         int slots = model.compiled().orElseThrow().optimizer().stateArraysPerWeight();
         java.util.HashMap<String, java.util.HashMap<String, byte[]>> assets = new java.util.HashMap<>();
         for (Layer l : lookupInput.keySet()) {
-            assets.put(l.name(), new java.util.HashMap<>(((LayerAssets) l).saveAssets()));
+            assets.put(l.name(), new java.util.HashMap<>(l instanceof LayerAssets a ? a.saveAssets() : Map.of()));
         }
         String json = model.toJson();
         return new Plan(json, withoutLookups(json, lookups, inputs), lookups, assets, model.name(), tables,
@@ -225,8 +221,8 @@ public final class Plan implements Serializable {
 
     /**
      * The lookups that feed a table, each to the model input that feeds it: a StringLookup or IntegerLookup of int
-     * output (not inverted) fed straight by an input, and only by it, as its only consumer besides other lookups'
-     * tables is checked by the caller.
+     * output (not inverted), or a Hashing layer of int output, fed straight by an input (that the lookup feeds
+     * tables only, and the input the lookup only, the caller checks).
      */
     private static Map<Layer, Integer> tableLookups(List<Node> nodes, Map<Layer, Integer> inputOf) {
         Map<Layer, Integer> out = new IdentityHashMap<>();
@@ -235,8 +231,11 @@ public final class Plan implements Serializable {
                 continue;
             }
             for (SymbolicTensor in : n.inputs()) {
-                if (in.layer() instanceof IndexLookup<?> lookup && lookup.outputMode() == OutputMode.INT
-                        && !lookup.isInvert() && in.node().inputs().size() == 1) {
+                boolean ids = in.layer() instanceof IndexLookup<?> lookup && lookup.outputMode() == OutputMode.INT
+                        && !lookup.isInvert()
+                        || in.layer() instanceof org.tensorkit.layers.preprocessing.Hashing
+                        && in.dtype() == org.tensorkit.core.DType.INT64;
+                if (ids && in.node().inputs().size() == 1) {
                     Integer i = inputOf.get(in.node().inputs().get(0).layer());
                     if (i != null) {
                         out.put(in.layer(), i);
@@ -342,7 +341,9 @@ public final class Plan implements Serializable {
                         @SuppressWarnings("unchecked")
                         Map<String, Object> config = mapper.convertValue(layer.path("config"), Map.class);
                         Layer l = org.tensorkit.layers.Layers.fromConfig(layer.path("class_name").asText(), config);
-                        ((LayerAssets) l).loadAssets(lookupAssets.get(name));
+                        if (l instanceof LayerAssets a) {
+                            a.loadAssets(lookupAssets.get(name));
+                        }
                         built.put(name, l);
                     }
                 }
@@ -510,7 +511,9 @@ public final class Plan implements Serializable {
         Arrays.fill(one, 1);
         Network standIn = withRows(json, one);
         for (Map.Entry<String, java.util.HashMap<String, byte[]>> e : lookupAssets.entrySet()) {
-            ((LayerAssets) standIn.getLayer(e.getKey())).loadAssets(e.getValue());
+            if (standIn.getLayer(e.getKey()) instanceof LayerAssets a) {
+                a.loadAssets(e.getValue());
+            }
         }
         return standIn;
     }
