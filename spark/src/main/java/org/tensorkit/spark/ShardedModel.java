@@ -310,7 +310,8 @@ public final class ShardedModel implements AutoCloseable {
         Objects.requireNonNull(inputColumns, "inputColumns");
         Objects.requireNonNull(targetColumn, "targetColumn");
         Objects.requireNonNull(options, "options");
-        if (options.reliableCheckpoints() && !jsc.getCheckpointDir().isPresent()) {
+        boolean reliable = options.reliableCheckpoints().orElse(jsc.getCheckpointDir().isPresent());
+        if (reliable && !jsc.getCheckpointDir().isPresent()) {
             throw new IllegalStateException("reliableCheckpoints needs the SparkContext's checkpoint directory: call "
                     + "spark.sparkContext().setCheckpointDir(dir) (on reliable storage such as HDFS) first");
         }
@@ -334,7 +335,7 @@ public final class ShardedModel implements AutoCloseable {
                 long start = System.nanoTime();
                 Map<String, Double> roundLogs = round(blocks, new LocalRound.Settings(options.batchSize(), r,
                         options.shuffle(), seed), options.rowUpdate() == SparkFitOptions.RowUpdate.ADD_CHANGES,
-                        options.reliableCheckpoints(), start);
+                        reliable, start);
                 if (valBlocks != null) {
                     roundLogs.putAll(evaluate(valBlocks, options.batchSize()).logs("val_"));
                 }

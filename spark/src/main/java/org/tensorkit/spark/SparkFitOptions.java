@@ -38,7 +38,8 @@ public final class SparkFitOptions {
     private final StorageLevel storageLevel;
     private final PrintStream output;
     private final RowUpdate rowUpdate;
-    private final boolean reliableCheckpoints;
+    /** Null: reliable exactly when the SparkContext has a checkpoint directory. */
+    private final Boolean reliableCheckpoints;
 
     private SparkFitOptions(Builder b) {
         this.rowUpdate = b.rowUpdate;
@@ -56,9 +57,12 @@ public final class SparkFitOptions {
         return new Builder();
     }
 
-    /** Whether every round's tables are checkpointed to the SparkContext's checkpoint directory. */
-    public boolean reliableCheckpoints() {
-        return reliableCheckpoints;
+    /**
+     * Whether every round's tables are checkpointed to the SparkContext's checkpoint directory, when set; empty by
+     * default: then they are exactly when the SparkContext has a checkpoint directory (MLlib's ALS rule).
+     */
+    public java.util.Optional<Boolean> reliableCheckpoints() {
+        return java.util.Optional.ofNullable(reliableCheckpoints);
     }
 
     /** Rows per optimizer step in a data partition. */
@@ -115,7 +119,7 @@ public final class SparkFitOptions {
         private StorageLevel storageLevel = StorageLevel.MEMORY_AND_DISK();
         private PrintStream output;
         private RowUpdate rowUpdate = RowUpdate.AVERAGE;
-        private boolean reliableCheckpoints;
+        private Boolean reliableCheckpoints;
 
         private Builder() {
         }
@@ -191,8 +195,10 @@ public final class SparkFitOptions {
          * Checkpoint every round's tables to the SparkContext's checkpoint directory ({@code setCheckpointDir}, on
          * reliable storage such as HDFS), so that an executor lost during a fit costs the recomputation of its blocks
          * from the last round's files instead of failing the fit; the previous round's files are deleted once the
-         * next ones are written. The price is writing every table once a round. Default false: a round's tables are
-         * checkpointed locally ({@code localCheckpoint}), in the executors' caches, which a lost executor loses.
+         * next ones are written. The price is writing every table once a round. With {@code false}, a round's tables
+         * are checkpointed locally ({@code localCheckpoint}), in the executors' caches, which a lost executor loses.
+         * Unset (the default), they are checkpointed reliably exactly when the SparkContext has a checkpoint
+         * directory, as MLlib's ALS checkpoints only then; {@code true} without one is refused when the fit starts.
          */
         public Builder reliableCheckpoints(boolean reliableCheckpoints) {
             this.reliableCheckpoints = reliableCheckpoints;

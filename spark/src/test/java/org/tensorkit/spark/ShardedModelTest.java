@@ -37,7 +37,7 @@ import org.tensorkit.models.training.Verbosity;
 /** Data-parallel training with row-sharded tables, in local[2], against one JVM's fit. */
 class ShardedModelTest {
     private static SparkSession spark;
-    private static final StructType SCHEMA = new StructType().add("user", DataTypes.IntegerType, false)
+    static final StructType SCHEMA = new StructType().add("user", DataTypes.IntegerType, false)
             .add("item", DataTypes.LongType, false).add("rating", DataTypes.FloatType, false);
 
     @BeforeAll
@@ -86,7 +86,11 @@ class ShardedModelTest {
 
     record Data(int[][] users, long[][] items, float[] ratings, List<Row> rows) {
         Dataset<Row> frame(int partitions) {
-            Dataset<Row> one = spark.createDataFrame(rows, SCHEMA).coalesce(1);
+            return frame(spark, partitions);
+        }
+
+        Dataset<Row> frame(SparkSession session, int partitions) {
+            Dataset<Row> one = session.createDataFrame(rows, SCHEMA).coalesce(1);
             return partitions == 1 ? one : one.repartition(partitions);   // round robin: 2000 rows, 500 each
         }
 
@@ -124,7 +128,7 @@ class ShardedModelTest {
         }
     }
 
-    private static void assertSameBits(List<Double> expected, List<Double> got, String what) {
+    static void assertSameBits(List<Double> expected, List<Double> got, String what) {
         assertEquals(expected.size(), got.size(), what);
         for (int k = 0; k < expected.size(); k++) {
             assertEquals(Double.doubleToRawLongBits(expected.get(k)), Double.doubleToRawLongBits(got.get(k)),
@@ -604,63 +608,8 @@ class ShardedModelTest {
         assertEquals(2 * 10, loaded.compiled().orElseThrow().optimizer().iterations());
     }
 
-    private static long checkpoints(java.nio.file.Path dir) throws java.io.IOException {
-        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dir)) {
-            return files.filter(f -> f.getFileName().toString().startsWith("rdd-")).count();
-        }
-    }
-
-    /**
-     * Reliable checkpoints leave the training as it is (History and tables to the last bit), keep one round's files
-     * (the last), survive the loss of every cached block of the tables (which fails a locally checkpointed model),
-     * and go with the model; without a checkpoint directory they are refused before anything trains.
-     */
-    @Test
-    void reliableCheckpointsTrainTheSameModelAndKeepOneRoundsFiles(@org.junit.jupiter.api.io.TempDir
-                                                                   java.nio.file.Path dir) throws java.io.IOException {
-        Data train = data(500, 21);
-        String json = recommender().toJson();
-        SparkFitOptions.Builder options = SparkFitOptions.builder().rounds(3).batchSize(32).seed(4);
-        try (ShardedModel s = ShardedModel.fromJson(spark, json, 2, org.apache.spark.storage.StorageLevel
-                .MEMORY_AND_DISK())) {
-            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-                    () -> s.fit(train.frame(2), List.of("user", "item"), "rating",
-                            options.reliableCheckpoints(true).build()));
-            assertTrue(e.getMessage().contains("reliableCheckpoints needs the SparkContext's checkpoint directory"),
-                    e.getMessage());
-            assertEquals(List.of(), s.rounds(), "nothing trained");
-        }
-        History local;
-        float[] localItems;
-        try (ShardedModel s = ShardedModel.fromJson(spark, json, 2, org.apache.spark.storage.StorageLevel
-                .MEMORY_AND_DISK())) {
-            local = s.fit(train.frame(2), List.of("user", "item"), "rating", options.reliableCheckpoints(false)
-                    .build());
-            localItems = table(s, "items", 70, 6);
-            s.dropCachedTables();      // the executors holding the locally checkpointed tables are lost
-            org.apache.spark.SparkException lost = org.junit.jupiter.api.Assertions.assertThrows(
-                    org.apache.spark.SparkException.class, () -> s.rows("items").count());
-            assertTrue(lost.getMessage().contains("Checkpoint block"), lost.getMessage());
-        }
-        spark.sparkContext().setCheckpointDir(dir.toString());
-        try (ShardedModel s = ShardedModel.fromJson(spark, json, 2, org.apache.spark.storage.StorageLevel
-                .MEMORY_AND_DISK())) {
-            History reliable = s.fit(train.frame(2), List.of("user", "item"), "rating",
-                    options.reliableCheckpoints(true).build());
-            for (String key : local.history().keySet()) {
-                assertSameBits(local.get(key), reliable.get(key), key);
-            }
-            assertArrayEquals(localItems, table(s, "items", 70, 6), 0f);
-            assertTrue(s.checkpointFile().isPresent(), "the last round's tables are checkpointed");
-            assertEquals(1, checkpoints(dir), "the rounds before are deleted");
-            s.dropCachedTables();      // the same loss: the rows come back from the checkpoint files
-            assertArrayEquals(localItems, table(s, "items", 70, 6), 0f);
-        }
-        assertEquals(0, checkpoints(dir), "close deletes the last round's files");
-    }
-
     /** A sharded table's rows, collected in row order. */
-    private static float[] table(ShardedModel s, String layer, int rows, int width) {
+    static float[] table(ShardedModel s, String layer, int rows, int width) {
         float[] out = new float[rows * width];
         for (scala.Tuple2<Long, float[]> r : s.rows(layer).collect()) {
             assertEquals(width, r._2().length);
