@@ -31,7 +31,7 @@ public final class MovieLensSource {
 
     /**
      * {@code --data}; else, with {@code --synthetic}, a fresh synthetic data set of MovieLens 100k's size drawn
-     * from {@code seed}; else the downloaded cache.
+     * from {@code seed}, in a temporary directory deleted when the JVM exits; else the downloaded cache.
      *
      * @throws IOException if the synthetic set cannot be written or the download fails
      */
@@ -41,7 +41,11 @@ public final class MovieLensSource {
         }
         if (synthetic) {
             Path dir = Files.createTempDirectory("tensorkit-synthetic-ml");
+            dir.toFile().deleteOnExit(); // deleted after its files, which are registered after it
             SyntheticRatings.write(dir, 943, 1682, 100_000, 2, 0.1, seed);
+            try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+                files.forEach(f -> f.toFile().deleteOnExit());
+            }
             return dir;
         }
         return MovieLensDownload.ensure(MovieLensDownload.defaultCache());
