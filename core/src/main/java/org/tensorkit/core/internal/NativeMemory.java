@@ -45,7 +45,13 @@ final class NativeMemory {
 
     /** Copies {@code values[0, n)} into native memory at {@code address}. */
     static void copyFromFloats(float[] values, long address, int n) {
-        U.copyMemory(values, sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET, null, address, (long) n * Float.BYTES);
+        copyFromFloats(values, 0, address, n);
+    }
+
+    /** Copies {@code values[at, at + n)} into native memory at {@code address}. */
+    static void copyFromFloats(float[] values, int at, long address, int n) {
+        U.copyMemory(values, sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET + (long) at * Float.BYTES, null, address,
+                (long) n * Float.BYTES);
     }
 
     /** Copies {@code n} longs from native memory at {@code address} into {@code into[0, n)}. */

@@ -5,7 +5,8 @@
  * ({@link org.tensorkit.core.internal.OutputBuffers}), cached array headers and dense-array predicates
  * ({@link org.tensorkit.core.internal.NdArrays}), bulk moves between ND4J and Java arrays
  * ({@link org.tensorkit.core.internal.BulkData}), row-set merges, gathers and scatters for row-sparse training
- * ({@link org.tensorkit.core.internal.RowSparse}), huge pages under trained tables
+ * ({@link org.tensorkit.core.internal.RowSparse}), segments of scattered table rows by address
+ * ({@link org.tensorkit.core.internal.TableRows}), huge pages under trained tables
  * ({@link org.tensorkit.core.internal.HugePages}), ND4J's thread setting
  * ({@link org.tensorkit.core.internal.Nd4jThreads}), string arrays in ND4J's UTF8 layout
  * ({@link org.tensorkit.core.internal.StringArrays}), seed mixing ({@link org.tensorkit.core.internal.Seeds})

@@ -1,6 +1,5 @@
 package org.tensorkit.models.optimizers;
 
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 import org.nd4j.linalg.api.buffer.DataType;
@@ -8,10 +7,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.tensorkit.core.internal.BulkData;
 import org.tensorkit.core.internal.NdArrays;
 import org.tensorkit.core.internal.ParallelRows;
 import org.tensorkit.core.internal.RowSparse;
+import org.tensorkit.core.internal.TableRows;
 import org.tensorkit.layers.Weight;
 
 /**
@@ -228,18 +227,18 @@ public final class Adam extends Optimizer {
     }
 
     /**
-     * Buffers over a weight's table and its moments, kept from one step to the next while the arrays stay the
-     * same: the step reads and writes them only with absolute bulk gets and puts, which leave a buffer's position
-     * alone, so the helper threads share them.
+     * The rows of a weight's table and its moments, kept from one step to the next while the arrays stay the
+     * same; the helper threads share them (each touches its own rows).
      */
     private Tables tables(INDArray table, INDArray m, INDArray v) {
         Tables t = tables.get(m);
         if (t == null || t.table != table.data() || t.mArray != m || t.vArray != v) {
             INDArray both = interleaved(m, v);
+            int width = Math.toIntExact(table.size(1));
             t = both != null
-                    ? new Tables(table.data(), m, v, BulkData.floatBuffer(table), BulkData.floatBuffer(both), null)
-                    : new Tables(table.data(), m, v, BulkData.floatBuffer(table), BulkData.floatBuffer(m),
-                            BulkData.floatBuffer(v));
+                    ? new Tables(table.data(), m, v, TableRows.of(table, width), TableRows.of(both, 2 * width), null)
+                    : new Tables(table.data(), m, v, TableRows.of(table, width), TableRows.of(m, width),
+                            TableRows.of(v, width));
             tables.put(m, t);
         }
         return t;
@@ -263,14 +262,14 @@ public final class Adam extends Optimizer {
         for (int start = lo; start < hi; start += chunk) {
             int end = Math.min(hi, start + chunk);
             for (int r = start, k = 0; r < end; r++, k += width) {
-                int base = Math.toIntExact(rows[r] * width);
-                tables.w.get(base, ws, k, width);
+                long row = rows[r];
+                tables.w.read(row, 0, ws, k, width);
                 if (tables.v == null) { // interleaved: the row's m then its v, one place of memory
-                    tables.m.get(2 * base, ms, k, width);
-                    tables.m.get(2 * base + width, vs, k, width);
+                    tables.m.read(row, 0, ms, k, width);
+                    tables.m.read(row, width, vs, k, width);
                 } else {
-                    tables.m.get(base, ms, k, width);
-                    tables.v.get(base, vs, k, width);
+                    tables.m.read(row, 0, ms, k, width);
+                    tables.v.read(row, 0, vs, k, width);
                 }
             }
             int n = (end - start) * width;
@@ -281,25 +280,25 @@ public final class Adam extends Optimizer {
                 flushSubnormal(vs, n);
             }
             for (int r = start, k = 0; r < end; r++, k += width) {
-                int base = Math.toIntExact(rows[r] * width);
-                tables.w.put(base, ws, k, width);
+                long row = rows[r];
+                tables.w.write(row, 0, ws, k, width);
                 if (tables.v == null) {
-                    tables.m.put(2 * base, ms, k, width);
-                    tables.m.put(2 * base + width, vs, k, width);
+                    tables.m.write(row, 0, ms, k, width);
+                    tables.m.write(row, width, vs, k, width);
                 } else {
-                    tables.m.put(base, ms, k, width);
-                    tables.v.put(base, vs, k, width);
+                    tables.m.write(row, 0, ms, k, width);
+                    tables.v.write(row, 0, vs, k, width);
                 }
             }
         }
     }
 
     /**
-     * Buffers over a weight table's memory and its moments', and what they were made for; {@code v} is null when
-     * the moments are interleaved in {@code m}'s buffer.
+     * The rows of a weight table's memory and its moments', and what they were made for; {@code v} is null when
+     * the moments are interleaved in {@code m}'s buffer (rows of twice the width: m, then v).
      */
     private record Tables(org.nd4j.linalg.api.buffer.DataBuffer table, INDArray mArray, INDArray vArray,
-                          FloatBuffer w, FloatBuffer m, FloatBuffer v) {
+                          TableRows w, TableRows m, TableRows v) {
     }
 
     /** Steps between two flushes of the row moments' subnormal values (see {@link #flushSubnormal}). */
