@@ -31,6 +31,7 @@ import org.tensorkit.spark.internal.Block;
 import org.tensorkit.spark.internal.Columns;
 import org.tensorkit.spark.internal.DenseState;
 import org.tensorkit.spark.internal.ExactPartitioner;
+import org.tensorkit.spark.internal.KeyMaps;
 import org.tensorkit.spark.internal.LocalRound;
 import org.tensorkit.spark.internal.Means;
 import org.tensorkit.spark.internal.Plan;
@@ -546,11 +547,11 @@ public final class ShardedModel implements AutoCloseable {
         if (partitions > 0) {
             rows = rows.repartition(partitions);
         }
-        Plan p = plan;
+        KeyMaps keys = plan.keyMaps();
         return rows.mapPartitionsWithIndex((index, it) -> {
             List<Row> list = new ArrayList<>();
             it.forEachRemaining(list::add);
-            return List.of(p.mapKeys(Block.read(list, columns, index))).iterator();
+            return List.of(keys.apply(Block.read(list, columns, index))).iterator();
         }, true).persist(level);
     }
 

@@ -28,7 +28,7 @@ import org.tensorkit.models.engine.Graph;
  * How a compiled model trains on Spark: which of its weights are sharded tables (every {@link Embedding}, fed by
  * model inputs straight or through a StringLookup or IntegerLookup of int output), which are broadcast (all
  * others), and how the inputs group into index spaces. A lookup-fed input's keys become ids on the executors, as
- * each partition is read ({@link #mapKeys}), with the model's own lookup; the local models are the model without
+ * each partition is read ({@link #keyMaps}), with the model's own lookup; the local models are the model without
  * those lookups, their inputs taking the ids.
  *
  * <p>A <em>space</em> is a set of inputs and tables linked by feeding: an input that feeds two tables (a user's
@@ -57,10 +57,12 @@ public final class Plan implements Serializable {
     private final String localJson;
     /** Per model input: the lookup between it and its tables, or null when its ids feed them straight. */
     private final String[] lookups;
-    /** Per lookup (by name): its assets (an adapted vocabulary), which the JSON does not hold; none for Hashing. */
-    private final java.util.HashMap<String, java.util.HashMap<String, byte[]>> lookupAssets;
-    /** The lookups, rebuilt once per deserialized plan on an executor. */
-    private transient Map<String, Layer> lookupLayers;
+    /**
+     * Per lookup (by name): its assets (an adapted vocabulary), which the JSON does not hold, none for Hashing; and
+     * its class and config. Kept on the driver only: {@link #keyMaps} ships them to the job that reads the data.
+     */
+    private final transient java.util.HashMap<String, java.util.HashMap<String, byte[]>> lookupAssets;
+    private final transient java.util.HashMap<String, String[]> lookupConfigs;
     private final String modelName;
     private final Table[] tables;
     /** Per model input: its space, or -1 for an input that feeds no table. */
@@ -73,12 +75,14 @@ public final class Plan implements Serializable {
     private final int slots;
 
     private Plan(String json, String localJson, String[] lookups,
-                 java.util.HashMap<String, java.util.HashMap<String, byte[]>> lookupAssets, String modelName,
-                 Table[] tables, int[] inputSpace, int spaces, int[] weightTable, int[] trainableIndex, int slots) {
+                 java.util.HashMap<String, java.util.HashMap<String, byte[]>> lookupAssets,
+                 java.util.HashMap<String, String[]> lookupConfigs, String modelName, Table[] tables, int[] inputSpace,
+                 int spaces, int[] weightTable, int[] trainableIndex, int slots) {
         this.json = json;
         this.localJson = localJson;
         this.lookups = lookups;
         this.lookupAssets = lookupAssets;
+        this.lookupConfigs = lookupConfigs;
         this.modelName = modelName;
         this.tables = tables;
         this.inputSpace = inputSpace;
@@ -211,11 +215,25 @@ public final class Plan implements Serializable {
         }
         int slots = model.compiled().orElseThrow().optimizer().stateArraysPerWeight();
         java.util.HashMap<String, java.util.HashMap<String, byte[]>> assets = new java.util.HashMap<>();
-        for (Layer l : lookupInput.keySet()) {
-            assets.put(l.name(), new java.util.HashMap<>(l instanceof LayerAssets a ? a.saveAssets() : Map.of()));
-        }
+        java.util.HashMap<String, String[]> configs = new java.util.HashMap<>();
         String json = model.toJson();
-        return new Plan(json, withoutLookups(json, lookups, inputs), lookups, assets, model.name(), tables,
+        try {
+            ObjectMapper mapper = new ObjectMapper();
+            for (JsonNode layer : mapper.readTree(json).path("config").path("layers")) {
+                String name = layer.path("name").asText();
+                for (Layer l : lookupInput.keySet()) {
+                    if (l.name().equals(name)) {
+                        assets.put(name, new java.util.HashMap<>(l instanceof LayerAssets a ? a.saveAssets()
+                                : Map.of()));
+                        configs.put(name, new String[] {layer.path("class_name").asText(),
+                                mapper.writeValueAsString(layer.path("config"))});
+                    }
+                }
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("the model's JSON cannot be read back: " + e.getMessage(), e);
+        }
+        return new Plan(json, withoutLookups(json, lookups, inputs), lookups, assets, configs, model.name(), tables,
                 inputSpace, spaces, weightTable, trainableIndex, slots);
     }
 
@@ -293,66 +311,29 @@ public final class Plan implements Serializable {
     }
 
     /**
-     * {@code block} with each lookup-fed input's keys replaced by the ids its lookup gives them.
-     *
-     * @throws IllegalArgumentException if a lookup gives an id beyond a table it feeds, naming the key, the column
-     *     and the partition
+     * What the executors need to turn each lookup-fed input's keys into ids as they read a partition (driver only:
+     * a deserialized plan has no lookups' configs).
      */
-    public Block mapKeys(Block block) {
-        Block out = block;
+    public KeyMaps keyMaps() {
+        long[] limits = new long[lookups.length];
+        String[] limitTables = new String[lookups.length];
         for (int i = 0; i < lookups.length; i++) {
-            if (lookups[i] == null) {
-                continue;
-            }
-            Layer lookup = lookupLayers().get(lookups[i]);
-            long[] ids;
-            try (org.tensorkit.core.Tensor keys = out.input(i); org.tensorkit.core.Tensor mapped = lookup.call(keys)) {
-                ids = mapped.toLongArray();
-            }
-            long limit = Long.MAX_VALUE;
-            String table = null;
+            limits[i] = Long.MAX_VALUE;
             for (Table t : tables) {
                 for (int fed : t.inputs()) {
-                    if (fed == i && t.rows() < limit) {
-                        limit = t.rows();
-                        table = t.layer();
+                    if (fed == i && t.rows() < limits[i]) {
+                        limits[i] = t.rows();
+                        limitTables[i] = t.layer();
                     }
                 }
             }
-            out = out.withIds(i, ids, limit, table, lookups[i]);
         }
-        return out;
+        return new KeyMaps(lookups.clone(), limits, limitTables, lookupConfigs, lookupAssets);
     }
 
     /** Input {@code i}'s lookup, or null when its ids feed the tables straight. */
     public String lookup(int i) {
         return lookups[i];
-    }
-
-    /** The table lookups, rebuilt from the JSON and their assets the first time an executor needs them. */
-    private synchronized Map<String, Layer> lookupLayers() {
-        if (lookupLayers == null) {
-            Map<String, Layer> built = new java.util.HashMap<>();
-            try {
-                ObjectMapper mapper = new ObjectMapper();
-                for (JsonNode layer : mapper.readTree(json).path("config").path("layers")) {
-                    String name = layer.path("name").asText();
-                    if (lookupAssets.containsKey(name)) {
-                        @SuppressWarnings("unchecked")
-                        Map<String, Object> config = mapper.convertValue(layer.path("config"), Map.class);
-                        Layer l = org.tensorkit.layers.Layers.fromConfig(layer.path("class_name").asText(), config);
-                        if (l instanceof LayerAssets a) {
-                            a.loadAssets(lookupAssets.get(name));
-                        }
-                        built.put(name, l);
-                    }
-                }
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException("the plan's model JSON cannot be read back: " + e.getMessage(), e);
-            }
-            lookupLayers = built;
-        }
-        return lookupLayers;
     }
 
     /**
@@ -368,8 +349,8 @@ public final class Plan implements Serializable {
                         t[k].space(), t[k].inputs(), t[k].frozen());
             }
         }
-        return new Plan(json, localJson, lookups, lookupAssets, modelName, t, inputSpace, spaces, weightTable,
-                trainableIndex, slots);
+        return new Plan(json, localJson, lookups, lookupAssets, lookupConfigs, modelName, t, inputSpace, spaces,
+                weightTable, trainableIndex, slots);
     }
 
     /**
