@@ -99,6 +99,23 @@ class ShardedModelErrorsTest {
                         Embedding.builder().inputDim(3).outputDim(2).name("keys"))));
         assertContains(message(IllegalArgumentException.class, () -> ShardedModel.of(spark, twoWays, 2)),
                 "input 0 (\"user\") feeds Embedding layer \"raw_ids\" straight and through lookup \"ids\"");
+        Model twoLookups = compiled(x -> org.tensorkit.layers.Concatenate.create().call(
+                table(IntegerLookup.builder().vocabulary(List.of(7L, 8L)).name("a").build().call(x),
+                        Embedding.builder().inputDim(3).outputDim(2)),
+                table(IntegerLookup.builder().vocabulary(List.of(8L, 9L)).name("b").build().call(x),
+                        Embedding.builder().inputDim(3).outputDim(2))));
+        assertContains(message(IllegalArgumentException.class, () -> ShardedModel.of(spark, twoLookups, 2)),
+                "input 0 (\"user\") feeds tables through lookups \"a\" and \"b\"");
+        SymbolicTensor first = Input.builder().shape(1).name("first").build();
+        SymbolicTensor second = Input.builder().shape(1).name("second").build();
+        IntegerLookup shared = IntegerLookup.builder().vocabulary(List.of(7L, 8L)).name("shared").build();
+        Embedding items = Embedding.builder().inputDim(3).outputDim(2).name("items").build();
+        Model sharedLookup2 = Model.builder().inputs(first, second).outputs(org.tensorkit.layers.Concatenate.create()
+                .call(Flatten.create().call(items.call(shared.call(first))),
+                        Flatten.create().call(items.call(shared.call(second))))).build();
+        sharedLookup2.compile(Adam.create(), Losses.mse());
+        assertContains(message(IllegalArgumentException.class, () -> ShardedModel.of(spark, sharedLookup2, 2)),
+                "lookup layer \"shared\" is called on inputs 0 and 1");
 
         Model reduced = compiled(x -> Dense.builder().units(1).build().call(EmbedReduce.builder().inputDim(4)
                 .outputDim(2).name("bag").build().call(x)));

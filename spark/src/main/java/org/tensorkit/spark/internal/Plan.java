@@ -140,6 +140,12 @@ public final class Plan implements Serializable {
                     int i = straight != null ? straight : viaLookup;
                     if (straight != null) {
                         direct[i] = layer.name();
+                    } else if (lookups[i] != null && !lookups[i].equals(in.layer().name())) {
+                        String[] two = {lookups[i], in.layer().name()};
+                        Arrays.sort(two);
+                        throw new IllegalArgumentException("input " + i + " (\"" + inputs.get(i).layer().name()
+                                + "\") feeds tables through lookups \"" + two[0] + "\" and \"" + two[1]
+                                + "\"; a table input's keys go through one lookup");
                     } else {
                         lookups[i] = in.layer().name();
                     }
@@ -255,8 +261,13 @@ public final class Plan implements Serializable {
                         && in.dtype() == org.tensorkit.core.DType.INT64;
                 if (ids && in.node().inputs().size() == 1) {
                     Integer i = inputOf.get(in.node().inputs().get(0).layer());
-                    if (i != null) {
-                        out.put(in.layer(), i);
+                    Integer before = i == null ? null : out.put(in.layer(), i);
+                    if (before != null && !before.equals(i)) {
+                        throw new IllegalArgumentException("lookup layer \"" + in.layer().name() + "\" is called on "
+                                + "inputs " + Math.min(before, i) + " and " + Math.max(before, i)
+                                + "; TensorkitSpark.fit maps each input's keys "
+                                + "with a lookup of its own (give each input its own lookup, with the same "
+                                + "vocabulary)");
                     }
                 }
             }
