@@ -57,7 +57,10 @@ public final class HugePages {
         } catch (LinkageError | RuntimeException e) {
             return 0;
         }
-        Collapser.INSTANCE.queue.add(span);
+        Collapser c = Collapser.INSTANCE;
+        if (c.alive) {
+            c.queue.add(span);
+        }
         return span.bytes();
     }
 
@@ -96,6 +99,8 @@ public final class HugePages {
     private static final class Collapser implements Runnable {
         static final Collapser INSTANCE = new Collapser();
         final java.util.concurrent.LinkedBlockingQueue<Span> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+        /** False once the thread has stopped (a failing binding): nothing is queued for it any more. */
+        volatile boolean alive = true;
 
         private Collapser() {
             Thread t = new Thread(this, "tensorkit-hugepages");
@@ -110,6 +115,8 @@ public final class HugePages {
                 try {
                     span = queue.take();
                 } catch (InterruptedException e) {
+                    alive = false;
+                    queue.clear();
                     return;
                 }
                 try {
@@ -119,6 +126,8 @@ public final class HugePages {
                         }
                     }
                 } catch (LinkageError | RuntimeException e) {
+                    alive = false;
+                    queue.clear();
                     return;
                 }
             }
