@@ -526,6 +526,59 @@ class ShardedModelTest {
                 "the saved model predicts from the keys");
     }
 
+    /**
+     * With several partitions, a model fed keys through lookups trains to the bits of the same model fed the ids its
+     * lookups give: the executors' key mapping changes nothing but the columns' type.
+     */
+    @Test
+    void withSeveralPartitionsAKeyedModelTrainsAsTheModelFedItsLookupsIds() {
+        Data train = data(400, 43);
+        String[][] userKeys = new String[train.users().length][1];
+        long[][] itemKeys = new long[train.items().length][1];
+        for (int r = 0; r < userKeys.length; r++) {
+            userKeys[r][0] = "user" + train.users()[r][0];
+            itemKeys[r][0] = itemKey(train.items()[r][0]);
+        }
+        Model keyed = keyedRecommender();
+        long[] userIds = keyed.getLayer("user_ids").call(Tensor.of(userKeys)).toLongArray();
+        long[] itemIds = keyed.getLayer("item_ids").call(Tensor.of(itemKeys)).toLongArray();
+        List<Row> keyRows = new ArrayList<>();
+        List<Row> idRows = new ArrayList<>();
+        for (int r = 0; r < userKeys.length; r++) {
+            keyRows.add(RowFactory.create(userKeys[r][0], itemKeys[r][0], train.ratings()[r]));
+            idRows.add(RowFactory.create(userIds[r], itemIds[r], train.ratings()[r]));
+        }
+        StructType keySchema = new StructType().add("user", DataTypes.StringType, false)
+                .add("item", DataTypes.LongType, false).add("rating", DataTypes.FloatType, false);
+        StructType idSchema = new StructType().add("user", DataTypes.LongType, false)
+                .add("item", DataTypes.LongType, false).add("rating", DataTypes.FloatType, false);
+        SymbolicTensor user = Input.builder().shape(1).name("user").build();
+        SymbolicTensor item = Input.builder().shape(1).name("item").build();
+        Model ids = Model.builder().inputs(user, item).outputs(scores(user, item, 71, null)).name("ids").build();
+        ids.compile(Adam.builder().learningRate(0.01).build(), Losses.mse(), Metrics.mae());
+        // the same rows into the same two partitions: the fit's own round-robin over one ordered partition (a
+        // DataFrame's repartition sorts rows by their bytes first, which differ between keys and ids)
+        SparkFitOptions options = SparkFitOptions.builder().batchSize(16).rounds(2).shuffle(true).seed(2)
+                .partitions(2).build();
+        History fromKeys;
+        History fromIds;
+        try (ShardedModel s = ShardedModel.of(spark, keyed, 3)) {
+            fromKeys = s.fit(spark.createDataFrame(keyRows, keySchema).coalesce(1),
+                    List.of("user", "item"), "rating", options);
+            long used = 2 * java.util.Arrays.stream(userIds).distinct().count()
+                    + java.util.Arrays.stream(itemIds).distinct().count();
+            assertTrue(s.rounds().get(0).rowsShipped() > used, "rows both partitions use are shipped twice");
+            s.collectInto(keyed);
+        }
+        try (ShardedModel s = ShardedModel.of(spark, ids, 3)) {
+            fromIds = s.fit(spark.createDataFrame(idRows, idSchema).coalesce(1),
+                    List.of("user", "item"), "rating", options);
+            s.collectInto(ids);
+        }
+        assertSameBits(fromIds.get("loss"), fromKeys.get("loss"), "loss");
+        assertSameState(ids, keyed);
+    }
+
     /** A table fed through Hashing (string tags into 16 bins) trains on Spark as on one machine. */
     @Test
     void aTableFedThroughHashingTrainsAsOnOneMachine() {
