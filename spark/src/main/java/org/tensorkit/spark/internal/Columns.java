@@ -90,15 +90,9 @@ public final class Columns implements Serializable {
                             + field.dataType().simpleString() + "; it feeds a sharded table and must hold integer "
                             + "ids (int or long)");
                 }
-                idLimit[i] = Long.MAX_VALUE;
-                for (Plan.Table t : plan.tables()) {
-                    for (int fed : t.inputs()) {
-                        if (fed == i && t.rows() < idLimit[i]) {
-                            idLimit[i] = t.rows();
-                            idTable[i] = t.layer();
-                        }
-                    }
-                }
+                Plan.Table smallest = plan.smallestTableOf(i); // an input of a space feeds a table
+                idLimit[i] = smallest.rows();
+                idTable[i] = smallest.layer();
             }
         }
         int targetPosition = -1;

@@ -329,17 +329,24 @@ public final class Plan implements Serializable {
         long[] limits = new long[lookups.length];
         String[] limitTables = new String[lookups.length];
         for (int i = 0; i < lookups.length; i++) {
-            limits[i] = Long.MAX_VALUE;
-            for (Table t : tables) {
-                for (int fed : t.inputs()) {
-                    if (fed == i && t.rows() < limits[i]) {
-                        limits[i] = t.rows();
-                        limitTables[i] = t.layer();
-                    }
+            Table t = smallestTableOf(i);
+            limits[i] = t == null ? Long.MAX_VALUE : t.rows();
+            limitTables[i] = t == null ? null : t.layer();
+        }
+        return new KeyMaps(lookups.clone(), limits, limitTables, lookupConfigs, lookupAssets);
+    }
+
+    /** The table with the fewest rows among those input {@code i} feeds (its ids must be below its rows), or null. */
+    public Table smallestTableOf(int i) {
+        Table smallest = null;
+        for (Table t : tables) {
+            for (int fed : t.inputs()) {
+                if (fed == i && (smallest == null || t.rows() < smallest.rows())) {
+                    smallest = t;
                 }
             }
         }
-        return new KeyMaps(lookups.clone(), limits, limitTables, lookupConfigs, lookupAssets);
+        return smallest;
     }
 
     /** Input {@code i}'s lookup, or null when its ids feed the tables straight. */
