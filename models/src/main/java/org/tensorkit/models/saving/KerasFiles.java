@@ -396,10 +396,10 @@ public final class KerasFiles {
         Map<String, byte[]> assets = new LinkedHashMap<>();
         for (Map.Entry<String, Layer> e : layerPaths(model).entrySet()) {
             if (e.getValue() instanceof LayerAssets a) {
-                boolean outside = outsides != null && a instanceof TableLayer t && outsides.has(t.embeddings());
-                Map<String, byte[]> files = outside
-                        ? TableLayer.frozenRowsAssets(outsides.frozenRows(((TableLayer) a).embeddings()))
-                        : a.saveAssets();
+                Map<String, byte[]> files =
+                        outsides != null && a instanceof TableLayer t && outsides.has(t.embeddings())
+                                ? TableLayer.frozenRowsAssets(outsides.frozenRows(t.embeddings())) // from elsewhere
+                                : a.saveAssets();
                 files.forEach((name, bytes) -> assets.put(Archive.ASSETS + e.getKey() + "/" + name, bytes));
             }
         }
