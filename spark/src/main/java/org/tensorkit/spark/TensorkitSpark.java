@@ -38,6 +38,7 @@ import org.tensorkit.layers.preprocessing.IntegerLookup;
 import org.tensorkit.layers.preprocessing.StringLookup;
 import org.tensorkit.models.Models;
 import org.tensorkit.models.Network;
+import org.tensorkit.models.Predictor;
 import org.tensorkit.spark.internal.Block;
 import org.tensorkit.spark.internal.Columns;
 
@@ -457,30 +458,46 @@ public final class TensorkitSpark {
         }
     }
 
-    /** A partition's rows in batches through the model, each input row given back with its prediction. */
+    /**
+     * A partition's rows in batches through the model, each input row given back with its prediction. The batches
+     * run through one {@link Predictor} (the model's arrays reused from batch to batch, nothing left for the garbage
+     * collector), closed when the rows run out or the task ends, whichever comes first; the inputs' arrays are
+     * reused too.
+     */
     private static final class Batches implements Iterator<Row> {
         private final Iterator<Row> rows;
-        private final Network model;
+        private final Predictor predictor;
         private final Columns columns;
         private final boolean scalar;
         private final int batchSize;
         private final int partition;
         private final List<Row> pending = new ArrayList<>();
+        /** The inputs' native arrays, reused from batch to batch. */
+        private final org.nd4j.linalg.api.ndarray.INDArray[] slots;
         private Iterator<Row> ready = java.util.Collections.emptyIterator();
 
         Batches(Iterator<Row> rows, Network model, Columns columns, boolean scalar, int batchSize, int partition) {
             this.rows = rows;
-            this.model = model;
+            this.predictor = model.predictor();
             this.columns = columns;
+            this.slots = new org.nd4j.linalg.api.ndarray.INDArray[columns.inputs()];
             this.scalar = scalar;
             this.batchSize = batchSize;
             this.partition = partition;
+            org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+            if (task != null) {
+                task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ended -> predictor.close());
+            }
         }
 
         @Override
         public boolean hasNext() {
-            if (!ready.hasNext() && rows.hasNext()) {
-                score();
+            if (!ready.hasNext()) {
+                if (rows.hasNext()) {
+                    score();
+                } else {
+                    predictor.close();
+                }
             }
             return ready.hasNext();
         }
@@ -501,33 +518,36 @@ public final class TensorkitSpark {
             Block block = Block.read(pending, columns, partition);
             List<Tensor> inputs = new ArrayList<>();
             for (int i = 0; i < columns.inputs(); i++) {
-                inputs.add(block.input(i));
+                inputs.add(block.input(i, slots));
             }
-            List<Row> out = new ArrayList<>(pending.size());
-            try (Tensor predicted = model.predict(inputs, pending.size()).get(0)) {
-                float[] values = predicted.cast(DType.FLOAT32).toFloatArray();
-                int width = values.length / Math.max(1, pending.size());
-                for (int r = 0; r < pending.size(); r++) {
-                    Object result;
-                    if (scalar) {
-                        result = values[r];
-                    } else {
-                        Float[] boxed = new Float[width];
-                        for (int k = 0; k < width; k++) {
-                            boxed[k] = values[r * width + k];
-                        }
-                        result = boxed;
-                    }
-                    Row in = pending.get(r);
-                    Object[] fields = new Object[in.length() + 1];
-                    for (int k = 0; k < in.length(); k++) {
-                        fields[k] = in.get(k);
-                    }
-                    fields[in.length()] = result;
-                    out.add(RowFactory.create(fields));
-                }
+            float[] values;
+            try {
+                Tensor predicted = predictor.predict(inputs).get(0); // the predictor's own array: no close
+                values = predicted.dtype() == DType.FLOAT32 ? predicted.toFloatArray()
+                        : predicted.cast(DType.FLOAT32).toFloatArray();
             } finally {
                 inputs.forEach(Tensor::close);
+            }
+            int width = values.length / Math.max(1, pending.size());
+            List<Row> out = new ArrayList<>(pending.size());
+            for (int r = 0; r < pending.size(); r++) {
+                Object result;
+                if (scalar) {
+                    result = values[r];
+                } else {
+                    Float[] boxed = new Float[width];
+                    for (int k = 0; k < width; k++) {
+                        boxed[k] = values[r * width + k];
+                    }
+                    result = boxed;
+                }
+                Row in = pending.get(r);
+                Object[] fields = new Object[in.length() + 1];
+                for (int k = 0; k < in.length(); k++) {
+                    fields[k] = in.get(k);
+                }
+                fields[in.length()] = result;
+                out.add(RowFactory.create(fields));
             }
             ready = out.iterator();
         }

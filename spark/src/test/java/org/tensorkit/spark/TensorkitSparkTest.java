@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorkit.core.DType;
 import org.tensorkit.core.Tensor;
+import org.tensorkit.layers.Concatenate;
+import org.tensorkit.layers.Dense;
 import org.tensorkit.layers.Dot;
 import org.tensorkit.layers.EmbedReduce;
 import org.tensorkit.layers.Embedding;
@@ -96,6 +98,46 @@ class TensorkitSparkTest {
             int id = r.getInt(0);
             assertEquals(Float.floatToIntBits(expected[id]), Float.floatToIntBits(r.getFloat(3)), "row " + id);
             assertEquals(users[id][0], r.getInt(1));
+        }
+    }
+
+    @Test
+    void numbersAndVectorsInBatchesOfAnySizeScoreAsOneJvmDoes() throws IOException {
+        // float inputs of two shapes, a vector output, and batches (7 rows) that end short in every partition: each
+        // partition reuses its input arrays from batch to batch, so a batch must never see the one before
+        SymbolicTensor features = Input.builder().shape(3).name("features").build();
+        SymbolicTensor weight = Input.builder().shape(1).name("weight").build();
+        SymbolicTensor x = Concatenate.create().call(features, weight);
+        SymbolicTensor y = Dense.builder().units(2).seed(5).build().call(x);
+        Model model = Model.builder().inputs(features, weight).outputs(y).name("dense").build();
+        Random rng = new Random(6);
+        float[][] f = new float[50][3];
+        float[][] w = new float[50][1];
+        List<Row> rows = new ArrayList<>();
+        for (int r = 0; r < 50; r++) {
+            List<Double> v = new ArrayList<>();
+            for (int k = 0; k < 3; k++) {
+                f[r][k] = (float) rng.nextGaussian();
+                v.add((double) f[r][k]);
+            }
+            w[r][0] = rng.nextFloat();
+            rows.add(RowFactory.create(r, v, (double) w[r][0]));
+        }
+        StructType schema = new StructType().add("id", DataTypes.IntegerType)
+                .add("features", DataTypes.createArrayType(DataTypes.DoubleType)).add("weight", DataTypes.DoubleType);
+        Dataset<Row> scored = TensorkitSpark.predict(spark.createDataFrame(rows, schema).repartition(3), saved(model),
+                List.of("features", "weight"), "scores", 7);
+        float[] expected = model.predict(List.of(Tensor.of(f), Tensor.of(w))).get(0).toFloatArray();
+        List<Row> got = scored.collectAsList();
+        assertEquals(50, got.size());
+        for (Row r : got) {
+            int id = r.getInt(0);
+            List<Float> v = r.getList(3);
+            assertEquals(2, v.size());
+            for (int k = 0; k < 2; k++) {
+                assertEquals(Float.floatToIntBits(expected[id * 2 + k]), Float.floatToIntBits(v.get(k)),
+                        "row " + id + ", value " + k);
+            }
         }
     }
 

@@ -4,6 +4,9 @@ import java.io.Serializable;
 import java.util.List;
 
 import org.apache.spark.sql.Row;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.tensorkit.core.Shape;
 import org.tensorkit.core.Tensor;
 
@@ -182,10 +185,37 @@ public final class Block implements Serializable {
         if (v instanceof String[] s) {
             return shape.length == 1 ? Tensor.of(s) : Tensor.of(fold(s, rows, widths[i]));
         }
+        // a 1-D input is taken as it comes (a reshape to its own shape would cost a view per batch)
         if (v instanceof long[] l) {
-            return Tensor.of(l).reshape(shape);
+            return shape.length == 1 ? Tensor.of(l) : Tensor.of(l).reshape(shape);
         }
-        return Tensor.of((float[]) v).reshape(shape);
+        return shape.length == 1 ? Tensor.of((float[]) v) : Tensor.of((float[]) v).reshape(shape);
+    }
+
+    /**
+     * {@link #input(int)} written into {@code slots[i]}, a native array of this input's dtype and shape kept from an
+     * earlier block (made there and then when it is null or of another shape): a partition's batches of one size
+     * reuse one array per input instead of allocating a native buffer per batch, which costs more than the batch's
+     * whole read. The tensor wraps the slot, so it is valid until the slot's next use. String keys are read as
+     * {@link #input(int)} reads them.
+     */
+    public Tensor input(int i, INDArray[] slots) {
+        Object v = values[i];
+        if (v instanceof String[]) {
+            return input(i);
+        }
+        long[] shape = shape(i);
+        INDArray slot = slots[i];
+        if (slot == null || !java.util.Arrays.equals(slot.shape(), shape)) {
+            slot = Nd4j.createUninitialized(v instanceof long[] ? DataType.INT64 : DataType.FLOAT, shape);
+            slots[i] = slot;
+        }
+        if (v instanceof long[] l) {
+            slot.data().setData(l);
+        } else {
+            slot.data().setData((float[]) v);
+        }
+        return Tensor.wrap(slot);
     }
 
     /** Input {@code i}'s ids renumbered by {@code local} (same length as {@link #ids}), in the input's shape. */
