@@ -261,12 +261,8 @@ public final class TensorkitSpark {
      */
     public static Dataset<Row> recommendForAllUsers(SparkSession spark, Tensor users, Tensor items, int k) {
         Objects.requireNonNull(users, "users");
-        int n = Math.toIntExact(users.shape().dim(0));
-        List<Row> ids = new ArrayList<>(n);
-        for (int u = 0; u < n; u++) {
-            ids.add(RowFactory.create(u));
-        }
-        Dataset<Row> all = spark.createDataFrame(ids, new StructType().add(USER, DataTypes.IntegerType, false));
+        // the ids drawn on the executors: a driver-side list would sit in every query's plan
+        Dataset<Row> all = spark.range(users.shape().dim(0)).select(functions.col("id").as(USER));
         return recommendForUserSubset(all, USER, users, items, k);
     }
 
@@ -319,11 +315,7 @@ public final class TensorkitSpark {
     public static Dataset<Row> similarItems(SparkSession spark, Tensor items, int k) {
         float[][] itemRows = rows(items, "items");
         checkK(k, itemRows.length, true);
-        List<Row> ids = new ArrayList<>(itemRows.length);
-        for (int i = 0; i < itemRows.length; i++) {
-            ids.add(RowFactory.create((long) i));
-        }
-        Dataset<Row> all = spark.createDataFrame(ids, new StructType().add(USER, DataTypes.LongType, false));
+        Dataset<Row> all = spark.range(itemRows.length).select(functions.col("id").as(USER));
         Broadcast<float[][]> it = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(itemRows);
         StructType schema = new StructType().add("item", DataTypes.IntegerType, false)
                 .add("similar", recommendations("item", "similarity"), false);
