@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.recommendation.ALS;
 import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.Dataset;
@@ -183,7 +184,10 @@ public final class SparkMovieLens {
         for (int k = 0; k < r.size(); k++) {
             rows.add(RowFactory.create(r.userIds()[k], r.itemIds()[k], r.ratings()[k]));
         }
-        return spark.createDataFrame(rows, SCHEMA).coalesce(1).repartition(partitions);
+        // from an RDD, as a cluster's data would come: a driver-side list would sit in every query's plan, and each
+        // query over it would cost the driver a pass over the rows before a task ran
+        return spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, 1),
+                SCHEMA).coalesce(1).repartition(partitions);
     }
 
     /** Trains, compares and writes, printing to {@code out}. */
