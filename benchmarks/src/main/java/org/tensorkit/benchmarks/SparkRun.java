@@ -89,7 +89,7 @@ public final class SparkRun {
                 rows.add(RowFactory.create(users[k], items[k], ratings[k]));
             }
             return spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, 1),
-                    IDS).coalesce(1).repartition(partitions);
+                    IDS).repartition(partitions);
         }
     }
 

@@ -185,9 +185,11 @@ public final class SparkMovieLens {
             rows.add(RowFactory.create(r.userIds()[k], r.itemIds()[k], r.ratings()[k]));
         }
         // from an RDD, as a cluster's data would come: a driver-side list would sit in every query's plan, and each
-        // query over it would cost the driver a pass over the rows before a task ran
-        return spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, 1),
-                SCHEMA).coalesce(1).repartition(partitions);
+        // query over it would cost the driver a pass over the rows before a task ran. Sliced as Spark slices such a
+        // list (one slice per core), then dealt round-robin into the partitions.
+        JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        return spark.createDataFrame(context.parallelize(rows, context.defaultParallelism()), SCHEMA)
+                .repartition(partitions);
     }
 
     /** Trains, compares and writes, printing to {@code out}. */
