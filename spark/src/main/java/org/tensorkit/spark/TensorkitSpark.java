@@ -53,7 +53,8 @@ import org.tensorkit.spark.internal.Columns;
  * }</pre>
  *
  * <p><b>Scoring.</b> The {@code .keras} bytes are broadcast once; each executor JVM loads the model once (cached by
- * the bytes' SHA-256) and runs its partitions' rows through {@code predict} in batches. An input column may hold
+ * the bytes' SHA-256) and runs each partition's rows in batches through one {@link Predictor}, reusing the inputs'
+ * arrays from batch to batch. An input column may hold
  * integers (ids), longs (keys), floats, strings (through the model's lookup layers), or arrays of them for an input
  * of shape {@code (None, n)}. The output is a new float column (a model of one output value per row) or an
  * array-of-floats column. Each row's result equals a single-machine {@code predict} of the same row to the last bit
