@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class ClusterJarIT {
     private static final Path TARGET = Path.of("target");
 
-    private static String classpath(String... parts) throws IOException {
+    static String classpath(String... parts) throws IOException {
         List<String> cp = new ArrayList<>();
         cp.add(TARGET.resolve("it/guava-14.0.1.jar").toString());
         cp.add(Files.readString(TARGET.resolve("it/spark.classpath")).strip());
@@ -33,7 +33,7 @@ class ClusterJarIT {
         return String.join(java.io.File.pathSeparator, cp);
     }
 
-    private static Path jar(String suffix) throws IOException {
+    static Path jar(String suffix) throws IOException {
         try (Stream<Path> files = Files.list(TARGET)) {
             return files.filter(p -> p.getFileName().toString().matches("tensorkit-spark-.*" + suffix))
                     .findFirst().orElseThrow(() -> new AssertionError("no jar *" + suffix + " in target"));

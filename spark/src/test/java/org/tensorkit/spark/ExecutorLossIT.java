@@ -1,0 +1,172 @@
+package org.tensorkit.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tensorkit.spark.ShardedModelTest.assertSameBits;
+import static org.tensorkit.spark.ShardedModelTest.data;
+import static org.tensorkit.spark.ShardedModelTest.recommender;
+import static org.tensorkit.spark.ShardedModelTest.table;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.spark.SparkException;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerExecutorAdded;
+import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorkit.models.training.History;
+
+/**
+ * Executors that really die (run by Failsafe after {@code package}). Spark's {@code local-cluster} mode runs a
+ * standalone master and two workers in this JVM, and each executor in a JVM of its own, laid out as on a cluster:
+ * Spark's jars, then the cluster jar. Between two fits every executor JVM is killed ({@code SIGKILL}, as a crashed
+ * machine dies): the cached shards of the tables go with them, and the workers start new executors. A model
+ * checkpointed reliably then trains on to the bits of a model that lost nothing; a model checkpointed locally
+ * (Spark's {@code localCheckpoint}, the choice without a checkpoint directory) cannot, and says so. Failsafe sets
+ * {@code SPARK_HOME} to an empty Spark home under {@code target/it} (the workers look there for Spark's jars and
+ * find none; the executors' class path is given whole) and {@code SPARK_LOCAL_IP} to the loopback address.
+ */
+class ExecutorLossIT {
+    private static final List<String> INPUTS = List.of("user", "item");
+
+    private static SparkSession spark;
+    /** The executors alive now, by id, as the scheduler's events tell them. */
+    private static final Set<String> ALIVE = ConcurrentHashMap.newKeySet();
+
+    @BeforeAll
+    static void start() throws IOException {
+        Files.createDirectories(Path.of(System.getenv("SPARK_HOME"), "jars"));
+        // absolute: an executor runs in a work directory of its own
+        String executorClasspath = java.util.Arrays.stream(ClusterJarIT.classpath(ClusterJarIT.jar("-cluster\\.jar")
+                .toString()).split(java.io.File.pathSeparator)).map(e -> Path.of(e).toAbsolutePath().toString())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        spark = SparkSession.builder().master("local-cluster[2,1,1024]").appName("tensorkit-executor-loss")
+                .config("spark.executor.extraClassPath", executorClasspath)
+                .config("spark.executorEnv.SPARK_SCALA_VERSION", scala.util.Properties.versionNumberString()
+                        .replaceAll("^(\\d+\\.\\d+).*", "$1"))
+                .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
+                // registered as the context starts, before any executor can register
+                .config("spark.extraListeners", Executors.class.getName()).getOrCreate();
+        awaitExecutors(Set.of());
+    }
+
+    /** Keeps {@link #ALIVE} as the scheduler's events tell it. */
+    public static final class Executors extends SparkListener {
+        @Override
+        public void onExecutorAdded(SparkListenerExecutorAdded added) {
+            ALIVE.add(added.executorId());
+        }
+
+        @Override
+        public void onExecutorRemoved(SparkListenerExecutorRemoved removed) {
+            ALIVE.remove(removed.executorId());
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    /** Waits until two executors are alive, none of them in {@code dead}. */
+    private static void awaitExecutors(Set<String> dead) {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (ALIVE.size() < 2 || ALIVE.stream().anyMatch(dead::contains)) {
+            assertTrue(System.nanoTime() < deadline, "two new executors within 2 minutes; alive: " + ALIVE);
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    /**
+     * A process's command line, its arguments joined by spaces, read from {@code /proc} (Linux, as the natives are):
+     * {@code ProcessHandle.Info} gives nothing for a command line as long as an executor's class path.
+     */
+    private static String commandLine(ProcessHandle p) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline")),
+                    java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (IOException e) {
+            return ""; // it has exited
+        }
+    }
+
+    /** Kills every executor JVM of this application, waits for them to die, and for the workers' replacements. */
+    private static void killEveryExecutor() {
+        Set<String> before = Set.copyOf(ALIVE);
+        String app = "--app-id " + spark.sparkContext().applicationId();
+        List<ProcessHandle> executors = ProcessHandle.current().children()
+                .filter(p -> commandLine(p).contains("CoarseGrainedExecutorBackend") && commandLine(p).contains(app))
+                .toList();
+        assertEquals(2, executors.size(), "one executor JVM per worker");
+        for (ProcessHandle p : executors) {
+            assertTrue(p.destroyForcibly(), "SIGKILL sent");
+        }
+        for (ProcessHandle p : executors) {
+            p.onExit().join();
+        }
+        awaitExecutors(before);
+    }
+
+    @Test
+    void aReliablyCheckpointedModelTrainsOnAfterEveryExecutorDiesAsIfNoneHad(@TempDir Path dir) {
+        spark.sparkContext().setCheckpointDir(dir.toString());
+        // the rows in two slices of an RDD, as files' splits are: a lost partition comes back with the same rows in
+        // the same order (a shuffled dataset's partition may come back in another order, the order its blocks arrive)
+        Dataset<Row> frame = spark.createDataFrame(org.apache.spark.api.java.JavaSparkContext.fromSparkContext(
+                spark.sparkContext()).parallelize(data(500, 21).rows(), 2), ShardedModelTest.SCHEMA).cache();
+        String json = recommender().toJson();
+        SparkFitOptions options = SparkFitOptions.builder().rounds(2).batchSize(32).seed(4).build();
+        History expected;
+        float[] items;
+        float[] users;
+        try (ShardedModel s = ShardedModel.fromJson(spark, json, 2, StorageLevel.MEMORY_AND_DISK())) {
+            s.fit(frame, INPUTS, "rating", options);
+            expected = s.fit(frame, INPUTS, "rating", options);
+            items = table(s, "items", 70, 6);
+            users = table(s, "users", 40, 6);
+        }
+        try (ShardedModel s = ShardedModel.fromJson(spark, json, 2, StorageLevel.MEMORY_AND_DISK())) {
+            s.fit(frame, INPUTS, "rating", options);
+            assertTrue(s.checkpointFile().isPresent(), "checkpointed reliably: the context has a directory");
+            killEveryExecutor();
+            History got = s.fit(frame, INPUTS, "rating", options);
+            for (String key : expected.history().keySet()) {
+                assertSameBits(expected.get(key), got.get(key), key);
+            }
+            assertArrayEquals(items, table(s, "items", 70, 6), 0f);
+            assertArrayEquals(users, table(s, "users", 40, 6), 0f);
+        }
+
+        // the same loss under local checkpoints: the shards' only copy died with the executors
+        try (ShardedModel s = ShardedModel.fromJson(spark, json, 2, StorageLevel.MEMORY_AND_DISK())) {
+            s.fit(frame, INPUTS, "rating", SparkFitOptions.builder().rounds(2).batchSize(32).seed(4)
+                    .reliableCheckpoints(false).build());
+            assertTrue(s.checkpointFile().isEmpty());
+            killEveryExecutor();
+            SparkException lost = assertThrows(SparkException.class, () -> s.rows("items").count());
+            assertTrue(lost.getMessage().contains("Checkpoint block"), lost.getMessage());
+        }
+        frame.unpersist();
+    }
+}
