@@ -262,9 +262,8 @@ public final class TensorkitSpark {
      */
     public static Dataset<Row> recommendForAllUsers(SparkSession spark, Tensor users, Tensor items, int k) {
         Objects.requireNonNull(users, "users");
-        // the ids drawn on the executors: a driver-side list would sit in every query's plan
-        Dataset<Row> all = spark.range(users.shape().dim(0)).select(functions.col("id").as(USER));
-        return recommendForUserSubset(all, USER, users, items, k);
+        // the ids drawn on the executors (a driver-side list would sit in every query's plan), distinct already
+        return recommend(spark.range(users.shape().dim(0)).select(functions.col("id").as(USER)), users, items, k);
     }
 
     /**
@@ -284,6 +283,12 @@ public final class TensorkitSpark {
                                                       Tensor items, int k) {
         Objects.requireNonNull(subset, "subset");
         Objects.requireNonNull(userColumn, "userColumn");
+        return recommend(subset.select(functions.col(userColumn).cast(DataTypes.LongType).as(USER)).distinct(), users,
+                items, k);
+    }
+
+    /** The top {@code k} items of each user of {@code distinct} (a column {@code user} of longs, each user once). */
+    private static Dataset<Row> recommend(Dataset<Row> distinct, Tensor users, Tensor items, int k) {
         float[][] userRows = rows(users, "users");
         float[][] itemRows = rows(items, "items");
         if (userRows.length > 0 && itemRows.length > 0 && userRows[0].length != itemRows[0].length) {
@@ -291,11 +296,9 @@ public final class TensorkitSpark {
                     + itemRows[0].length + "; a dot product needs one dimension");
         }
         checkK(k, itemRows.length, false);
-        Broadcast<float[][]> u = JavaSparkContext.fromSparkContext(subset.sparkSession().sparkContext())
-                .broadcast(userRows);
-        Broadcast<float[][]> it = JavaSparkContext.fromSparkContext(subset.sparkSession().sparkContext())
-                .broadcast(itemRows);
-        Dataset<Row> distinct = subset.select(functions.col(userColumn).cast(DataTypes.LongType).as(USER)).distinct();
+        JavaSparkContext context = JavaSparkContext.fromSparkContext(distinct.sparkSession().sparkContext());
+        Broadcast<float[][]> u = context.broadcast(userRows);
+        Broadcast<float[][]> it = context.broadcast(itemRows);
         StructType schema = new StructType().add(USER, DataTypes.IntegerType, false)
                 .add("recommendations", recommendations("item", "rating"), false);
         MapPartitionsFunction<Row, Row> top = rows -> topK(rows, u.value(), it.value(), k, false, Metric.DOT,
