@@ -196,12 +196,12 @@ public final class Block implements Serializable {
      * {@link #input(int)} written into {@code slots[i]}, a native array of this input's dtype and shape kept from an
      * earlier block (made there and then when it is null or of another shape): a partition's batches of one size
      * reuse one array per input instead of allocating a native buffer per batch, which costs more than the batch's
-     * whole read. The tensor wraps the slot, so it is valid until the slot's next use. String keys are read as
-     * {@link #input(int)} reads them.
+     * whole read. The tensor wraps the slot, so it is valid until the slot's next use. String keys (and an input
+     * of no values) are read as {@link #input(int)} reads them.
      */
     public Tensor input(int i, INDArray[] slots) {
         Object v = values[i];
-        if (v instanceof String[]) {
+        if (v instanceof String[] || java.lang.reflect.Array.getLength(v) == 0) {
             return input(i);
         }
         long[] shape = shape(i);
