@@ -16,11 +16,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.spark.SparkException;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorAdded;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
+import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -66,8 +69,22 @@ class ExecutorLossIT {
         awaitExecutors(Set.of());
     }
 
-    /** Keeps {@link #ALIVE} as the scheduler's events tell it. */
+    /** Tasks started since the last reset. */
+    private static final AtomicInteger TASKS = new AtomicInteger();
+    /** The task start at which every executor is killed (counted as {@link #TASKS}); 0 for none. */
+    private static final AtomicInteger KILL_AT_TASK = new AtomicInteger();
+    /** The executors killed at {@link #KILL_AT_TASK}, once it came. */
+    private static final AtomicReference<List<ProcessHandle>> KILLED = new AtomicReference<>();
+
+    /** Keeps {@link #ALIVE} as the scheduler's events tell it, counts tasks, and kills at {@link #KILL_AT_TASK}. */
     public static final class Executors extends SparkListener {
+        @Override
+        public void onTaskStart(SparkListenerTaskStart start) {
+            if (TASKS.incrementAndGet() == KILL_AT_TASK.get()) {
+                KILLED.set(sigkillEveryExecutor()); // without waiting: this is the listener bus's thread
+            }
+        }
+
         @Override
         public void onExecutorAdded(SparkListenerExecutorAdded added) {
             ALIVE.add(added.executorId());
@@ -111,9 +128,8 @@ class ExecutorLossIT {
         }
     }
 
-    /** Kills every executor JVM of this application, waits for them to die, and for the workers' replacements. */
-    private static void killEveryExecutor() {
-        Set<String> before = Set.copyOf(ALIVE);
+    /** Sends {@code SIGKILL} to every executor JVM of this application; returns them. */
+    private static List<ProcessHandle> sigkillEveryExecutor() {
         String app = "--app-id " + spark.sparkContext().applicationId();
         List<ProcessHandle> executors = ProcessHandle.current().children()
                 .filter(p -> commandLine(p).contains("CoarseGrainedExecutorBackend") && commandLine(p).contains(app))
@@ -122,19 +138,30 @@ class ExecutorLossIT {
         for (ProcessHandle p : executors) {
             assertTrue(p.destroyForcibly(), "SIGKILL sent");
         }
-        for (ProcessHandle p : executors) {
+        return executors;
+    }
+
+    /** Kills every executor JVM of this application, waits for them to die, and for the workers' replacements. */
+    private static void killEveryExecutor() {
+        Set<String> before = Set.copyOf(ALIVE);
+        for (ProcessHandle p : sigkillEveryExecutor()) {
             p.onExit().join();
         }
         awaitExecutors(before);
     }
 
+    /** The ratings, in two slices of an RDD. */
+    private static Dataset<Row> frame() {
+        // as files' splits are: a lost partition comes back with the same rows in the same order (a shuffled
+        // dataset's partition may come back in another order, the order its blocks arrive in)
+        return spark.createDataFrame(org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
+                .parallelize(data(500, 21).rows(), 2), ShardedModelTest.SCHEMA).cache();
+    }
+
     @Test
     void aReliablyCheckpointedModelTrainsOnAfterEveryExecutorDiesAsIfNoneHad(@TempDir Path dir) {
         spark.sparkContext().setCheckpointDir(dir.toString());
-        // the rows in two slices of an RDD, as files' splits are: a lost partition comes back with the same rows in
-        // the same order (a shuffled dataset's partition may come back in another order, the order its blocks arrive)
-        Dataset<Row> frame = spark.createDataFrame(org.apache.spark.api.java.JavaSparkContext.fromSparkContext(
-                spark.sparkContext()).parallelize(data(500, 21).rows(), 2), ShardedModelTest.SCHEMA).cache();
+        Dataset<Row> frame = frame();
         String json = recommender().toJson();
         SparkFitOptions options = SparkFitOptions.builder().rounds(2).batchSize(32).seed(4).build();
         History expected;
@@ -166,6 +193,53 @@ class ExecutorLossIT {
             killEveryExecutor();
             SparkException lost = assertThrows(SparkException.class, () -> s.rows("items").count());
             assertTrue(lost.getMessage().contains("Checkpoint block"), lost.getMessage());
+        }
+        frame.unpersist();
+    }
+
+    /**
+     * Every executor killed in the middle of a fit, halfway through its tasks (a round's jobs running): Spark
+     * reruns the lost tasks on the new executors, the tables come back from the last round's checkpoint, and the
+     * fit ends with the History and tables of a fit that lost nothing.
+     */
+    @Test
+    void everyExecutorKilledInTheMiddleOfARoundCostsTimeNotBits(@TempDir Path dir) {
+        spark.sparkContext().setCheckpointDir(dir.toString());
+        Dataset<Row> frame = frame();
+        frame.count();
+        String json = recommender().toJson();
+        SparkFitOptions options = SparkFitOptions.builder().rounds(3).batchSize(32).seed(4).build();
+        History expected;
+        float[] items;
+        float[] users;
+        int tasks;
+        try (ShardedModel s = ShardedModel.fromJson(spark, json, 2, StorageLevel.MEMORY_AND_DISK())) {
+            TASKS.set(0);
+            expected = s.fit(frame, INPUTS, "rating", options);
+            tasks = TASKS.get();
+            items = table(s, "items", 70, 6);
+            users = table(s, "users", 40, 6);
+        }
+        try (ShardedModel s = ShardedModel.fromJson(spark, json, 2, StorageLevel.MEMORY_AND_DISK())) {
+            Set<String> before = Set.copyOf(ALIVE);
+            KILLED.set(null);
+            TASKS.set(0);
+            KILL_AT_TASK.set(tasks / 2);
+            History got;
+            try {
+                got = s.fit(frame, INPUTS, "rating", options);
+            } finally {
+                KILL_AT_TASK.set(0);
+            }
+            assertTrue(KILLED.get() != null, "the executors were killed during the fit (task " + tasks / 2 + " of "
+                    + tasks + ")");
+            KILLED.get().forEach(p -> p.onExit().join());
+            awaitExecutors(before);
+            for (String key : expected.history().keySet()) {
+                assertSameBits(expected.get(key), got.get(key), key);
+            }
+            assertArrayEquals(items, table(s, "items", 70, 6), 0f);
+            assertArrayEquals(users, table(s, "users", 40, 6), 0f);
         }
         frame.unpersist();
     }
