@@ -518,9 +518,8 @@ public final class TensorkitSpark {
             }
             float[] values;
             try {
-                Tensor predicted = predictor.predict(inputs).get(0); // the predictor's own array: no close
-                values = predicted.dtype() == DType.FLOAT32 ? predicted.toFloatArray()
-                        : predicted.cast(DType.FLOAT32).toFloatArray();
+                // the predictor's own array (no close); toFloatArray converts any dtype, without a cast's copy
+                values = predictor.predict(inputs).get(0).toFloatArray();
             } finally {
                 inputs.forEach(Tensor::close);
             }
