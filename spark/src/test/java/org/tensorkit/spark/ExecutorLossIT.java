@@ -158,35 +158,47 @@ class ExecutorLossIT {
                 .parallelize(data(500, 21).rows(), 2), ShardedModelTest.SCHEMA).cache();
     }
 
+    /** A sharded model of {@code json}'s, its tables in 2 partitions. */
+    private static ShardedModel sharded(String json) {
+        return ShardedModel.fromJson(spark, json, 2, StorageLevel.MEMORY_AND_DISK());
+    }
+
+    /** What a fit leaves: its History and both tables. */
+    private record Trained(History history, float[] items, float[] users) {
+        static Trained of(ShardedModel s, History history) {
+            return new Trained(history, table(s, "items", 70, 6), table(s, "users", 40, 6));
+        }
+
+        /** Asserts that {@code got} is this, to the bit. */
+        void assertSameBitsAs(Trained got) {
+            for (String key : history.history().keySet()) {
+                assertSameBits(history.get(key), got.history().get(key), key);
+            }
+            assertArrayEquals(items, got.items(), 0f);
+            assertArrayEquals(users, got.users(), 0f);
+        }
+    }
+
     @Test
     void aReliablyCheckpointedModelTrainsOnAfterEveryExecutorDiesAsIfNoneHad(@TempDir Path dir) {
         spark.sparkContext().setCheckpointDir(dir.toString());
         Dataset<Row> frame = frame();
         String json = recommender().toJson();
         SparkFitOptions options = SparkFitOptions.builder().rounds(2).batchSize(32).seed(4).build();
-        History expected;
-        float[] items;
-        float[] users;
-        try (ShardedModel s = ShardedModel.fromJson(spark, json, 2, StorageLevel.MEMORY_AND_DISK())) {
+        Trained expected;
+        try (ShardedModel s = sharded(json)) {
             s.fit(frame, INPUTS, "rating", options);
-            expected = s.fit(frame, INPUTS, "rating", options);
-            items = table(s, "items", 70, 6);
-            users = table(s, "users", 40, 6);
+            expected = Trained.of(s, s.fit(frame, INPUTS, "rating", options));
         }
-        try (ShardedModel s = ShardedModel.fromJson(spark, json, 2, StorageLevel.MEMORY_AND_DISK())) {
+        try (ShardedModel s = sharded(json)) {
             s.fit(frame, INPUTS, "rating", options);
             assertTrue(s.checkpointFile().isPresent(), "checkpointed reliably: the context has a directory");
             killEveryExecutor();
-            History got = s.fit(frame, INPUTS, "rating", options);
-            for (String key : expected.history().keySet()) {
-                assertSameBits(expected.get(key), got.get(key), key);
-            }
-            assertArrayEquals(items, table(s, "items", 70, 6), 0f);
-            assertArrayEquals(users, table(s, "users", 40, 6), 0f);
+            expected.assertSameBitsAs(Trained.of(s, s.fit(frame, INPUTS, "rating", options)));
         }
 
         // the same loss under local checkpoints: the shards' only copy died with the executors
-        try (ShardedModel s = ShardedModel.fromJson(spark, json, 2, StorageLevel.MEMORY_AND_DISK())) {
+        try (ShardedModel s = sharded(json)) {
             s.fit(frame, INPUTS, "rating", SparkFitOptions.builder().rounds(2).batchSize(32).seed(4)
                     .reliableCheckpoints(false).build());
             assertTrue(s.checkpointFile().isEmpty());
@@ -209,18 +221,15 @@ class ExecutorLossIT {
         frame.count();
         String json = recommender().toJson();
         SparkFitOptions options = SparkFitOptions.builder().rounds(3).batchSize(32).seed(4).build();
-        History expected;
-        float[] items;
-        float[] users;
+        Trained expected;
         int tasks;
-        try (ShardedModel s = ShardedModel.fromJson(spark, json, 2, StorageLevel.MEMORY_AND_DISK())) {
+        try (ShardedModel s = sharded(json)) {
             TASKS.set(0);
-            expected = s.fit(frame, INPUTS, "rating", options);
+            History history = s.fit(frame, INPUTS, "rating", options);
             tasks = TASKS.get();
-            items = table(s, "items", 70, 6);
-            users = table(s, "users", 40, 6);
+            expected = Trained.of(s, history);
         }
-        try (ShardedModel s = ShardedModel.fromJson(spark, json, 2, StorageLevel.MEMORY_AND_DISK())) {
+        try (ShardedModel s = sharded(json)) {
             Set<String> before = Set.copyOf(ALIVE);
             KILLED.set(null);
             TASKS.set(0);
@@ -235,11 +244,7 @@ class ExecutorLossIT {
                     + tasks + ")");
             KILLED.get().forEach(p -> p.onExit().join());
             awaitExecutors(before);
-            for (String key : expected.history().keySet()) {
-                assertSameBits(expected.get(key), got.get(key), key);
-            }
-            assertArrayEquals(items, table(s, "items", 70, 6), 0f);
-            assertArrayEquals(users, table(s, "users", 40, 6), 0f);
+            expected.assertSameBitsAs(Trained.of(s, got));
         }
         frame.unpersist();
     }
