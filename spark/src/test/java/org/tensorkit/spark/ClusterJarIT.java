@@ -1,29 +1,43 @@
 package org.tensorkit.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
 /**
- * The cluster jar under a Spark distribution's class path (run by Failsafe after {@code package}): Spark's own
- * Guava 14 first, as {@code spark-submit} puts {@code $SPARK_HOME/jars} first, then Spark's jars, then the jar.
- * With Guava relocated the lookup hashes as Keras does; the plain module jar beside Guava 33 cannot, because
- * Guava 14 has no FarmHash: the relocation is what makes the jar submittable.
+ * The cluster jar through {@code spark-submit} (run by Failsafe after {@code package}), against a Spark
+ * distribution's {@code jars/}: Spark SQL and MLlib resolved alone with Spark's own versions, and the Guava 14 a
+ * distribution ships ({@code src/it/spark-distribution}, resolved by the invoker plugin into
+ * {@code target/it/spark-<version>/jars}). {@code bin/spark-submit} runs {@code bin/spark-class}, which runs Spark's
+ * launcher ({@code org.apache.spark.launcher.Main}) with those jars to build the submit command, then runs that
+ * command; this test does the same two steps, without the shell scripts (no distribution can be downloaded here,
+ * and Maven Central has the jars but not the scripts). Spark's jars come first on that command's class path and the
+ * application's jars in a class loader below them, as on a cluster. With Guava relocated the cluster jar hashes
+ * as Keras does and trains on executors that a standalone worker starts; the plain module jar beside Guava 33
+ * cannot on Spark 3.5, because its Guava 14 comes first and has no FarmHash: the relocation is what makes the jar
+ * submittable there.
  */
 class ClusterJarIT {
-    private static final Path TARGET = Path.of("target");
+    private static final Path TARGET = Path.of("target").toAbsolutePath();
 
+    /** Guava 14, Spark's provided jars (as the build resolves them), {@code parts}, the test classes. */
     static String classpath(String... parts) throws IOException {
         List<String> cp = new ArrayList<>();
         cp.add(TARGET.resolve("it/guava-14.0.1.jar").toString());
@@ -40,28 +54,121 @@ class ClusterJarIT {
         }
     }
 
-    private static String run(String classpath) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(Arrays.asList(System.getProperty("spark.java17.options").trim().split("\\s+")));
-        command.addAll(List.of("-cp", classpath, ClusterCheck.class.getName()));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the check finishes");
-        return new String(out, StandardCharsets.UTF_8);
+    /** A jar holding {@link ClusterCheck} alone, the application jar: the rest must come from the jars given. */
+    private static Path checkJar() throws IOException {
+        Path jar = TARGET.resolve("it/cluster-check.jar");
+        String name = ClusterCheck.class.getName().replace('.', '/') + ".class";
+        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file)) {
+            out.putNextEntry(new JarEntry(name));
+            out.write(Files.readAllBytes(TARGET.resolve("test-classes").resolve(name)));
+            out.closeEntry();
+        }
+        return jar;
+    }
+
+    /** What a spark-submit printed and how it ended. */
+    private record Submitted(int exit, List<String> out, String log) {
+    }
+
+    /**
+     * {@code spark-submit args}, as {@code bin/spark-class} runs it: the launcher with the distribution's jars
+     * prints the command (after a NUL and a newline, its arguments NUL-separated), and the command runs with {@code SPARK_HOME} the distribution and
+     * {@code SPARK_SCALA_VERSION} set as {@code bin/load-spark-env.sh} sets it.
+     */
+    private static Submitted sparkSubmit(List<String> args) throws IOException, InterruptedException {
+        Path home = Path.of(System.getProperty("spark.distribution.home"));
+        assertTrue(Files.isDirectory(home.resolve("jars")), "the distribution's jars/ in " + home);
+        List<String> launch = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx128m", "-cp", home.resolve("jars") + "/*", "org.apache.spark.launcher.Main",
+                "org.apache.spark.deploy.SparkSubmit"));
+        launch.addAll(args);
+        ProcessBuilder launcher = new ProcessBuilder(launch).redirectError(ProcessBuilder.Redirect.INHERIT);
+        environment(launcher.environment(), home);
+        Process l = launcher.start();
+        String printed = new String(l.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(l.waitFor(1, TimeUnit.MINUTES), "the launcher finishes");
+        assertEquals(0, l.exitValue(), "the launcher builds the command: " + printed);
+        // spark-class's reading: lines of other output, then a NUL and a newline, then the command NUL-separated
+        int start = printed.indexOf("\0\n");
+        assertTrue(start >= 0, "the launcher prints a command: " + printed);
+        List<String> command = Arrays.asList(printed.substring(start + 2).split("\0"));
+        assertTrue(command.contains("org.apache.spark.deploy.SparkSubmit"), "the launcher runs SparkSubmit: "
+                + command);
+        assertTrue(command.contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"), "with Spark's Java 17 list: "
+                + command);
+
+        Path log = Files.createTempFile(TARGET.resolve("it"), "spark-submit", ".log");
+        ProcessBuilder submit = new ProcessBuilder(command).redirectError(log.toFile());
+        environment(submit.environment(), home);
+        Process p = submit.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "spark-submit finishes");
+        String logged = Files.readString(log);
+        Files.delete(log);
+        return new Submitted(p.exitValue(), out.lines().toList(), logged);
+    }
+
+    private static void environment(Map<String, String> env, Path home) {
+        env.put("SPARK_HOME", home.toString());
+        env.put("SPARK_SCALA_VERSION", "2.13");
+        env.put("SPARK_LOCAL_IP", "127.0.0.1");
+    }
+
+    /** The options every submission here takes: the loopback address, no UI, two shuffle partitions. */
+    private static List<String> submit(String master, String jars) throws IOException {
+        return List.of("--master", master, "--conf", "spark.driver.host=127.0.0.1", "--conf",
+                "spark.driver.bindAddress=127.0.0.1", "--conf", "spark.ui.enabled=false", "--conf",
+                "spark.sql.shuffle.partitions=2", "--class", ClusterCheck.class.getName(), "--jars", jars,
+                checkJar().toString());
     }
 
     @Test
-    void theClusterJarHashesAsKerasDoesBesideSparksGuava() throws Exception {
-        String out = run(classpath(jar("-cluster\\.jar").toString()));
-        assertTrue(out.lines().anyMatch("indices=2,4,5,0,1,3"::equals), out);
+    void theClusterJarSubmittedToAStandaloneClusterComputesWhatTheBuildsLibraryDoes() throws Exception {
+        List<String> expected;
+        SparkSession spark = TensorkitSpark.localSession("tensorkit-cluster-check", 2);
+        try {
+            spark.conf().set("spark.sql.shuffle.partitions", "2");
+            expected = ClusterCheck.report(spark);
+        } finally {
+            spark.stop();
+        }
+        assertEquals("indices=2,4,5,0,1,3", expected.get(0), "the lookup hashes as Keras does");
+
+        // two workers, an executor JVM each, started by the worker from the distribution's jars/; the application's
+        // jars fetched from the driver
+        Submitted got = sparkSubmit(submit("local-cluster[2,1,1024]", jar("-cluster\\.jar").toString()));
+        assertEquals(0, got.exit(), got.log());
+        assertEquals(expected, got.out(), got.log());
+        assertTrue(got.log().contains("Granted executor ID"), "executors on the workers: " + got.log());
+    }
+
+    /** The major version of the distribution's Guava: 14 for Spark 3.5, 33 for Spark 4. */
+    private static int distributionGuava() throws IOException {
+        try (Stream<Path> jars = Files.list(Path.of(System.getProperty("spark.distribution.home"), "jars"))) {
+            List<Integer> majors = jars.map(p -> p.getFileName().toString())
+                    .filter(n -> n.matches("guava-\\d+\\..*"))
+                    .map(n -> Integer.parseInt(n.substring(6, n.indexOf('.')))).toList();
+            assertEquals(1, majors.size(), "one Guava in the distribution: " + majors);
+            return majors.get(0);
+        }
     }
 
     @Test
-    void withoutTheRelocationSparksGuavaWins() throws Exception {
-        String plain = jar("-SNAPSHOT\\.jar").toString();
-        String out = run(classpath(plain, Files.readString(TARGET.resolve("it/tensorkit.classpath")).strip()));
-        assertTrue(out.contains("NoSuchMethodError") && out.contains("farmHashFingerprint64"), out);
-        assertEquals(false, out.lines().anyMatch("indices=2,4,5,0,1,3"::equals));
+    void withoutTheRelocationTheDistributionsGuavaIsTheOneThatRuns() throws Exception {
+        List<String> jars = new ArrayList<>(List.of(jar("-SNAPSHOT\\.jar").toString()));
+        jars.addAll(Arrays.asList(Files.readString(TARGET.resolve("it/tensorkit.classpath")).strip()
+                .split(java.io.File.pathSeparator)));
+        Submitted got = sparkSubmit(submit("local[1]", String.join(",", jars)));
+        if (distributionGuava() < 20) {
+            // Spark 3.5's Guava 14, before the application's Guava 33: FarmHash came in Guava 20
+            assertNotEquals(0, got.exit(), "the submission fails");
+            assertTrue(got.log().contains("NoSuchMethodError") && got.log().contains("farmHashFingerprint64"),
+                    got.log());
+            assertTrue(got.out().isEmpty(), "nothing printed: " + got.out());
+        } else {
+            // Spark 4's Guava 33 has it: the plain jar runs, on Spark's Guava rather than its own
+            assertEquals(0, got.exit(), got.log());
+            assertEquals("indices=2,4,5,0,1,3", got.out().get(0), got.log());
+        }
     }
 }
