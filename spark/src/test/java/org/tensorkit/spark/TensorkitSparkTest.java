@@ -333,4 +333,44 @@ class TensorkitSparkTest {
                 + "layer"), e.getMessage());
         assertTrue(e.getMessage().contains("has rows [0, 60)"), e.getMessage());
     }
+
+    /**
+     * A bad id in the third of four partitions, its scores written to Parquet: the job fails naming the row, its
+     * partition and the id, and the output directory holds no file, not even the scores of the partitions that had
+     * none (Spark's commit protocol: a task's files are committed to the output only when the whole job is). The
+     * same rows with the id fixed write every score.
+     */
+    @Test
+    void anIdOutsideItsTableFailsTheWriteAndLeavesNoOutput() throws IOException {
+        byte[] model = saved(dotModel());
+        StructType schema = new StructType().add("user", DataTypes.IntegerType).add("item", DataTypes.IntegerType);
+        List<Row> rows = new ArrayList<>();
+        for (int r = 0; r < 400; r++) {
+            rows.add(RowFactory.create(r % 50, r == 250 ? 60 : r % 60));
+        }
+        org.apache.spark.api.java.JavaSparkContext context =
+                org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Path out = dir.resolve("scores");
+        Dataset<Row> bad = spark.createDataFrame(context.parallelize(rows, 4), schema);
+        SparkException e = assertThrows(SparkException.class, () -> TensorkitSpark.predict(bad, model,
+                List.of("user", "item"), "r", 16).write().parquet(out.toString()));
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            messages.append(t.getMessage()).append('\n');
+        }
+        assertTrue(messages.toString().contains("input column 'item' holds id 60 in row [0,60] (partition 2); "
+                + "Embedding layer"), messages.toString());
+        List<Path> written;
+        try (java.util.stream.Stream<Path> files = Files.exists(out) ? Files.walk(out) : java.util.stream.Stream.of()) {
+            written = files.filter(Files::isRegularFile).toList();
+        }
+        assertEquals(List.of(), written, "no output from a failed job");
+
+        rows.set(250, RowFactory.create(0, 10));
+        Dataset<Row> good = spark.createDataFrame(context.parallelize(rows, 4), schema);
+        TensorkitSpark.predict(good, model, List.of("user", "item"), "r", 16).write().mode("overwrite")
+                .parquet(out.toString());
+        assertEquals(400, spark.read().parquet(out.toString()).count());
+        assertTrue(Files.exists(out.resolve("_SUCCESS")));
+    }
 }
