@@ -13,7 +13,8 @@ import java.util.Random;
 import java.util.TreeMap;
 
 /**
- * MovieLens 100k as the course lab prepares it: {@code u.data} (user, item, rating, timestamp; tab separated)
+ * MovieLens 100k as the course lab prepares it: {@code u.data} (user, item, rating, timestamp; tab separated; a
+ * rating may be a half star, as later MovieLens releases' are)
  * joined with {@code u.item} (id|title|release date|...; Latin-1), ordered by item id as pandas' merge of items
  * with ratings orders it, then split into train and test rows with a seed.
  */
@@ -76,7 +77,7 @@ public final class MovieLens {
             genres.put(id, flags.stream().mapToInt(Integer::intValue).toArray());
         }
         // Ratings grouped by item in id order (stable within an item): pandas' merge(items, ratings).
-        Map<Integer, List<int[]>> byItem = new TreeMap<>();
+        Map<Integer, List<Rating>> byItem = new TreeMap<>();
         List<String> lines = Files.readAllLines(data, StandardCharsets.ISO_8859_1);
         for (String line : lines) {
             if (line.isBlank()) {
@@ -86,10 +87,9 @@ public final class MovieLens {
             if (f.length < 3) {
                 throw new IOException("u.data: expected 'user item rating timestamp', got: " + line);
             }
-            int item = Integer.parseInt(f[1]);
-            if (titles.containsKey(item)) {
-                byItem.computeIfAbsent(item, k -> new ArrayList<>())
-                        .add(new int[] {Integer.parseInt(f[0]), item, Integer.parseInt(f[2])});
+            Rating r = rating(f, line);
+            if (titles.containsKey(r.item())) {
+                byItem.computeIfAbsent(r.item(), k -> new ArrayList<>()).add(r);
             }
         }
         int n = byItem.values().stream().mapToInt(List::size).sum();
@@ -97,11 +97,11 @@ public final class MovieLens {
         int[] itemIds = new int[n];
         float[] ratings = new float[n];
         int k = 0;
-        for (List<int[]> rows : byItem.values()) {
-            for (int[] r : rows) {
-                users[k] = r[0];
-                itemIds[k] = r[1];
-                ratings[k] = r[2];
+        for (List<Rating> rows : byItem.values()) {
+            for (Rating r : rows) {
+                users[k] = r.user();
+                itemIds[k] = r.item();
+                ratings[k] = r.rating();
                 k++;
             }
         }
@@ -168,6 +168,24 @@ public final class MovieLens {
     }
 
     /** Train and test rows. */
+    /** One line of {@code u.data}. */
+    private record Rating(int user, int item, float rating) {
+    }
+
+    /** The user, item and rating of a {@code u.data} line split into {@code f}. */
+    private static Rating rating(String[] f, String line) throws IOException {
+        try {
+            // a float: MovieLens 100k's ratings are whole stars, later releases' (ml-latest) half stars
+            float rating = Float.parseFloat(f[2]);
+            if (Float.isFinite(rating)) {
+                return new Rating(Integer.parseInt(f[0]), Integer.parseInt(f[1]), rating);
+            }
+        } catch (NumberFormatException e) {
+            // named below with the line
+        }
+        throw new IOException("u.data: expected integer user and item ids and a finite rating, got: " + line);
+    }
+
     public record Split(Ratings train, Ratings test) {
     }
 }

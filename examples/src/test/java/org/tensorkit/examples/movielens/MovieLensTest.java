@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,19 @@ class MovieLensTest {
         assertEquals("Caf\u00e9 Society (1995)", data.titles().get(20));
         assertEquals(3, data.maxUserId());
         assertEquals(20, data.maxItemId());
+    }
+
+    @Test
+    void readsHalfStarRatingsAsLaterMovieLensReleasesGiveThem() throws IOException {
+        Files.writeString(dir.resolve("u.data"), "1\t10\t3.5\t1260759144\n2\t10\t0.5\t1260759179\n");
+        Files.writeString(dir.resolve("u.item"), "10|Dumbo (1941)|01-Jan-1941||http://x|0\n");
+        assertArrayEquals(new float[] {3.5f, 0.5f}, MovieLens.load(dir).all().ratings());
+        for (String bad : List.of("1\t10\tNaN\t1", "1\t10\tfour\t1", "1.5\t10\t4\t1")) {
+            Files.writeString(dir.resolve("u.data"), bad + "\n");
+            IOException e = assertThrows(IOException.class, () -> MovieLens.load(dir));
+            assertEquals("u.data: expected integer user and item ids and a finite rating, got: " + bad,
+                    e.getMessage());
+        }
     }
 
     @Test
