@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,14 +65,18 @@ class ClusterJarIT {
         return jar;
     }
 
-    /** What a spark-submit printed and how it ended. */
-    private record Submitted(int exit, List<String> out, String log) {
+    /** What a process printed (its output and its errors) and how it ended. */
+    private record Submitted(int exit, String out, String log) {
+        List<String> lines() {
+            return out.lines().toList();
+        }
     }
 
     /**
      * {@code spark-submit args}, as {@code bin/spark-class} runs it: the launcher with the distribution's jars
-     * prints the command (after a NUL and a newline, its arguments NUL-separated), and the command runs with {@code SPARK_HOME} the distribution and
-     * {@code SPARK_SCALA_VERSION} set as {@code bin/load-spark-env.sh} sets it.
+     * prints the command (after a NUL and a newline, its arguments NUL-separated), and the command runs with
+     * {@code SPARK_HOME} the distribution and {@code SPARK_SCALA_VERSION} set as {@code bin/load-spark-env.sh} sets
+     * it.
      */
     private static Submitted sparkSubmit(List<String> args) throws IOException, InterruptedException {
         Path home = Path.of(System.getProperty("spark.distribution.home"));
@@ -82,12 +85,9 @@ class ClusterJarIT {
                 .toString(), "-Xmx128m", "-cp", home.resolve("jars") + "/*", "org.apache.spark.launcher.Main",
                 "org.apache.spark.deploy.SparkSubmit"));
         launch.addAll(args);
-        ProcessBuilder launcher = new ProcessBuilder(launch).redirectError(ProcessBuilder.Redirect.INHERIT);
-        environment(launcher.environment(), home);
-        Process l = launcher.start();
-        String printed = new String(l.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(l.waitFor(1, TimeUnit.MINUTES), "the launcher finishes");
-        assertEquals(0, l.exitValue(), "the launcher builds the command: " + printed);
+        Submitted launched = run(launch, home, 1);
+        assertEquals(0, launched.exit(), "the launcher builds the command: " + launched.log());
+        String printed = launched.out();
         // spark-class's reading: lines of other output, then a NUL and a newline, then the command NUL-separated
         int start = printed.indexOf("\0\n");
         assertTrue(start >= 0, "the launcher prints a command: " + printed);
@@ -96,16 +96,33 @@ class ClusterJarIT {
                 + command);
         assertTrue(command.contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"), "with Spark's Java 17 list: "
                 + command);
+        return run(command, home, 5);
+    }
 
+    /**
+     * Runs {@code command} in the distribution's environment, its output and errors to files (read once it ends),
+     * killed with its descendants if it runs past {@code minutes}.
+     */
+    private static Submitted run(List<String> command, Path home, int minutes) throws IOException,
+            InterruptedException {
+        Path out = Files.createTempFile(TARGET.resolve("it"), "spark-submit", ".out");
         Path log = Files.createTempFile(TARGET.resolve("it"), "spark-submit", ".log");
-        ProcessBuilder submit = new ProcessBuilder(command).redirectError(log.toFile());
-        environment(submit.environment(), home);
-        Process p = submit.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "spark-submit finishes");
-        String logged = Files.readString(log);
-        Files.delete(log);
-        return new Submitted(p.exitValue(), out.lines().toList(), logged);
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile())
+                    .redirectError(log.toFile());
+            environment(builder.environment(), home);
+            Process p = builder.start();
+            if (!p.waitFor(minutes, TimeUnit.MINUTES)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly().waitFor();
+                throw new AssertionError(command.get(0) + " ran past " + minutes + " minutes: "
+                        + Files.readString(log));
+            }
+            return new Submitted(p.exitValue(), Files.readString(out), Files.readString(log));
+        } finally {
+            Files.delete(out);
+            Files.delete(log);
+        }
     }
 
     private static void environment(Map<String, String> env, Path home) {
@@ -138,7 +155,7 @@ class ClusterJarIT {
         // jars fetched from the driver
         Submitted got = sparkSubmit(submit("local-cluster[2,1,1024]", jar("-cluster\\.jar").toString()));
         assertEquals(0, got.exit(), got.log());
-        assertEquals(expected, got.out(), got.log());
+        assertEquals(expected, got.lines(), got.log());
         assertTrue(got.log().contains("Granted executor ID"), "executors on the workers: " + got.log());
     }
 
@@ -164,11 +181,11 @@ class ClusterJarIT {
             assertNotEquals(0, got.exit(), "the submission fails");
             assertTrue(got.log().contains("NoSuchMethodError") && got.log().contains("farmHashFingerprint64"),
                     got.log());
-            assertTrue(got.out().isEmpty(), "nothing printed: " + got.out());
+            assertTrue(got.lines().isEmpty(), "nothing printed: " + got.lines());
         } else {
             // Spark 4's Guava 33 has it: the plain jar runs, on Spark's Guava rather than its own
             assertEquals(0, got.exit(), got.log());
-            assertEquals("indices=2,4,5,0,1,3", got.out().get(0), got.log());
+            assertEquals("indices=2,4,5,0,1,3", got.lines().get(0), got.log());
         }
     }
 }
