@@ -36,16 +36,6 @@ import org.junit.jupiter.api.Test;
 class ClusterJarIT {
     private static final Path TARGET = Path.of("target").toAbsolutePath();
 
-    /** Guava 14, Spark's provided jars (as the build resolves them), {@code parts}, the test classes. */
-    static String classpath(String... parts) throws IOException {
-        List<String> cp = new ArrayList<>();
-        cp.add(TARGET.resolve("it/guava-14.0.1.jar").toString());
-        cp.add(Files.readString(TARGET.resolve("it/spark.classpath")).strip());
-        cp.addAll(Arrays.asList(parts));
-        cp.add(TARGET.resolve("test-classes").toString());
-        return String.join(java.io.File.pathSeparator, cp);
-    }
-
     static Path jar(String suffix) throws IOException {
         try (Stream<Path> files = Files.list(TARGET)) {
             return files.filter(p -> p.getFileName().toString().matches("tensorkit-spark-.*" + suffix))

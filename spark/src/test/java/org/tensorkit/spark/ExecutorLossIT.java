@@ -54,10 +54,7 @@ class ExecutorLossIT {
     @BeforeAll
     static void start() throws IOException {
         Files.createDirectories(Path.of(System.getenv("SPARK_HOME"), "jars"));
-        // absolute: an executor runs in a work directory of its own
-        String executorClasspath = java.util.Arrays.stream(ClusterJarIT.classpath(ClusterJarIT.jar("-cluster\\.jar")
-                .toString()).split(java.io.File.pathSeparator)).map(e -> Path.of(e).toAbsolutePath().toString())
-                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        String executorClasspath = executorClasspath(ClusterJarIT.jar("-cluster\\.jar"));
         spark = SparkSession.builder().master("local-cluster[2,1,1024]").appName("tensorkit-executor-loss")
                 .config("spark.executor.extraClassPath", executorClasspath)
                 .config("spark.executorEnv.SPARK_SCALA_VERSION", scala.util.Properties.versionNumberString()
@@ -67,6 +64,18 @@ class ExecutorLossIT {
                 // registered as the context starts, before any executor can register
                 .config("spark.extraListeners", Executors.class.getName()).getOrCreate();
         awaitExecutors(Set.of());
+    }
+
+    /**
+     * The executors' class path, absolute (an executor runs in a work directory of its own): Guava 14 as a
+     * distribution ships it, Spark's jars as the build resolves them (the driver's Spark: this JVM's), the cluster
+     * jar, the test classes.
+     */
+    private static String executorClasspath(Path clusterJar) throws IOException {
+        Path target = Path.of("target").toAbsolutePath();
+        return String.join(java.io.File.pathSeparator, target.resolve("it/guava-14.0.1.jar").toString(),
+                Files.readString(target.resolve("it/spark.classpath")).strip(), clusterJar.toAbsolutePath().toString(),
+                target.resolve("test-classes").toString());
     }
 
     /** Tasks started since the last reset. */

@@ -12,8 +12,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 
 import org.apache.spark.SparkException;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -348,8 +350,7 @@ class TensorkitSparkTest {
         for (int r = 0; r < 400; r++) {
             rows.add(RowFactory.create(r % 50, r == 250 ? 60 : r % 60));
         }
-        org.apache.spark.api.java.JavaSparkContext context =
-                org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+        JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Path out = dir.resolve("scores");
         Dataset<Row> bad = spark.createDataFrame(context.parallelize(rows, 4), schema);
         SparkException e = assertThrows(SparkException.class, () -> TensorkitSpark.predict(bad, model,
@@ -361,7 +362,7 @@ class TensorkitSparkTest {
         assertTrue(messages.toString().contains("input column 'item' holds id 60 in row [0,60] (partition 2); "
                 + "Embedding layer"), messages.toString());
         List<Path> written;
-        try (java.util.stream.Stream<Path> files = Files.exists(out) ? Files.walk(out) : java.util.stream.Stream.of()) {
+        try (Stream<Path> files = Files.exists(out) ? Files.walk(out) : Stream.of()) {
             written = files.filter(Files::isRegularFile).toList();
         }
         assertEquals(List.of(), written, "no output from a failed job");
