@@ -55,6 +55,11 @@ class ClusterJarIT {
         return jar;
     }
 
+    /** The Spark distribution's home, whose jars/ the invoker plugin filled (Failsafe names it). */
+    private static Path distribution() {
+        return Path.of(System.getProperty("spark.distribution.home"));
+    }
+
     /** What a process printed (its output and its errors) and how it ended. */
     private record Submitted(int exit, String out, String log) {
         List<String> lines() {
@@ -69,7 +74,7 @@ class ClusterJarIT {
      * it.
      */
     private static Submitted sparkSubmit(List<String> args) throws IOException, InterruptedException {
-        Path home = Path.of(System.getProperty("spark.distribution.home"));
+        Path home = distribution();
         assertTrue(Files.isDirectory(home.resolve("jars")), "the distribution's jars/ in " + home);
         List<String> launch = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx128m", "-cp", home.resolve("jars") + "/*", "org.apache.spark.launcher.Main",
@@ -151,7 +156,7 @@ class ClusterJarIT {
 
     /** The major version of the distribution's Guava: 14 for Spark 3.5, 33 for Spark 4. */
     private static int distributionGuava() throws IOException {
-        try (Stream<Path> jars = Files.list(Path.of(System.getProperty("spark.distribution.home"), "jars"))) {
+        try (Stream<Path> jars = Files.list(distribution().resolve("jars"))) {
             List<Integer> majors = jars.map(p -> p.getFileName().toString())
                     .filter(n -> n.matches("guava-\\d+\\..*"))
                     .map(n -> Integer.parseInt(n.substring(6, n.indexOf('.')))).toList();

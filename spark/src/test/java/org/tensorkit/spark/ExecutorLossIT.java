@@ -69,12 +69,12 @@ class ExecutorLossIT {
     /**
      * The executors' class path, absolute (an executor runs in a work directory of its own): Guava 14 as a
      * distribution ships it, Spark's jars as the build resolves them (the driver's Spark: this JVM's), the cluster
-     * jar, the test classes.
+     * jar ({@code clusterJar}, absolute as {@link ClusterJarIT#jar} gives it), the test classes.
      */
     private static String executorClasspath(Path clusterJar) throws IOException {
         Path target = Path.of("target").toAbsolutePath();
         return String.join(java.io.File.pathSeparator, target.resolve("it/guava-14.0.1.jar").toString(),
-                Files.readString(target.resolve("it/spark.classpath")).strip(), clusterJar.toAbsolutePath().toString(),
+                Files.readString(target.resolve("it/spark.classpath")).strip(), clusterJar.toString(),
                 target.resolve("test-classes").toString());
     }
 

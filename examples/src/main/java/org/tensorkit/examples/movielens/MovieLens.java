@@ -167,7 +167,6 @@ public final class MovieLens {
         return new Split(all.select(train), all.select(test));
     }
 
-    /** Train and test rows. */
     /** One line of {@code u.data}. */
     private record Rating(int user, int item, float rating) {
     }
@@ -186,6 +185,7 @@ public final class MovieLens {
         throw new IOException("u.data: expected integer user and item ids and a finite rating, got: " + line);
     }
 
+    /** Train and test rows. */
     public record Split(Ratings train, Ratings test) {
     }
 }
